@@ -1,0 +1,354 @@
+// Package sonet is a typed client for the Bitrix24 REST methods of workgroups
+// and projects (sonet_group.*, socialnetwork.api.workgroup.*).
+//
+// A Client is made once from an incoming-webhook URL (NewWebhookClient) or an
+// OAuth access token (NewOAuthClient) and is safe for use by many goroutines.
+// Typed requests are validated before anything is sent, encoded in the
+// portal's PHP bracket form syntax, and answers are decoded into Go types or
+// an *APIError. Reads are retried through rate limits and transient faults;
+// a write that may have reached the portal is never retried blindly (see
+// ErrOutcomeUnknown).
+package sonet
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/b24kit/sonet/internal/wire"
+)
+
+// Version is the SDK version sent in the User-Agent header.
+const Version = "0.1.0"
+
+// Client calls the REST API of one Bitrix24 portal. Make it once with
+// NewWebhookClient or NewOAuthClient and share it: it is immutable after
+// construction and safe for concurrent use.
+type Client struct {
+	cred      credentials
+	hc        *http.Client
+	userAgent string
+	log       *slog.Logger
+	maxBody   int64
+	allowHTTP bool
+	limiter   Limiter
+	retry     RetryPolicy
+	clock     Clock
+	opLimit   OperatingLimitMode
+	ops       *operatingState
+}
+
+// Option configures a Client. Options validate their input; a bad option
+// makes the constructor fail.
+type Option func(*Client) error
+
+// WithHTTPClient sets the HTTP client used for every request. The SDK never
+// follows redirects on its own (a redirected POST would lose its body), so
+// it uses a shallow copy of hc with redirects switched off.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) error {
+		if hc == nil {
+			return &ValidationError{Field: "WithHTTPClient", Reason: "nil *http.Client"}
+		}
+		c.hc = hc
+		return nil
+	}
+}
+
+// WithUserAgent prepends ua to the SDK's own User-Agent, so the portal's
+// logs show which integration called.
+func WithUserAgent(ua string) Option {
+	return func(c *Client) error {
+		if strings.ContainsAny(ua, "\r\n") {
+			return &ValidationError{Field: "WithUserAgent", Reason: "line break in the user agent"}
+		}
+		c.userAgent = strings.TrimSpace(ua + " " + defaultUserAgent)
+		return nil
+	}
+}
+
+// WithLogger sets the logger. The default logs nothing. At debug level the
+// client logs one line per HTTP attempt; every wait and retry is logged with
+// its reason and length. Bodies, URLs and credentials are never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Client) error {
+		if l == nil {
+			return &ValidationError{Field: "WithLogger", Reason: "nil *slog.Logger"}
+		}
+		c.log = l
+		return nil
+	}
+}
+
+// WithMaxResponseBytes caps the size of an answer body (default 64 MiB). A
+// larger body is an error, not an out-of-memory.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *Client) error {
+		if n < 1024 {
+			return &ValidationError{Field: "WithMaxResponseBytes", Reason: "cap below 1 KiB"}
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// WithInsecurePlainHTTP allows plain http to hosts that are not loopback.
+// Credentials then cross the network in clear text; use it only inside a
+// network you control. Loopback hosts (127.0.0.1, ::1, localhost) need no
+// option.
+func WithInsecurePlainHTTP() Option {
+	return func(c *Client) error {
+		c.allowHTTP = true
+		return nil
+	}
+}
+
+const defaultUserAgent = "b24kit-sonet/" + Version
+
+func newClient(opts []Option) (*Client, error) {
+	c := &Client{
+		userAgent: defaultUserAgent,
+		log:       slog.New(discardHandler{}),
+		maxBody:   64 << 20,
+		retry:     DefaultRetryPolicy(),
+		clock:     realClock{},
+		ops:       newOperatingState(),
+	}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(c); err != nil {
+			return nil, err
+		}
+	}
+	if c.hc == nil {
+		c.hc = &http.Client{Timeout: 2 * time.Minute}
+	}
+	hc := *c.hc
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.hc = &hc
+	if c.limiter == nil {
+		c.limiter = NewRateLimiter(StandardPlan.PerSecond, StandardPlan.Burst)
+	}
+	return c, nil
+}
+
+// NewWebhookClient returns a client for an incoming webhook, given its URL
+// exactly as the portal shows it: https://portal.example/rest/1/abc123/ (the
+// trailing slash is optional). Calls run with the rights of the webhook's
+// user. The URL must use https unless its host is a loopback address.
+func NewWebhookClient(webhookURL string, opts ...Option) (*Client, error) {
+	c, err := newClient(opts)
+	if err != nil {
+		return nil, err
+	}
+	w, err := newWebhookAuth(webhookURL, c.allowHTTP)
+	if err != nil {
+		return nil, err
+	}
+	c.cred = w
+	return c, nil
+}
+
+// NewOAuthClient returns a client for an OAuth application. portalURL is the
+// portal's address (https://portal.example) or the client_endpoint of the
+// token answer (https://portal.example/rest/); calls go to
+// portalURL/rest/METHOD with accessToken as the auth parameter.
+func NewOAuthClient(portalURL, accessToken string, opts ...Option) (*Client, error) {
+	c, err := newClient(opts)
+	if err != nil {
+		return nil, err
+	}
+	o, err := newOAuthAuth(portalURL, accessToken, c.allowHTTP)
+	if err != nil {
+		return nil, err
+	}
+	c.cred = o
+	return c, nil
+}
+
+// String describes the client without any credential.
+func (c *Client) String() string {
+	return "sonet.Client{portal: " + c.cred.host() + ", auth: " + c.cred.kind() + "}"
+}
+
+// GoString is String: %#v must not print credentials either.
+func (c *Client) GoString() string { return c.String() }
+
+// LogValue implements slog.LogValuer without credentials.
+func (c *Client) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("portal", c.cred.host()), slog.String("auth", c.cred.kind()))
+}
+
+func (c *Client) redact(s string) string { return redactor(c.cred.secrets())(s) }
+
+var methodName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$`)
+
+// CallOption adjusts one Call.
+type CallOption func(*callConfig)
+
+type callConfig struct{ idempotent bool }
+
+// Idempotent marks a raw Call as safe to repeat (a read, or a write of fixed
+// values), so network failures and server faults are retried. Without it a
+// Call is treated as a write: only answers that prove the portal did not run
+// the call (QUERY_LIMIT_EXCEEDED) are retried.
+func Idempotent() CallOption { return func(c *callConfig) { c.idempotent = true } }
+
+// Call calls any REST method by name, with the client's credentials, encoding,
+// limits and errors. params may be nil, a struct with `url` tags (encoded by
+// go-querystring in PHP bracket syntax), or a map[string]any of nested
+// values. If result is not nil the answer's "result" is unmarshalled into it.
+// The returned Response carries the raw result, total, next and time.
+func (c *Client) Call(ctx context.Context, method string, params any, result any, opts ...CallOption) (*Response, error) {
+	var cfg callConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if !methodName.MatchString(method) {
+		return nil, &ValidationError{Field: "method", Reason: fmt.Sprintf("%q is not a REST method name", method)}
+	}
+	form, err := wire.Encode(params)
+	if err != nil {
+		return nil, &ValidationError{Field: "params", Reason: err.Error()}
+	}
+	kind := kindWrite
+	if cfg.idempotent {
+		kind = kindRead
+	}
+	return c.call(ctx, method, kind, form, result)
+}
+
+type callKind uint8
+
+const (
+	kindWrite callKind = iota
+	kindRead
+)
+
+// call runs one logical call: waits for the limiter, sends, decodes, and
+// retries what may be retried (see retry.go).
+func (c *Client) call(ctx context.Context, method string, kind callKind, form wire.Form, out any) (*Response, error) {
+	body := form.Encode()
+	refreshed := false
+	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("sonet: %s: %w", method, err)
+		}
+		if err := c.waitTurn(ctx, method); err != nil {
+			return nil, err
+		}
+		tok, err := c.cred.token(ctx)
+		if err != nil {
+			return nil, err
+		}
+		resp, sent, err := c.send(ctx, method, body, tok, attempt)
+		if err == nil {
+			c.ops.observe(method, resp.Time)
+			if err := c.decodeResult(method, resp, out); err != nil {
+				return resp, err
+			}
+			return resp, nil
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, fmt.Errorf("sonet: %s: %w", method, ctxErr)
+		}
+		if IsCode(err, ErrExpiredToken) && !refreshed {
+			ok, rerr := c.cred.refresh(ctx, tok)
+			if rerr != nil {
+				return nil, redactError(rerr, c.redact)
+			}
+			if ok {
+				refreshed = true
+				c.log.InfoContext(ctx, "sonet: access token expired, refreshed; calling again", "method", method)
+				continue
+			}
+		}
+		wait, retry, final := c.decide(method, kind, attempt, sent, err)
+		if !retry {
+			return nil, final
+		}
+		c.log.InfoContext(ctx, "sonet: retrying", "method", method, "attempt", attempt+1, "wait", wait, "reason", reasonOf(err))
+		if err := c.clock.Sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("sonet: %s: %w", method, err)
+		}
+	}
+}
+
+// send makes one HTTP attempt. sent reports whether the request may have
+// reached the portal (false only when it provably did not leave).
+func (c *Client) send(ctx context.Context, method, body, tok string, attempt int) (*Response, bool, error) {
+	if tok != "" {
+		if body != "" {
+			body += "&"
+		}
+		body += "auth=" + tok
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cred.endpoint(method), strings.NewReader(body))
+	if err != nil {
+		return nil, false, redactError(err, c.redact)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	start := c.clock.Now()
+	hr, err := c.hc.Do(req)
+	if err != nil {
+		c.log.DebugContext(ctx, "sonet: http attempt failed", "method", method, "attempt", attempt, "error", c.redact(err.Error()))
+		return nil, true, &TransportError{Method: method, Err: redactError(err, c.redact)}
+	}
+	defer hr.Body.Close()
+	raw, rerr := io.ReadAll(io.LimitReader(hr.Body, c.maxBody+1))
+	c.log.DebugContext(ctx, "sonet: http attempt", "method", method, "attempt", attempt, "status", hr.StatusCode, "bytes", len(raw), "elapsed", c.clock.Now().Sub(start))
+	ct := hr.Header.Get("Content-Type")
+	if rerr != nil {
+		return nil, true, &TransportError{Method: method, Err: redactError(rerr, c.redact), Status: hr.StatusCode}
+	}
+	if int64(len(raw)) > c.maxBody {
+		return nil, true, &ResponseError{HTTPStatus: hr.StatusCode, ContentType: ct, Method: method, Reason: fmt.Sprintf("body larger than %d bytes", c.maxBody)}
+	}
+	if hr.StatusCode >= 300 && hr.StatusCode < 400 {
+		return nil, true, &ResponseError{HTTPStatus: hr.StatusCode, ContentType: ct, Method: method, Reason: "the portal answered with a redirect: its address may have changed"}
+	}
+	resp, err := decodeEnvelope(method, hr.StatusCode, ct, bytes.TrimSpace(raw), c.redact)
+	return resp, true, err
+}
+
+func (c *Client) decodeResult(method string, r *Response, out any) error {
+	if err := decodeResult(method, r, out); err != nil {
+		if re, ok := err.(*ResponseError); ok {
+			re.Excerpt = c.redact(re.Excerpt)
+		}
+		return err
+	}
+	return nil
+}
+
+// TransportError is a failure to get an answer: the connection failed, timed
+// out, or broke while the body was read. The request may or may not have
+// reached the portal.
+type TransportError struct {
+	Method string
+	Status int // the status, if headers arrived before the failure
+	Err    error
+}
+
+func (e *TransportError) Error() string {
+	return "sonet: " + e.Method + ": transport: " + e.Err.Error()
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+type discardHandler struct{}
+
+func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }
+func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
+func (d discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return d }
+func (d discardHandler) WithGroup(string) slog.Handler           { return d }

@@ -1,0 +1,97 @@
+package sonet
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/b24kit/sonet/internal/wire"
+)
+
+// Group is a workgroup, project or scrum as sonet_group.get returns it.
+//
+// The portal sends every scalar of a row as a string ("77"), flags as
+// "Y"/"N" and empty text as null; Group holds them as Go values. Fields the
+// portal leaves out of a row (IMAGE without an avatar, IS_EXTRANET without
+// the extranet module) are zero.
+type Group struct {
+	ID          int
+	SiteID      string // one site ID, although create takes a list
+	Name        string
+	Description string
+	Keywords    string // comma-separated
+	Active      bool
+	Visible     bool
+	Opened      bool
+	Closed      bool // archived
+	Project     bool
+	IsExtranet  bool
+	SubjectID   int
+	SubjectName string
+	OwnerID     int
+	// NumberOfMembers counts the group's members.
+	NumberOfMembers int
+	// Image is the avatar's URL; empty without an avatar.
+	Image        string
+	DateCreate   time.Time
+	DateUpdate   time.Time
+	DateActivity time.Time
+}
+
+// rawGroup is a sonet_group.get row as it travels.
+type rawGroup struct {
+	ID              wire.Int    `json:"ID"`
+	SiteID          wire.String `json:"SITE_ID"`
+	Name            wire.String `json:"NAME"`
+	Description     wire.String `json:"DESCRIPTION"`
+	Keywords        wire.String `json:"KEYWORDS"`
+	Active          wire.Flag   `json:"ACTIVE"`
+	Visible         wire.Flag   `json:"VISIBLE"`
+	Opened          wire.Flag   `json:"OPENED"`
+	Closed          wire.Flag   `json:"CLOSED"`
+	Project         wire.Flag   `json:"PROJECT"`
+	IsExtranet      wire.Flag   `json:"IS_EXTRANET"`
+	SubjectID       wire.Int    `json:"SUBJECT_ID"`
+	SubjectName     wire.String `json:"SUBJECT_NAME"`
+	OwnerID         wire.Int    `json:"OWNER_ID"`
+	NumberOfMembers wire.Int    `json:"NUMBER_OF_MEMBERS"`
+	Image           wire.String `json:"IMAGE"`
+	DateCreate      wire.Time   `json:"DATE_CREATE"`
+	DateUpdate      wire.Time   `json:"DATE_UPDATE"`
+	DateActivity    wire.Time   `json:"DATE_ACTIVITY"`
+}
+
+// UnmarshalJSON decodes a sonet_group.get row. A value of the wrong type
+// (an ID that is not a number, a flag that is not Y/N, a date that is not
+// ISO-8601) is an error, never a zero value. A row without an ID is an error.
+func (g *Group) UnmarshalJSON(b []byte) error {
+	var r rawGroup
+	if err := json.Unmarshal(b, &r); err != nil {
+		return fmt.Errorf("group: %w", err)
+	}
+	if r.ID <= 0 {
+		return fmt.Errorf("group: row without a positive ID")
+	}
+	*g = Group{
+		ID:              int(r.ID),
+		SiteID:          string(r.SiteID),
+		Name:            string(r.Name),
+		Description:     string(r.Description),
+		Keywords:        string(r.Keywords),
+		Active:          bool(r.Active),
+		Visible:         bool(r.Visible),
+		Opened:          bool(r.Opened),
+		Closed:          bool(r.Closed),
+		Project:         bool(r.Project),
+		IsExtranet:      bool(r.IsExtranet),
+		SubjectID:       int(r.SubjectID),
+		SubjectName:     string(r.SubjectName),
+		OwnerID:         int(r.OwnerID),
+		NumberOfMembers: int(r.NumberOfMembers),
+		Image:           string(r.Image),
+		DateCreate:      time.Time(r.DateCreate),
+		DateUpdate:      time.Time(r.DateUpdate),
+		DateActivity:    time.Time(r.DateActivity),
+	}
+	return nil
+}

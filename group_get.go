@@ -1,0 +1,135 @@
+package sonet
+
+import (
+	"context"
+	"fmt"
+	"iter"
+)
+
+// GroupListOptions holds the parameters of sonet_group.get.
+type GroupListOptions struct {
+	// Order sorts the list; entries are applied in the order given.
+	// Default (empty): ID descending.
+	Order Order `url:"ORDER,omitempty"`
+	// Filter selects groups; see the Field constants and Where.
+	Filter GroupFilter `url:"FILTER,omitempty"`
+	// GroupID returns only this group (adds ID = GroupID to the filter).
+	GroupID int `url:"GROUP_ID,omitempty"`
+	// IsAdmin, set to Yes, skips permission checks when the caller is an
+	// administrator (ignored by the portal for everyone else).
+	IsAdmin Flag `url:"IS_ADMIN,omitempty"`
+	// Start is the offset of the page (0, 50, 100, ...).
+	Start int `url:"start,omitempty"`
+}
+
+// Validate checks the options as the SDK would before sending them.
+func (o *GroupListOptions) Validate() error {
+	if o == nil {
+		return nil
+	}
+	if err := o.Order.validate("ORDER"); err != nil {
+		return err
+	}
+	if err := o.Filter.validate("FILTER"); err != nil {
+		return err
+	}
+	if o.GroupID < 0 {
+		return &ValidationError{Field: "GROUP_ID", Reason: fmt.Sprintf("negative group ID %d", o.GroupID)}
+	}
+	if o.IsAdmin == No {
+		return &ValidationError{Field: "IS_ADMIN", Reason: "only Yes has a meaning; leave it unset for permission checks"}
+	}
+	if err := validateFlags("IS_ADMIN", o.IsAdmin); err != nil {
+		return err
+	}
+	if o.Start < 0 {
+		return &ValidationError{Field: "start", Reason: fmt.Sprintf("negative offset %d", o.Start)}
+	}
+	return nil
+}
+
+// Encode validates the options and returns the exact form body ListGroups
+// would send.
+func (o *GroupListOptions) Encode() (string, error) {
+	if o == nil {
+		o = &GroupListOptions{}
+	}
+	f, err := encodeRequest(o)
+	if err != nil {
+		return "", err
+	}
+	return f.Encode(), nil
+}
+
+// GroupPage is one page of sonet_group.get.
+type GroupPage = Page[Group]
+
+// ListGroups returns one page (up to 50 groups) of sonet_group.get, with the
+// total and the start of the next page. opts may be nil.
+//
+// Docs: api-reference/sonet-group/sonet-group-get.md
+func (c *Client) ListGroups(ctx context.Context, opts *GroupListOptions) (*GroupPage, error) {
+	if opts == nil {
+		opts = &GroupListOptions{}
+	}
+	f, err := encodeRequest(opts)
+	if err != nil {
+		return nil, err
+	}
+	var groups []Group
+	r, err := c.call(ctx, "sonet_group.get", kindRead, f, &groups)
+	if err != nil {
+		return nil, err
+	}
+	return pageFrom(r, groups), nil
+}
+
+// AllGroups walks every page of sonet_group.get from opts.Start on:
+//
+//	for g, err := range client.AllGroups(ctx, opts) {
+//		if err != nil {
+//			return err
+//		}
+//		...
+//	}
+//
+// It stops at the first error, yielding it once; breaking out of the loop
+// sends no further request. A portal that does not advance gives an error
+// matching ErrCursorStalled rather than an endless loop. Pages are read
+// calls and are retried through transient failures.
+func (c *Client) AllGroups(ctx context.Context, opts *GroupListOptions) iter.Seq2[Group, error] {
+	base := GroupListOptions{}
+	if opts != nil {
+		base = *opts
+	}
+	fetch := func(ctx context.Context, start int) (*GroupPage, error) {
+		o := base
+		o.Start = start
+		return c.ListGroups(ctx, &o)
+	}
+	return walk(ctx, base.Start, fetch, func(g Group) int { return g.ID })
+}
+
+// GetGroup returns one group by ID (sonet_group.get with GROUP_ID). A group
+// that does not exist or that the caller may not see gives an error matching
+// ErrNotFound (and ErrGroupNotFound).
+//
+// Docs: api-reference/sonet-group/sonet-group-get.md
+func (c *Client) GetGroup(ctx context.Context, id int) (*Group, error) {
+	if id <= 0 {
+		return nil, &ValidationError{Field: "GROUP_ID", Reason: fmt.Sprintf("want a positive group ID, got %d", id)}
+	}
+	p, err := c.ListGroups(ctx, &GroupListOptions{GroupID: id})
+	if err != nil {
+		return nil, err
+	}
+	for i := range p.Items {
+		if p.Items[i].ID == id {
+			return &p.Items[i], nil
+		}
+	}
+	if len(p.Items) > 0 {
+		return nil, &ResponseError{HTTPStatus: 200, Method: "sonet_group.get", Reason: fmt.Sprintf("asked for group %d, got %d other groups", id, len(p.Items))}
+	}
+	return nil, fmt.Errorf("sonet: group %d: %w", id, ErrGroupNotFound)
+}

@@ -1,0 +1,168 @@
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+)
+
+// The portal sends the same field as 77 or "77", flags as "Y"/"N" (sometimes
+// true/false), empty text as null. These types accept every form that was
+// seen and reject anything else with an error: a wrong value is never
+// silently taken as zero.
+
+var null = []byte("null")
+
+// Int decodes a JSON number or a quoted integer; null and "" decode to 0.
+type Int int
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (n *Int) UnmarshalJSON(b []byte) error {
+	v, err := ParseInt(b)
+	*n = Int(v)
+	return err
+}
+
+// ParseInt reads an integer from a JSON token: 77, "77", null, "".
+func ParseInt(b []byte) (int, error) {
+	if len(b) == 0 || bytes.Equal(b, null) {
+		return 0, nil
+	}
+	s := b
+	if b[0] == '"' {
+		if len(b) < 2 || b[len(b)-1] != '"' {
+			return 0, fmt.Errorf("bad integer %s", excerpt(b))
+		}
+		s = b[1 : len(b)-1]
+		if len(s) == 0 {
+			return 0, nil
+		}
+	}
+	v, err := strconv.ParseInt(string(s), 10, 64)
+	if err != nil {
+		// 77.0 is still an integer; 77.5 is not.
+		f, ferr := strconv.ParseFloat(string(s), 64)
+		if ferr != nil || f != math.Trunc(f) || math.Abs(f) > math.MaxInt32*1e9 {
+			return 0, fmt.Errorf("not an integer: %s", excerpt(b))
+		}
+		v = int64(f)
+	}
+	if int64(int(v)) != v {
+		return 0, fmt.Errorf("integer out of range: %s", excerpt(b))
+	}
+	return int(v), nil
+}
+
+// Flag decodes "Y"/"N", true/false, "1"/"0", null and "" (false).
+type Flag bool
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *Flag) UnmarshalJSON(b []byte) error {
+	switch string(b) {
+	case `"Y"`, `"y"`, `true`, `"1"`, `1`, `"true"`:
+		*f = true
+	case `"N"`, `"n"`, `false`, `"0"`, `0`, `null`, `""`, `"false"`:
+		*f = false
+	default:
+		return fmt.Errorf("not a Y/N flag: %s", excerpt(b))
+	}
+	return nil
+}
+
+// String decodes a JSON string; null decodes to "". Numbers are accepted and
+// kept as their text, since the portal sometimes sends a code as a number.
+type String string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *String) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(b, null) {
+		*s = ""
+		return nil
+	}
+	if len(b) > 0 && (b[0] == '-' || isDigit(b[0])) {
+		*s = String(b)
+		return nil
+	}
+	var v string
+	if err := json.Unmarshal(b, &v); err != nil {
+		return fmt.Errorf("not a string: %s", excerpt(b))
+	}
+	*s = String(v)
+	return nil
+}
+
+// Time decodes an ISO-8601 date with offset ("2026-03-19T15:01:27+02:00");
+// null and "" decode to the zero time.
+type Time time.Time
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(b, null) || string(b) == `""` {
+		*t = Time{}
+		return nil
+	}
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return fmt.Errorf("not a date: %s", excerpt(b))
+	}
+	v, err := time.Parse(time.RFC3339, string(b[1:len(b)-1]))
+	if err != nil {
+		return fmt.Errorf("not an ISO-8601 date with offset: %s", excerpt(b))
+	}
+	*t = Time(v)
+	return nil
+}
+
+// Float decodes a JSON number or a quoted number; null decodes to 0.
+type Float float64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *Float) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(b, null) {
+		*f = 0
+		return nil
+	}
+	s := b
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		s = b[1 : len(b)-1]
+	}
+	v, err := strconv.ParseFloat(string(s), 64)
+	if err != nil {
+		return fmt.Errorf("not a number: %s", excerpt(b))
+	}
+	*f = Float(v)
+	return nil
+}
+
+// IntList decodes a JSON array of integers written as numbers or strings
+// (["1271","1272"] or [1,10]); null decodes to nil.
+type IntList []int
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l *IntList) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(b, null) {
+		*l = nil
+		return nil
+	}
+	var raw []Int
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return fmt.Errorf("not a list of integers: %s", excerpt(b))
+	}
+	out := make([]int, len(raw))
+	for i, v := range raw {
+		out[i] = int(v)
+	}
+	*l = out
+	return nil
+}
+
+// excerpt keeps error messages short: a wrong value is quoted, not dumped.
+func excerpt(b []byte) string {
+	const max = 40
+	if len(b) > max {
+		return string(b[:max]) + "..."
+	}
+	return string(b)
+}

@@ -1,0 +1,76 @@
+package sonet
+
+import (
+	"context"
+	"fmt"
+	"iter"
+)
+
+// PageSize is the portal's fixed page size for list methods.
+const PageSize = 50
+
+// Page is one page of a list method.
+type Page[T any] struct {
+	// Items are the page's rows.
+	Items []T
+	// Total is the number of rows the whole list has; HasTotal tells
+	// whether the portal sent it.
+	Total    int
+	HasTotal bool
+	// Next is the start of the next page; HasNext is false on the last
+	// page.
+	Next    int
+	HasNext bool
+	// Time is the answer's time block.
+	Time Timing
+}
+
+func pageFrom[T any](r *Response, items []T) *Page[T] {
+	return &Page[T]{Items: items, Total: r.Total, HasTotal: r.HasTotal, Next: r.Next, HasNext: r.HasNext, Time: r.Time}
+}
+
+// walk yields every row of a list, page by page, following next. It stops at
+// the first error (yielding it once), stops when the caller breaks out of the
+// loop (no further request), checks the context between pages, and refuses
+// a portal that does not advance: a next that is not past the current start,
+// a page with next but no rows, or a page whose rows equal the last page's.
+func walk[T any](ctx context.Context, start int, fetch func(ctx context.Context, start int) (*Page[T], error), key func(T) int) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		var prevFirst, prevLast, prevLen int
+		for page := 0; ; page++ {
+			if err := ctx.Err(); err != nil {
+				yield(zero, err)
+				return
+			}
+			p, err := fetch(ctx, start)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			if page > 0 && len(p.Items) > 0 && len(p.Items) == prevLen &&
+				key(p.Items[0]) == prevFirst && key(p.Items[len(p.Items)-1]) == prevLast {
+				yield(zero, fmt.Errorf("%w: page at start=%d repeats the previous page", ErrCursorStalled, start))
+				return
+			}
+			for _, it := range p.Items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			if !p.HasNext {
+				return
+			}
+			if p.Next <= start {
+				yield(zero, fmt.Errorf("%w: next=%d after start=%d", ErrCursorStalled, p.Next, start))
+				return
+			}
+			if len(p.Items) == 0 {
+				yield(zero, fmt.Errorf("%w: empty page at start=%d announces next=%d", ErrCursorStalled, start, p.Next))
+				return
+			}
+			prevFirst, prevLast, prevLen = key(p.Items[0]), key(p.Items[len(p.Items)-1]), len(p.Items)
+			start = p.Next
+		}
+	}
+}
