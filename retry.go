@@ -94,10 +94,10 @@ func (c *Client) decide(method string, kind callKind, attempt int, sent bool, er
 			}
 			return c.retry.backoff(attempt), true, nil
 		case IsCode(ae, ErrOperationTimeLimit):
-			c.ops.block(method, c.clock.Now())
 			if last || c.opLimit != WaitForOperatingReset {
 				return 0, false, err
 			}
+			c.ops.block(method, c.clock.Now())
 			return 0, true, nil // waitTurn sleeps until the reset
 		case ae.HTTPStatus >= 500 && !IsCode(ae, ErrOverloadLimit) && !IsCode(ae, ErrPortalDeleted):
 			if kind == kindWrite {

@@ -1,0 +1,228 @@
+package sonettest
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// obj is a JSON object that keeps its key order.
+type obj []kv
+
+type kv struct {
+	k string
+	v any
+}
+
+// phpArr is a JSON value written the way PHP's json_encode writes an array:
+// [] when empty, a list when the keys are 0..n-1 in order, else an object.
+type phpArr obj
+
+// apiError is a REST error answer.
+type apiError struct {
+	status int
+	code   string
+	desc   string
+}
+
+func (e *apiError) Error() string { return e.code + ": " + e.desc }
+
+func sonetErr(desc string) *apiError { return &apiError{http.StatusBadRequest, "", desc} }
+
+var (
+	errNoAuth         = &apiError{http.StatusUnauthorized, "NO_AUTH_FOUND", "Wrong authorization data"}
+	errExpired        = &apiError{http.StatusUnauthorized, "expired_token", "The access token provided has expired"}
+	errMethodNotFound = &apiError{http.StatusNotFound, "ERROR_METHOD_NOT_FOUND", "Method not found!"}
+	errQueryLimit     = &apiError{http.StatusServiceUnavailable, "QUERY_LIMIT_EXCEEDED", "Too many requests"}
+	errOperating      = &apiError{http.StatusTooManyRequests, "OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit."}
+	errInternal       = &apiError{http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", "Internal server error"}
+	errBatchLength    = &apiError{http.StatusBadRequest, "ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded"}
+	errBatchMethod    = &apiError{http.StatusMethodNotAllowed, "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage"}
+	errBadJSON        = &apiError{http.StatusBadRequest, "INVALID_REQUEST", "Request body is not valid JSON"}
+)
+
+func (e *apiError) body() []byte {
+	return encodeJSON(obj{{"error", e.code}, {"error_description", e.desc}})
+}
+
+// timing is the data of one answer's "time" block.
+type timing struct {
+	start, finish  time.Time
+	operating      time.Duration
+	operatingReset time.Time
+	withOperating  bool
+}
+
+func (t timing) block(loc *time.Location) obj {
+	st, fin := unixFloat(t.start), unixFloat(t.finish)
+	o := obj{
+		{"start", st},
+		{"finish", fin},
+		{"duration", fin - st},
+		{"processing", t.finish.Sub(t.start).Seconds()},
+		{"date_start", isoDate(t.start, loc)},
+		{"date_finish", isoDate(t.finish, loc)},
+	}
+	if t.withOperating {
+		o = append(o, kv{"operating_reset_at", t.operatingReset.Unix()}, kv{"operating", t.operating.Seconds()})
+	}
+	return o
+}
+
+func unixFloat(t time.Time) float64 {
+	return float64(t.Unix()) + float64(t.Nanosecond())/1e9
+}
+
+func isoDate(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("2006-01-02T15:04:05-07:00")
+}
+
+// encodeJSON writes v the way PHP's json_encode does with default flags:
+// "/" is escaped and every non-ASCII character is written as \uXXXX.
+func encodeJSON(v any) []byte {
+	var b []byte
+	return appendJSON(b, v)
+}
+
+func appendJSON(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case bool:
+		return strconv.AppendBool(b, x)
+	case string:
+		return appendString(b, x)
+	case int:
+		return strconv.AppendInt(b, int64(x), 10)
+	case int64:
+		return strconv.AppendInt(b, x, 10)
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return append(b, '0')
+		}
+		return strconv.AppendFloat(b, x, 'f', -1, 64)
+	case json.RawMessage:
+		return append(b, x...)
+	case obj:
+		b = append(b, '{')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, e.k)
+			b = append(b, ':')
+			b = appendJSON(b, e.v)
+		}
+		return append(b, '}')
+	case phpArr:
+		list := true
+		for i, e := range x {
+			if e.k != strconv.Itoa(i) {
+				list = false
+				break
+			}
+		}
+		if !list {
+			return appendJSON(b, obj(x))
+		}
+		vals := make([]any, len(x))
+		for i, e := range x {
+			vals[i] = e.v
+		}
+		return appendJSON(b, vals)
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSON(b, e)
+		}
+		return append(b, ']')
+	case []string:
+		vals := make([]any, len(x))
+		for i, e := range x {
+			vals[i] = e
+		}
+		return appendJSON(b, vals)
+	case []int:
+		vals := make([]any, len(x))
+		for i, e := range x {
+			vals[i] = e
+		}
+		return appendJSON(b, vals)
+	case []obj:
+		vals := make([]any, len(x))
+		for i, e := range x {
+			vals[i] = e
+		}
+		return appendJSON(b, vals)
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		o := make(obj, 0, len(keys))
+		for _, k := range keys {
+			o = append(o, kv{k, x[k]})
+		}
+		return appendJSON(b, o)
+	}
+	panic(fmt.Sprintf("sonettest: cannot encode %T", v))
+}
+
+const hexDigits = "0123456789abcdef"
+
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case '"', '\\', '/':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			default:
+				if c < 0x20 {
+					b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+				} else {
+					b = append(b, c)
+				}
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == utf8.RuneError && size == 1 {
+			r = 0xfffd
+		}
+		if r >= 0x10000 {
+			r -= 0x10000
+			b = appendU(b, 0xd800+(r>>10))
+			b = appendU(b, 0xdc00+(r&0x3ff))
+		} else {
+			b = appendU(b, r)
+		}
+	}
+	return append(b, '"')
+}
+
+func appendU(b []byte, r rune) []byte {
+	return append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+}

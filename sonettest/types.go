@@ -1,0 +1,164 @@
+package sonettest
+
+import (
+	"sort"
+	"time"
+)
+
+// Member roles as the portal writes them.
+const (
+	RoleOwner     = "A" // group owner
+	RoleModerator = "E" // moderator
+	RoleMember    = "K" // ordinary member
+	RoleRequest   = "Z" // pending request or invitation, not yet a member
+)
+
+// Group is a workgroup, project or scrum held by the fake portal.
+//
+// Flags are taken as given by AddGroup, so a zero Active or Visible means
+// "N"; start from NewGroup to get the defaults sonet_group.create applies.
+type Group struct {
+	ID                int
+	SiteID            string
+	Name              string
+	Description       string
+	Keywords          string
+	Active            bool
+	Visible           bool
+	Opened            bool
+	Closed            bool
+	Project           bool
+	InitiatePerms     string // A, E or K
+	SubjectID         int
+	SubjectName       string
+	OwnerID           int
+	ScrumMasterID     int
+	ProjectDateStart  time.Time
+	ProjectDateFinish time.Time
+	DateCreate        time.Time
+	DateUpdate        time.Time
+	DateActivity      time.Time
+	ImageURL          string
+	ImageFileID       int
+	IsExtranet        bool
+	Members           map[int]string // user ID -> role letter A, E, K or Z
+}
+
+// NewGroup returns a group with the defaults of sonet_group.create: active,
+// visible, not opened, not closed, not a project, INITIATE_PERMS K, subject
+// 1 "Workgroups", site s1, owned by the admin (user 1).
+func NewGroup(name string) Group {
+	return Group{Name: name, SiteID: "s1", Active: true, Visible: true, InitiatePerms: "K",
+		SubjectID: 1, SubjectName: "Workgroups", OwnerID: 1}
+}
+
+// User is a portal user. User 1 "Admin" exists from the start and is an
+// administrator; the webhook and the OAuth tokens act as user 1.
+type User struct {
+	ID    int
+	Name  string
+	Admin bool
+	Fired bool // fired users are not listed by sonet_group.user.get
+}
+
+// Request is one HTTP request the server received.
+type Request struct {
+	Time        time.Time      // server clock when it arrived
+	Method      string         // REST method, lower-cased and without .json; "oauth/token" for the token endpoint
+	Path        string         // URL path as received
+	Params      map[string]any // query and body parsed into nested maps with string leaves
+	Body        string         // raw body, or the raw query when the body is empty
+	ContentType string
+	HTTPStatus  int // status the server answered; 0 when the connection was dropped
+}
+
+// gstate is a stored group plus the order members joined in.
+type gstate struct {
+	g     Group
+	order []int
+}
+
+func (st *gstate) setRole(uid int, role string) {
+	if _, ok := st.g.Members[uid]; !ok {
+		st.order = append(st.order, uid)
+	}
+	st.g.Members[uid] = role
+}
+
+func (st *gstate) remove(uid int) {
+	delete(st.g.Members, uid)
+	for i, id := range st.order {
+		if id == uid {
+			st.order = append(st.order[:i:i], st.order[i+1:]...)
+			break
+		}
+	}
+}
+
+// role returns the user's role letter, "" when unrelated.
+func (st *gstate) role(uid int) string { return st.g.Members[uid] }
+
+// isMember reports whether the user is owner, moderator or member.
+func (st *gstate) isMember(uid int) bool {
+	r := st.role(uid)
+	return r == RoleOwner || r == RoleModerator || r == RoleMember
+}
+
+func (st *gstate) count(roles string) int {
+	n := 0
+	for _, r := range st.g.Members {
+		for i := 0; i < len(roles); i++ {
+			if r == roles[i:i+1] {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// idsWithRole returns the IDs of members with any of roles, in join order.
+func (st *gstate) idsWithRole(roles string) []int {
+	out := []int{}
+	for _, uid := range st.order {
+		r := st.g.Members[uid]
+		for i := 0; i < len(roles); i++ {
+			if r == roles[i:i+1] {
+				out = append(out, uid)
+			}
+		}
+	}
+	return out
+}
+
+func (st *gstate) snapshot() Group {
+	g := st.g
+	g.Members = make(map[int]string, len(st.g.Members))
+	for k, v := range st.g.Members {
+		g.Members[k] = v
+	}
+	return g
+}
+
+func sortedIDs[T any](m map[int]T) []int {
+	ids := make([]int, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	sort.Ints(ids)
+	return ids
+}
+
+// timeField sets a date from an ISO-8601 string; "" clears it.
+type timeField struct{ t *time.Time }
+
+func (f timeField) set(s string, loc *time.Location) bool {
+	if s == "" {
+		*f.t = time.Time{}
+		return true
+	}
+	t, ok := parseDate(s, loc)
+	if ok {
+		*f.t = t
+	}
+	return ok
+}
