@@ -32,18 +32,18 @@ func TestNewWebhookClientAcceptsThePortalsForms(t *testing.T) {
 
 func TestNewWebhookClientRejectsBadURLsWithoutEchoingThem(t *testing.T) {
 	cases := map[string]string{
-		"":                                      "sonet: invalid webhook URL: empty",
-		"http://portal.example/rest/1/c0de42/":  "sonet: invalid webhook URL: plain http is allowed only for loopback hosts; use https",
-		"ftp://portal.example/rest/1/c0de42/":   `sonet: invalid webhook URL: scheme "ftp": want https`,
-		"https://portal.example/api/1/c0de42/":  "sonet: invalid webhook URL: path must start with /rest/ (want https://portal.example/rest/USER_ID/CODE/)",
-		"https://portal.example/rest/c0de42/":   "sonet: invalid webhook URL: path must be /rest/USER_ID/CODE/ with a numeric user ID and a webhook code",
-		"https://portal.example/rest/1/":        "sonet: invalid webhook URL: path must be /rest/USER_ID/CODE/ with a numeric user ID and a webhook code",
-		"https://portal.example/rest/x/c0de42/": "sonet: invalid webhook URL: path must be /rest/USER_ID/CODE/ with a numeric user ID and a webhook code",
-		"https://portal.example/rest/1/c0de42/?a=b": "sonet: invalid webhook URL: query or fragment is not allowed in the URL",
-		"https://u:c0de42@portal.example/rest/1/x/": "sonet: invalid webhook URL: user info is not allowed in the URL",
-		"https:///rest/1/c0de42/":               "sonet: invalid webhook URL: no host (want https://portal.example/...)",
+		"":                                                     "sonet: invalid webhook URL: empty",
+		"http://portal.example/rest/1/c0de42/":                 "sonet: invalid webhook URL: plain http is allowed only for loopback hosts; use https",
+		"ftp://portal.example/rest/1/c0de42/":                  `sonet: invalid webhook URL: scheme "ftp": want https`,
+		"https://portal.example/api/1/c0de42/":                 "sonet: invalid webhook URL: path must start with /rest/ (want https://portal.example/rest/USER_ID/CODE/)",
+		"https://portal.example/rest/c0de42/":                  "sonet: invalid webhook URL: path must be /rest/USER_ID/CODE/ with a numeric user ID and a webhook code",
+		"https://portal.example/rest/1/":                       "sonet: invalid webhook URL: path must be /rest/USER_ID/CODE/ with a numeric user ID and a webhook code",
+		"https://portal.example/rest/x/c0de42/":                "sonet: invalid webhook URL: path must be /rest/USER_ID/CODE/ with a numeric user ID and a webhook code",
+		"https://portal.example/rest/1/c0de42/?a=b":            "sonet: invalid webhook URL: query or fragment is not allowed in the URL",
+		"https://u:c0de42@portal.example/rest/1/x/":            "sonet: invalid webhook URL: user info is not allowed in the URL",
+		"https:///rest/1/c0de42/":                              "sonet: invalid webhook URL: no host (want https://portal.example/...)",
 		"https://portal.example/rest/1/c0de42/sonet_group.get": "sonet: invalid webhook URL: path must be /rest/USER_ID/CODE/ with a numeric user ID and a webhook code",
-		"://c0de42":                             "sonet: invalid webhook URL: not a URL",
+		"://c0de42": "sonet: invalid webhook URL: not a URL",
 	}
 	for in, msg := range cases {
 		_, err := NewWebhookClient(in)

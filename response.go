@@ -80,7 +80,7 @@ func seconds(f float64) time.Duration {
 	if math.IsNaN(f) || f < 0 || f > 1e9 {
 		return 0
 	}
-	return time.Duration(math.Round(f * 1e6)) * time.Microsecond
+	return time.Duration(math.Round(f*1e6)) * time.Microsecond
 }
 
 type rawEnvelope struct {

@@ -19,10 +19,10 @@ func TestIntAcceptsNumbersAndQuotedNumbers(t *testing.T) {
 
 func TestIntRejectsWhatIsNotAnInteger(t *testing.T) {
 	for in, msg := range map[string]string{
-		`"abc"`: `not an integer: "abc"`,
-		`77.5`:  `not an integer: 77.5`,
-		`true`:  `not an integer: true`,
-		`"7`:    `bad integer "7`,
+		`"abc"`:                `not an integer: "abc"`,
+		`77.5`:                 `not an integer: 77.5`,
+		`true`:                 `not an integer: true`,
+		`"7`:                   `bad integer "7`,
 		`99999999999999999999`: `not an integer: 99999999999999999999`,
 	} {
 		_, err := ParseInt([]byte(in))
