@@ -289,7 +289,7 @@ func (c *Client) send(ctx context.Context, method, body, tok string, attempt int
 		if body != "" {
 			body += "&"
 		}
-		body += "auth=" + tok
+		body += wire.Form{{Key: "auth", Value: tok}}.Encode()
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cred.endpoint(method), strings.NewReader(body))
 	if err != nil {

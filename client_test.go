@@ -239,3 +239,13 @@ func TestTransportErrorIsRedacted(t *testing.T) {
 		assert.NotContains(t, u.Error(), testWebhookCode)
 	}
 }
+
+func TestOAuthTokenIsEscapedInTheBody(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	var rec recorded
+	mt.RegisterResponder("POST", "https://portal.example/rest/sonet_group.delete", rec.respond(200, []byte(`{"result":true}`)))
+	c, err := NewOAuthClient("https://portal.example", "ab+c/d=", WithHTTPClient(&http.Client{Transport: mt}), WithoutRateLimit())
+	require.NoError(t, err)
+	require.NoError(t, c.DeleteGroup(context.Background(), 1))
+	assert.Equal(t, []string{"GROUP_ID=1&auth=ab%2Bc%2Fd%3D"}, rec.Bodies())
+}
