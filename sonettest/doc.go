@@ -37,7 +37,8 @@
 //   - sonet_group.setowner uses the texts "Wrong group ID", "Wrong new owner
 //     ID", "Socialnetwork group not found" and "User has no permissions to
 //     change group owner"; the owner or an administrator may call it; the
-//     previous owner stays as moderator (E).
+//     previous owner stays as an ordinary member (K), or as moderator (E)
+//     when they are the scrum master.
 //   - sonet_group.get: string comparisons are case-insensitive (like MySQL's
 //     default collation); an empty array for = matches everything; a
 //     malformed >< or !>< is ignored; ties in ORDER are broken by ID
@@ -45,7 +46,8 @@
 //     DESCRIPTION, KEYWORDS, SUBJECT_ID, SITE_ID and NUMBER_OF_MEMBERS are
 //     sortable too.
 //   - Member methods: add, delete and update need an administrator; add
-//     turns a pending request (Z) into membership; invite needs a role at
+//     skips users with any relation to the group, pending requests (Z)
+//     included, and adds the others as members (K); invite needs a role at
 //     least as high as the group's INITIATE_PERMS (or admin) and otherwise
 //     returns an empty list.
 //   - sonet_group.feature.access: administrators and the owner may do

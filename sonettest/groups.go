@@ -127,13 +127,19 @@ func groupDelete(c *call) (any, *page, *apiError) {
 	return true, nil, nil
 }
 
-// changeOwner makes uid the owner; the previous owner stays as moderator.
+// changeOwner makes uid the owner. The previous owner stays in the group as
+// an ordinary member, or as moderator when they are the scrum master, as the
+// socialnetwork module does.
 func changeOwner(st *gstate, uid int) {
 	if st.g.OwnerID == uid {
 		return
 	}
 	if _, ok := st.g.Members[st.g.OwnerID]; ok {
-		st.g.Members[st.g.OwnerID] = RoleModerator
+		role := RoleMember
+		if st.g.OwnerID == st.g.ScrumMasterID {
+			role = RoleModerator
+		}
+		st.g.Members[st.g.OwnerID] = role
 	}
 	st.g.OwnerID = uid
 	st.setRole(uid, RoleOwner)

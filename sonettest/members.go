@@ -157,7 +157,9 @@ func userAdd(c *call) (any, *page, *apiError) {
 	}
 	var done []int
 	for _, uid := range ids {
-		if c.s.users[uid] == nil || st.isMember(uid) {
+		// Users with any relation to the group, pending requests and
+		// invitations included, are skipped, as the module does.
+		if c.s.users[uid] == nil || st.role(uid) != "" {
 			continue
 		}
 		st.setRole(uid, RoleMember)

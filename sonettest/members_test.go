@@ -88,11 +88,11 @@ func TestSetOwner(t *testing.T) {
 		t.Fatalf("%d %s", code, body)
 	}
 	got, _ := s.Group(id)
-	if got.OwnerID != carol || fmt.Sprint(got.Members) != "map[2:E 3:A]" {
+	if got.OwnerID != carol || fmt.Sprint(got.Members) != "map[2:K 3:A]" {
 		t.Errorf("after setowner %+v", got)
 	}
 	_, body = callJSON(t, s, "sonet_group.user.get", `{"ID":1}`)
-	if withoutTime(body) != `{"result":[{"USER_ID":"2","ROLE":"E"},{"USER_ID":"3","ROLE":"A"}]}` {
+	if withoutTime(body) != `{"result":[{"USER_ID":"2","ROLE":"K"},{"USER_ID":"3","ROLE":"A"}]}` {
 		t.Errorf("user.get %s", body)
 	}
 }
