@@ -275,7 +275,7 @@ func (c *Client) call(ctx context.Context, method string, kind callKind, form wi
 		if !retry {
 			return nil, final
 		}
-		c.log.InfoContext(ctx, "sonet: retrying", "method", method, "attempt", attempt+1, "wait", wait, "reason", reasonOf(err))
+		c.log.DebugContext(ctx, "sonet: retrying", "method", method, "attempt", attempt+1, "wait", wait, "reason", reasonOf(err))
 		if err := c.clock.Sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("sonet: %s: %w", method, err)
 		}

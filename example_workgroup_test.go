@@ -1,0 +1,125 @@
+package sonet_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/b24kit/sonet"
+	"github.com/b24kit/sonet/sonettest"
+)
+
+// workgroupDemo starts a fake portal in UTC+3 whose clock stands still, with
+// the groups given, and a webhook client for it.
+func workgroupDemo(groups ...sonettest.Group) (*sonettest.Server, *sonet.Client, *time.Location) {
+	zone := time.FixedZone("UTC+3", 3*3600)
+	now := time.Date(2026, 3, 19, 15, 1, 27, 0, zone)
+	srv := sonettest.NewServer(sonettest.WithLocation(zone), sonettest.WithClock(func() time.Time { return now }))
+	for _, g := range groups {
+		srv.AddGroup(g)
+	}
+	c, err := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
+	if err != nil {
+		panic(err)
+	}
+	return srv, c, zone
+}
+
+func ExampleClient_GetWorkgroup() {
+	launch := sonettest.NewGroup("Launch")
+	launch.Project, launch.Keywords = true, "launch, q2"
+	srv, c, zone := workgroupDemo(launch)
+	defer srv.Close()
+	ctx := context.Background()
+
+	w, err := c.GetWorkgroup(ctx, 1, &sonet.WorkgroupGetOptions{
+		Select:   []sonet.WorkgroupSelect{sonet.WorkgroupSelectTags},
+		Location: zone, // the portal's time zone: its dates carry no offset
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(w.ID, w.Name, w.Type, w.Tags, w.Members)
+	fmt.Println(w.DateCreateText, "=", w.DateCreate.Format(time.RFC3339))
+
+	_, err = c.GetWorkgroup(ctx, 99, nil)
+	fmt.Println(errors.Is(err, sonet.ErrWorkgroupNotFound), errors.Is(err, sonet.ErrNotFound))
+	// Output:
+	// 1 Launch project [launch q2] [1]
+	// 03/19/2026 15:01:27 = 2026-03-19T15:01:27+03:00
+	// true true
+}
+
+func ExampleClient_ListWorkgroups() {
+	alpha, beta, gamma := sonettest.NewGroup("Alpha"), sonettest.NewGroup("Beta project"), sonettest.NewGroup("Gamma project")
+	beta.Project, gamma.Project = true, true
+	srv, c, _ := workgroupDemo(alpha, beta, gamma)
+	defer srv.Close()
+
+	p, err := c.ListWorkgroups(context.Background(), &sonet.WorkgroupListOptions{
+		Filter: sonet.Filter{sonet.WorkgroupFilterProject.Eq(true), sonet.FieldName.Like("project")},
+		Select: []sonet.WorkgroupField{sonet.WorkgroupFieldName, sonet.WorkgroupFieldType, sonet.WorkgroupFieldDateCreate},
+		Order:  sonet.Order{sonet.FieldID.Asc()},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, w := range p.Items {
+		fmt.Println(w.ID, w.Name, w.Type, w.DateCreate.Format(time.RFC3339))
+	}
+	fmt.Println("total:", p.Total, "more:", p.HasNext)
+	// Output:
+	// 2 Beta project project 2026-03-19T15:01:27+03:00
+	// 3 Gamma project project 2026-03-19T15:01:27+03:00
+	// total: 2 more: false
+}
+
+func ExampleClient_AllWorkgroups() {
+	srv, c, _ := workgroupDemo()
+	defer srv.Close()
+	for i := 1; i <= 120; i++ {
+		srv.AddGroup(sonettest.NewGroup(fmt.Sprint("Group ", i)))
+	}
+
+	// NoCount: start=-1 and an ID cursor, the fast walk for large portals.
+	n, last := 0, 0
+	for w, err := range c.AllWorkgroups(context.Background(), &sonet.WorkgroupListOptions{NoCount: true}) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		n, last = n+1, w.ID
+	}
+	fmt.Println(n, "groups, last ID", last, "in", len(srv.Requests()), "requests")
+	// Output:
+	// 120 groups, last ID 120 in 3 requests
+}
+
+func ExampleWorkgroupListOptions_Encode() {
+	body, err := (&sonet.WorkgroupListOptions{
+		Filter:  sonet.Filter{sonet.FieldActive.Eq(true), sonet.FieldName.LikePattern("%group%")},
+		Select:  []sonet.WorkgroupField{sonet.WorkgroupFieldID, sonet.WorkgroupFieldName},
+		Order:   sonet.Order{sonet.FieldID.Desc()},
+		Params:  sonet.WorkgroupListParams{IsAdmin: sonet.Yes, ShouldSelectDialogID: sonet.Yes},
+		NoCount: true,
+	}).Encode()
+	fmt.Println(body, err)
+	// Output:
+	// filter[ACTIVE]=Y&filter[%3D%25NAME]=%25group%25&select[0]=ID&select[1]=NAME&order[ID]=DESC&params[IS_ADMIN]=Y&params[shouldSelectDialogId]=Y&start=-1 <nil>
+}
+
+func ExampleParsePortalTime() {
+	zone := time.FixedZone("UTC+2", 2*3600)
+	for _, s := range []string{"04/17/2025 19:37:55", "17.04.2025 19:37:55", "04/05/2025 10:00:00", "today, 12:16"} {
+		t, ok := sonet.ParsePortalTime(s, zone)
+		fmt.Println(s, "->", ok, t.Format(time.RFC3339))
+	}
+	// Output:
+	// 04/17/2025 19:37:55 -> true 2025-04-17T19:37:55+02:00
+	// 17.04.2025 19:37:55 -> true 2025-04-17T19:37:55+02:00
+	// 04/05/2025 10:00:00 -> false 0001-01-01T00:00:00Z
+	// today, 12:16 -> false 0001-01-01T00:00:00Z
+}
