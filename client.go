@@ -258,6 +258,11 @@ func (c *Client) call(ctx context.Context, method string, kind callKind, form wi
 			return resp, nil
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
+			if kind == kindWrite && sent {
+				// Cancelled after the request left: the portal may
+				// have applied it.
+				return nil, outcomeUnknown(method, ctxErr)
+			}
 			return nil, fmt.Errorf("sonet: %s: %w", method, ctxErr)
 		}
 		if IsCode(err, ErrExpiredToken) && !refreshed {

@@ -40,7 +40,9 @@ func (e *APIError) Error() string {
 	} else {
 		b.WriteString("no description")
 	}
-	fmt.Fprintf(&b, " (HTTP %d)", e.HTTPStatus)
+	if e.HTTPStatus != 0 { // batch commands carry no status of their own
+		fmt.Fprintf(&b, " (HTTP %d)", e.HTTPStatus)
+	}
 	return b.String()
 }
 

@@ -1,6 +1,7 @@
 package sonet
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -69,6 +70,10 @@ func (g *Group) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &r); err != nil {
 		return fmt.Errorf("group: %w", err)
 	}
+	return r.to(g)
+}
+
+func (r *rawGroup) to(g *Group) error {
 	if r.ID <= 0 {
 		return fmt.Errorf("group: row without a positive ID")
 	}
@@ -94,4 +99,34 @@ func (g *Group) UnmarshalJSON(b []byte) error {
 		DateActivity:    time.Time(r.DateActivity),
 	}
 	return nil
+}
+
+// groupRows decodes a page of rows in one pass (rather than one
+// json.Unmarshal per row through Group.UnmarshalJSON).
+type groupRows []Group
+
+func (rows *groupRows) UnmarshalJSON(b []byte) error {
+	if t := bytes.TrimSpace(b); len(t) == 0 || (t[0] != '[' && t[0] != 'n') {
+		return fmt.Errorf("want a JSON list of groups, got %s", excerptOf(t))
+	}
+	var raw []rawGroup
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return fmt.Errorf("group: %w", err)
+	}
+	out := make([]Group, len(raw))
+	for i := range raw {
+		if err := raw[i].to(&out[i]); err != nil {
+			return err
+		}
+	}
+	*rows = out
+	return nil
+}
+
+// excerptOf quotes the start of a JSON value for an error message.
+func excerptOf(b []byte) string {
+	if len(b) > 40 {
+		return string(b[:40]) + "..."
+	}
+	return string(b)
 }

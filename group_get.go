@@ -76,12 +76,12 @@ func (c *Client) ListGroups(ctx context.Context, opts *GroupListOptions) (*Group
 	if err != nil {
 		return nil, err
 	}
-	var groups []Group
+	var groups groupRows
 	r, err := c.call(ctx, "sonet_group.get", kindRead, f, &groups)
 	if err != nil {
 		return nil, err
 	}
-	return pageFrom(r, groups), nil
+	return pageFrom(r, []Group(groups)), nil
 }
 
 // AllGroups walks every page of sonet_group.get from opts.Start on:

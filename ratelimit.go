@@ -76,7 +76,8 @@ func (noLimit) Throttled(time.Time)             {}
 
 // NewRateLimiter returns a leaky bucket like the portal's own: each request
 // adds one to the level, the level drains perSecond a second, and a request
-// that would lift it past burst waits until it fits.
+// that would lift it past burst-1 waits until it fits (one request of
+// headroom absorbs the clock skew between client and portal).
 func NewRateLimiter(perSecond float64, burst int) Limiter {
 	return &bucket{rate: perSecond, burst: float64(burst)}
 }
@@ -106,18 +107,30 @@ func (b *bucket) Reserve(now time.Time) time.Duration {
 	defer b.mu.Unlock()
 	b.drain(now)
 	b.level++
-	if b.level <= b.burst {
+	limit := b.limit()
+	if b.level <= limit {
 		return 0
 	}
-	return time.Duration((b.level - b.burst) / b.rate * float64(time.Second))
+	return time.Duration((b.level - limit) / b.rate * float64(time.Second))
+}
+
+// limit is the level requests may fill the bucket to at once: the burst
+// less one request of headroom. The portal's bucket starts draining when our
+// first request arrives there (later than here) and requests reach it with
+// uneven delays, so equal figures would still overflow it now and then.
+func (b *bucket) limit() float64 {
+	if b.burst >= 2 {
+		return b.burst - 1
+	}
+	return b.burst
 }
 
 func (b *bucket) Throttled(now time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.drain(now)
-	if b.level < b.burst {
-		b.level = b.burst
+	if l := b.limit(); b.level < l {
+		b.level = l
 	}
 }
 

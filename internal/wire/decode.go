@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // The portal sends the same field as 77 or "77", flags as "Y"/"N" (sometimes
@@ -85,6 +86,15 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && (b[0] == '-' || isDigit(b[0])) {
 		*s = String(b)
 		return nil
+	}
+	// Fast path: a string without escapes is its own text. The envelope was
+	// already checked as valid JSON as a whole.
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		inner := b[1 : len(b)-1]
+		if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+			*s = String(inner)
+			return nil
+		}
 	}
 	var v string
 	if err := json.Unmarshal(b, &v); err != nil {
