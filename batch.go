@@ -1,0 +1,382 @@
+package sonet
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/b24kit/sonet/internal/wire"
+)
+
+// MaxBatchCommands is the most commands the portal takes in one batch
+// request. RunBatch splits larger batches into several requests.
+const MaxBatchCommands = 50
+
+// ErrNotRun is matched by the error of a batch command that did not run: a
+// command after a failure with Halt set, or in a batch request that was not
+// sent or was refused as a whole.
+var ErrNotRun = errors.New("sonet: batch command did not run")
+
+// Batch collects commands for the batch method. Add commands with the typed
+// adders (BatchCreateGroup, BatchListGroups, ...) or BatchCall, then send
+// them with Client.RunBatch. Each adder returns a handle that RunBatch fills.
+//
+// A Batch is run once and is not safe for concurrent use. Commands are keyed
+// c0, c1, ... in the order they were added.
+type Batch struct {
+	// Halt stops at the first failing command (halt=1): the commands after
+	// it do not run and later batch requests are not sent. Commands chained
+	// with Ref need it, because the portal passes a reference to a failed
+	// command on as literal text.
+	Halt bool
+
+	cmds []*batchEntry
+	keys map[string]int
+	err  error
+	ran  bool
+}
+
+// NewBatch returns an empty batch.
+func NewBatch() *Batch { return &Batch{keys: map[string]int{}} }
+
+// Len returns the number of commands added.
+func (b *Batch) Len() int { return len(b.cmds) }
+
+// Err returns the first error an adder met (a request that failed
+// validation, a method refused in batch, a bad reference). RunBatch returns
+// it too, and then sends nothing.
+func (b *Batch) Err() error { return b.err }
+
+// BatchHandle is what every batch command handle has in common; Ref takes
+// one to point at the command's result.
+type BatchHandle interface {
+	// Key is the command's key in cmd[KEY].
+	Key() string
+	// Method is the REST method the command calls.
+	Method() string
+	// Ran reports whether the portal answered for this command.
+	Ran() bool
+	// Err is the command's error: its own *APIError, a decoding error, an
+	// error matching ErrNotRun, or one matching ErrOutcomeUnknown.
+	Err() error
+}
+
+// BatchMeta holds the paging and timing figures the portal reports for one
+// command in result_total, result_next and result_time.
+type BatchMeta struct {
+	Total    int
+	HasTotal bool
+	Next     int
+	HasNext  bool
+	Time     Timing
+}
+
+// BatchCommand is the handle of one batch command whose result decodes into
+// T. It is filled by RunBatch.
+type BatchCommand[T any] struct {
+	key, method string
+	decode      func(json.RawMessage, BatchMeta) (T, error)
+	value       T
+	err         error
+	ran         bool
+	meta        BatchMeta
+}
+
+// Key returns the command's key.
+func (h *BatchCommand[T]) Key() string { return h.key }
+
+// Method returns the command's REST method.
+func (h *BatchCommand[T]) Method() string { return h.method }
+
+// Ran reports whether the portal answered for this command (with a result
+// or an error).
+func (h *BatchCommand[T]) Ran() bool { return h.ran }
+
+// Err returns the command's error, nil on success.
+func (h *BatchCommand[T]) Err() error { return h.err }
+
+// Value returns the decoded result; the zero T unless the command succeeded.
+func (h *BatchCommand[T]) Value() T { return h.value }
+
+// Result returns Value and Err together.
+func (h *BatchCommand[T]) Result() (T, error) { return h.value, h.err }
+
+// Meta returns the command's total, next and time as the portal sent them.
+func (h *BatchCommand[T]) Meta() BatchMeta { return h.meta }
+
+func (h *BatchCommand[T]) deliver(raw json.RawMessage, m BatchMeta) {
+	h.ran, h.meta = true, m
+	v, err := h.decode(raw, m)
+	if err != nil {
+		h.err = err
+		return
+	}
+	h.value = v
+}
+
+func (h *BatchCommand[T]) settle(err error, ran bool) { h.err, h.ran = err, ran }
+
+type batchSink interface {
+	BatchHandle
+	deliver(json.RawMessage, BatchMeta)
+	settle(err error, ran bool)
+}
+
+type batchEntry struct {
+	key, method, value string
+	deps               []int
+	sink               batchSink
+}
+
+// BatchParam replaces one parameter of a typed batch command after the
+// request was validated and encoded; see SetParam.
+type BatchParam struct{ Key, Value string }
+
+// SetParam sets the wire parameter key (e.g. "GROUP_ID") of a typed batch
+// command to value, usually a Ref to an earlier command. The typed request
+// may leave that field at its zero value: it is validated as if it held a
+// placeholder, and the placeholder is then replaced by value.
+//
+//	created := sonet.BatchCreateGroup(b, &sonet.GroupCreateRequest{Name: "Q3"})
+//	sonet.BatchUpdateGroup(b, &sonet.GroupUpdateRequest{Description: sonet.String("...")},
+//		sonet.SetParam("GROUP_ID", sonet.Ref(created)))
+func SetParam(key, value string) BatchParam { return BatchParam{key, value} }
+
+// Ref returns the reference $result[KEY][path...] to an earlier command's
+// result, for use as a parameter value of a later command in the same
+// batch. Path elements are map keys or list indexes: Ref(page, 0, "ID") is
+// the ID of the first row of a list command. The portal substitutes the
+// value before running the later command.
+func Ref(cmd BatchHandle, path ...any) string {
+	var sb strings.Builder
+	sb.WriteString("$result[" + cmd.Key() + "]")
+	for _, p := range path {
+		fmt.Fprintf(&sb, "[%v]", p)
+	}
+	return sb.String()
+}
+
+var refKey = regexp.MustCompile(`\$result\[([^\]]*)\]`)
+
+// batchRefused reports whether the portal refuses method inside batch:
+// batch itself and file-transfer methods (spec §7). The docs list no method
+// by name, so the tolerant reading refuses "batch" and methods whose last
+// segment uploads or downloads a file.
+func batchRefused(method string) bool {
+	m := strings.ToLower(strings.TrimSuffix(method, ".json"))
+	last := m[strings.LastIndexByte(m, '.')+1:]
+	return m == "batch" || strings.Contains(last, "upload") || strings.HasPrefix(last, "download")
+}
+
+// add registers a command; on error the handle carries it and the batch
+// remembers the first one.
+func (b *Batch) add(method string, form wire.Form, err error, h batchSink) {
+	fail := func(err error) {
+		h.settle(err, false)
+		if b.err == nil {
+			b.err = err
+		}
+	}
+	switch {
+	case err != nil:
+		fail(err)
+		return
+	case b.ran:
+		fail(&ValidationError{Field: "batch", Reason: "command added after the batch ran"})
+		return
+	case !methodName.MatchString(method):
+		fail(&ValidationError{Field: "method", Reason: fmt.Sprintf("%q is not a REST method name", method)})
+		return
+	case batchRefused(method):
+		fail(fmt.Errorf("sonet: %s cannot be called inside batch: %w", method, ErrBatchMethodNotAllowed))
+		return
+	}
+	e := &batchEntry{key: h.Key(), method: method, value: method, sink: h}
+	for _, p := range form {
+		for _, m := range refKey.FindAllStringSubmatch(p.Value, -1) {
+			i, ok := b.keys[m[1]]
+			if !ok {
+				fail(&ValidationError{Field: p.Key, Reason: fmt.Sprintf("reference to %q, which is not an earlier command of this batch", m[1])})
+				return
+			}
+			e.deps = append(e.deps, i)
+		}
+	}
+	if len(form) > 0 {
+		e.value += "?" + form.Encode()
+	}
+	b.keys[e.key] = len(b.cmds)
+	b.cmds = append(b.cmds, e)
+}
+
+func newHandle[T any](b *Batch, method string, decode func(json.RawMessage, BatchMeta) (T, error)) *BatchCommand[T] {
+	key := "c?"
+	if b != nil {
+		key = "c" + itoa(len(b.cmds))
+	}
+	return &BatchCommand[T]{key: key, method: method, decode: decode}
+}
+
+// BatchCall adds a command calling any method by name; params are encoded
+// as Client.Call encodes them (a struct with url tags, a map[string]any, or
+// nil) and the result is unmarshalled into T.
+//
+// Docs: api-reference/how-to-call-rest-api/batch.md
+func BatchCall[T any](b *Batch, method string, params any) *BatchCommand[T] {
+	h := newHandle(b, method, func(raw json.RawMessage, _ BatchMeta) (T, error) {
+		var v T
+		err := decodeResult(method, &Response{HTTPStatus: 200, Result: raw}, &v)
+		return v, err
+	})
+	if b == nil {
+		h.err = &ValidationError{Field: "batch", Reason: "nil *Batch"}
+		return h
+	}
+	form, err := wire.Encode(params)
+	if err != nil {
+		err = &ValidationError{Field: "params", Reason: err.Error()}
+	}
+	b.add(method, form, err, h)
+	return h
+}
+
+// plan splits the commands into requests of at most MaxBatchCommands,
+// keeping the order and never cutting between a command and one it refers
+// to.
+func (b *Batch) plan() ([][]*batchEntry, error) {
+	n := len(b.cmds)
+	cover := make([]int, n+1) // cover[i] > 0: commands i and i+1 must share a request
+	chained := false
+	for j, e := range b.cmds {
+		for _, d := range e.deps {
+			cover[d]++
+			cover[j]--
+			chained = true
+		}
+	}
+	for i := 1; i <= n; i++ {
+		cover[i] += cover[i-1]
+	}
+	if chained && !b.Halt {
+		return nil, &ValidationError{Field: "halt", Reason: "commands chained with Ref need Halt: the portal passes a reference to a failed command on as literal text"}
+	}
+	var out [][]*batchEntry
+	for start := 0; start < n; {
+		end := min(start+MaxBatchCommands, n)
+		for end < n && end > start && cover[end-1] > 0 {
+			end--
+		}
+		if end == start {
+			return nil, &ValidationError{Field: "batch", Reason: fmt.Sprintf("commands from %s on are chained by references over more than %d commands; a chain must fit in one batch request", b.cmds[start].key, MaxBatchCommands)}
+		}
+		out = append(out, b.cmds[start:end])
+		start = end
+	}
+	return out, nil
+}
+
+// RunBatch sends the batch's commands with the batch method, 50 to a
+// request, and fills every handle. It returns nil when every command
+// succeeded and a *BatchError otherwise; the handles of the commands that
+// succeeded hold their values either way.
+//
+// A batch request is never repeated after it may have reached the portal
+// (some commands may have run): its commands then get an error matching
+// ErrOutcomeUnknown. Only a refusal that proves nothing ran
+// (QUERY_LIMIT_EXCEEDED) is retried. A request failing as a whole stops the
+// batch; with Halt, so does the first failing command.
+//
+// Docs: api-reference/how-to-call-rest-api/batch.md
+func (c *Client) RunBatch(ctx context.Context, b *Batch) error {
+	if b == nil {
+		return &ValidationError{Field: "batch", Reason: "nil *Batch"}
+	}
+	if b.err != nil {
+		return b.err
+	}
+	if b.ran {
+		return &ValidationError{Field: "batch", Reason: "the batch already ran"}
+	}
+	chunks, err := b.plan()
+	if err != nil {
+		return err
+	}
+	b.ran = true
+	be := &BatchError{Commands: len(b.cmds)}
+	stop := false
+	for _, ch := range chunks {
+		if !stop {
+			if err := ctx.Err(); err != nil {
+				be.Cause, stop = fmt.Errorf("sonet: batch: %w", err), true
+			}
+		}
+		if stop {
+			be.notRun(ch, be.Cause)
+			continue
+		}
+		if err := c.runChunk(ctx, ch, b.Halt); err != nil {
+			be.Cause, stop = err, true
+			if errors.Is(err, ErrOutcomeUnknown) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				for _, e := range ch {
+					e.sink.settle(outcomeUnknown("batch", err), false)
+					be.Unknown = append(be.Unknown, e.key)
+				}
+			} else {
+				be.notRun(ch, err)
+			}
+			continue
+		}
+		for _, e := range ch {
+			switch {
+			case e.sink.Err() == nil:
+			case !e.sink.Ran():
+				be.NotRun = append(be.NotRun, e.key)
+			default:
+				be.Failed = append(be.Failed, e.key)
+				be.errs = append(be.errs, e.sink.Err())
+				stop = stop || b.Halt
+			}
+		}
+	}
+	if len(be.Failed)+len(be.NotRun)+len(be.Unknown) == 0 {
+		return nil
+	}
+	return be
+}
+
+func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt bool) error {
+	form := make(wire.Form, 0, len(ch)+1)
+	for _, e := range ch {
+		form.Add("cmd["+e.key+"]", e.value)
+	}
+	form.Add("halt", map[bool]string{false: "0", true: "1"}[halt])
+	var raw rawBatch
+	if _, err := c.call(ctx, "batch", kindWrite, form, &raw); err != nil {
+		return err
+	}
+	for _, e := range ch {
+		if er, ok := raw.Errors[e.key]; ok {
+			e.sink.settle(commandError(e.method, er), true)
+			continue
+		}
+		res, ok := raw.Result[e.key]
+		if !ok {
+			e.sink.settle(fmt.Errorf("sonet: batch command %s (%s): %w", e.key, e.method, ErrNotRun), false)
+			continue
+		}
+		m := BatchMeta{}
+		m.Total, m.HasTotal, _ = optionalInt(raw.Total[e.key])
+		m.Next, m.HasNext, _ = optionalInt(raw.Next[e.key])
+		if t := raw.Time[e.key]; len(t) > 0 {
+			var rt rawTiming
+			if json.Unmarshal(t, &rt) == nil {
+				m.Time = rt.timing()
+			}
+		}
+		e.sink.deliver(res, m)
+	}
+	return nil
+}

@@ -1,0 +1,96 @@
+package sonet
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/b24kit/sonet/sonettest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestBatchE2ECreates120GroupsInThreeRequests(t *testing.T) {
+	srv, c := newFakePortal(t, 0)
+	b := NewBatch()
+	var hs []*BatchCommand[int]
+	for i := 0; i < 120; i++ {
+		hs = append(hs, BatchCreateGroup(b, &GroupCreateRequest{Name: fmt.Sprintf("Team %03d & co", i), Project: Yes}))
+	}
+	require.NoError(t, c.RunBatch(context.Background(), b))
+	reqs := srv.Requests()
+	require.Len(t, reqs, 3)
+	for i, h := range hs {
+		assert.Equal(t, i+1, h.Value())
+	}
+	groups := srv.Groups()
+	require.Len(t, groups, 120)
+	assert.Equal(t, "Team 119 & co", groups[119].Name)
+	assert.True(t, groups[119].Project)
+}
+
+func TestBatchE2EChainCreateGetUpdateWithReferences(t *testing.T) {
+	srv, c := newFakePortal(t, 2)
+	b := NewBatch()
+	b.Halt = true
+	created := BatchCreateGroup(b, &GroupCreateRequest{Name: "Chained"})
+	got := BatchGetGroup(b, 0, SetParam("GROUP_ID", Ref(created)))
+	upd := BatchUpdateGroup(b, &GroupUpdateRequest{Description: String("about $result")}, SetParam("GROUP_ID", Ref(got, 0, "ID")))
+	page := BatchListGroups(b, &GroupListOptions{Order: Order{FieldID.Desc()}})
+	require.NoError(t, c.RunBatch(context.Background(), b))
+
+	assert.Equal(t, 3, created.Value())
+	assert.Equal(t, "Chained", got.Value().Name)
+	assert.Equal(t, 3, upd.Value())
+	p := page.Value()
+	assert.Equal(t, []int{3, 2, 1}, []int{p.Items[0].ID, p.Items[1].ID, p.Items[2].ID})
+	assert.Equal(t, 3, p.Total)
+	assert.True(t, p.HasTotal)
+	assert.False(t, p.HasNext)
+	g, ok := srv.Group(3)
+	require.True(t, ok)
+	assert.Equal(t, "about $result", g.Description)
+	assert.Len(t, srv.Requests(), 1)
+}
+
+func TestBatchE2EFailedCommandWithAndWithoutHalt(t *testing.T) {
+	for _, halt := range []bool{false, true} {
+		t.Run(fmt.Sprint("halt=", halt), func(t *testing.T) {
+			srv, c := newFakePortal(t, 1)
+			b := NewBatch()
+			b.Halt = halt
+			ok1 := BatchUpdateGroup(b, &GroupUpdateRequest{GroupID: 1, Name: String("Renamed")})
+			bad := BatchDeleteGroup(b, 999)
+			ok2 := BatchCreateGroup(b, &GroupCreateRequest{Name: "After"})
+			err := c.RunBatch(context.Background(), b)
+
+			var be *BatchError
+			require.ErrorAs(t, err, &be)
+			assert.Equal(t, []string{"c1"}, be.Failed)
+			assert.ErrorIs(t, err, ErrNotFound)
+			assert.ErrorIs(t, bad.Err(), ErrGroupNotFound)
+			assert.Equal(t, 1, ok1.Value())
+			if halt {
+				assert.Equal(t, []string{"c2"}, be.NotRun)
+				assert.ErrorIs(t, ok2.Err(), ErrNotRun)
+				assert.Len(t, srv.Groups(), 1)
+			} else {
+				assert.Empty(t, be.NotRun)
+				assert.Equal(t, 2, ok2.Value())
+				assert.Len(t, srv.Groups(), 2)
+			}
+		})
+	}
+}
+
+func TestBatchE2ECountsOnceForThePortalLimiter(t *testing.T) {
+	srv, c := newFakePortal(t, 0, sonettest.WithRateLimit(0.001, 2))
+	b := NewBatch()
+	for i := 0; i < 100; i++ {
+		BatchCreateGroup(b, &GroupCreateRequest{Name: fmt.Sprint("L", i)})
+	}
+	// Two batch requests fit the portal's burst of 2; 100 direct calls would not.
+	require.NoError(t, c.RunBatch(context.Background(), b))
+	assert.Len(t, srv.Groups(), 100)
+	assert.Len(t, srv.Requests(), 2)
+}

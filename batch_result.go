@@ -1,0 +1,125 @@
+package sonet
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/b24kit/sonet/internal/wire"
+)
+
+// commandError turns a result_error entry into an *APIError. HTTPStatus is 0:
+// the portal sends no status per command (the batch answer itself is 200).
+func commandError(method string, raw json.RawMessage) error {
+	var e struct {
+		Error       wire.String `json:"error"`
+		Description wire.String `json:"error_description"`
+	}
+	if err := json.Unmarshal(raw, &e); err != nil {
+		var s wire.String // tolerate a bare string
+		if json.Unmarshal(raw, &s) != nil {
+			return &ResponseError{HTTPStatus: 200, Method: method, Reason: "unreadable result_error entry", Excerpt: bodyExcerpt(raw, func(s string) string { return s })}
+		}
+		e.Description = s
+	}
+	return &APIError{Code: string(e.Error), Description: string(e.Description), Method: method}
+}
+
+// rawBatch is the result of the batch method.
+type rawBatch struct {
+	Result batchSection `json:"result"`
+	Errors batchSection `json:"result_error"`
+	Total  batchSection `json:"result_total"`
+	Next   batchSection `json:"result_next"`
+	Time   batchSection `json:"result_time"`
+}
+
+// batchSection is one per-command section. The portal writes an empty one
+// as [] instead of {} (and PHP would write a list for keys 0..n-1): both
+// decode, list entries keyed by their index.
+type batchSection map[string]json.RawMessage
+
+func (s *batchSection) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		*s = nil
+		return nil
+	case len(b) > 0 && b[0] == '[':
+		var list []json.RawMessage
+		if err := json.Unmarshal(b, &list); err != nil {
+			return err
+		}
+		m := make(batchSection, len(list))
+		for i, v := range list {
+			m[itoa(i)] = v
+		}
+		*s = m
+		return nil
+	}
+	m := map[string]json.RawMessage{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("batch section is neither an object nor a list: %w", err)
+	}
+	*s = m
+	return nil
+}
+
+// BatchError reports a batch that did not fully succeed. The handles hold
+// each command's value or error; BatchError lists the keys by outcome.
+// errors.Is and errors.As see Cause and the failed commands' errors.
+type BatchError struct {
+	// Commands is the number of commands in the batch.
+	Commands int
+	// Failed lists the commands the portal answered with an error (or
+	// whose result could not be decoded), in order.
+	Failed []string
+	// NotRun lists the commands that certainly did not run.
+	NotRun []string
+	// Unknown lists the commands of a request whose answer was lost: they
+	// may or may not have run.
+	Unknown []string
+	// Cause is the error of a batch request that failed as a whole, nil
+	// when every request sent was answered.
+	Cause error
+
+	errs []error
+}
+
+func (e *BatchError) notRun(ch []*batchEntry, cause error) {
+	for _, c := range ch {
+		err := fmt.Errorf("sonet: batch command %s (%s): %w", c.key, c.method, ErrNotRun)
+		if cause != nil {
+			err = fmt.Errorf("sonet: batch command %s (%s): %w: %w", c.key, c.method, ErrNotRun, cause)
+		}
+		c.sink.settle(err, false)
+		e.NotRun = append(e.NotRun, c.key)
+	}
+}
+
+func (e *BatchError) Error() string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "sonet: batch of %d commands: %d failed", e.Commands, len(e.Failed))
+	for i, err := range e.errs {
+		if i == 3 {
+			sb.WriteString("; ...")
+			break
+		}
+		fmt.Fprintf(&sb, "; %s: %v", e.Failed[i], err)
+	}
+	fmt.Fprintf(&sb, "; %d did not run; %d outcome unknown", len(e.NotRun), len(e.Unknown))
+	if e.Cause != nil {
+		fmt.Fprintf(&sb, "; request failed: %v", e.Cause)
+	}
+	return sb.String()
+}
+
+// Unwrap returns Cause and the failed commands' errors.
+func (e *BatchError) Unwrap() []error {
+	out := make([]error, 0, len(e.errs)+1)
+	if e.Cause != nil {
+		out = append(out, e.Cause)
+	}
+	return append(out, e.errs...)
+}

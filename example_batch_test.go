@@ -1,0 +1,91 @@
+package sonet_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/b24kit/sonet"
+	"github.com/b24kit/sonet/sonettest"
+)
+
+// Create a group, read it back and update it in one HTTP request: the later
+// commands take the new ID from the first through references.
+func ExampleClient_RunBatch() {
+	srv := sonettest.NewServer()
+	defer srv.Close()
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
+
+	b := sonet.NewBatch()
+	b.Halt = true // chained commands need halt
+	created := sonet.BatchCreateGroup(b, &sonet.GroupCreateRequest{Name: "Launch"})
+	got := sonet.BatchGetGroup(b, 0, sonet.SetParam("GROUP_ID", sonet.Ref(created)))
+	sonet.BatchUpdateGroup(b, &sonet.GroupUpdateRequest{Keywords: sonet.String("q3")},
+		sonet.SetParam("GROUP_ID", sonet.Ref(got, 0, "ID")))
+	if err := c.RunBatch(context.Background(), b); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(created.Value(), got.Value().Name, len(srv.Requests()))
+	// Output: 1 Launch 1
+}
+
+// Commands fail one by one: each handle has its own value or error, and
+// RunBatch lists what failed and what did not run.
+func ExampleBatchError() {
+	srv := sonettest.NewServer()
+	defer srv.Close()
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
+
+	b := sonet.NewBatch()
+	ok := sonet.BatchCreateGroup(b, &sonet.GroupCreateRequest{Name: "Kept"})
+	gone := sonet.BatchDeleteGroup(b, 404)
+	err := c.RunBatch(context.Background(), b)
+
+	var be *sonet.BatchError
+	if errors.As(err, &be) {
+		fmt.Println("failed:", be.Failed, "not run:", be.NotRun)
+	}
+	fmt.Println(ok.Value(), errors.Is(gone.Err(), sonet.ErrNotFound))
+	// Output:
+	// failed: [c1] not run: []
+	// 1 true
+}
+
+// Walk every group in ID order, 2,500 groups an HTTP request.
+func ExampleClient_ScanGroups() {
+	srv := sonettest.NewServer()
+	defer srv.Close()
+	for i := 1; i <= 120; i++ {
+		srv.AddGroup(sonettest.NewGroup(fmt.Sprint("Team ", i)))
+	}
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
+
+	n, last := 0, ""
+	opts := &sonet.GroupScanOptions{Progress: func(p sonet.ScanProgress) {
+		fmt.Printf("%d of %d groups after %d requests\n", p.Rows, p.Total, p.Requests)
+	}}
+	for g, err := range c.ScanGroups(context.Background(), opts) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		n, last = n+1, g.Name
+	}
+	fmt.Println(n, last)
+	// Output:
+	// 120 of 120 groups after 1 requests
+	// 120 Team 120
+}
+
+// CreateGroupOnce looks the group up when a create's answer is lost, instead
+// of failing or creating a second one.
+func ExampleClient_CreateGroupOnce() {
+	srv := sonettest.NewServer(sonettest.WithFaults(sonettest.Faults{Drop: 1, Methods: []string{"sonet_group.create"}}))
+	defer srv.Close()
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
+
+	id, created, err := c.CreateGroupOnce(context.Background(), &sonet.GroupCreateRequest{Name: "Exactly once"})
+	fmt.Println(id, created, err, len(srv.Groups()))
+	// Output: 1 false <nil> 1
+}

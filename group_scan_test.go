@@ -1,0 +1,172 @@
+package sonet
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/b24kit/sonet/sonettest"
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// newFakePortal starts sonettest with n groups named "G<i>" and returns a
+// client on it with pacing off.
+func newFakePortal(t testing.TB, n int, opts ...sonettest.Option) (*sonettest.Server, *Client) {
+	t.Helper()
+	srv := sonettest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	for i := 1; i <= n; i++ {
+		srv.AddGroup(sonettest.NewGroup(fmt.Sprint("G", i)))
+	}
+	c, err := NewWebhookClient(srv.WebhookURL(), WithoutRateLimit())
+	require.NoError(t, err)
+	return srv, c
+}
+
+func collect(t testing.TB, seq func(func(Group, error) bool)) []int {
+	t.Helper()
+	var ids []int
+	for g, err := range seq {
+		require.NoError(t, err)
+		ids = append(ids, g.ID)
+	}
+	return ids
+}
+
+func TestScanGroupsEqualsPageByPageWalk(t *testing.T) {
+	for _, tc := range []struct{ n, requests int }{{0, 1}, {1, 1}, {50, 1}, {2500, 2}, {2501, 2}, {12345, 5}} {
+		t.Run(fmt.Sprint(tc.n), func(t *testing.T) {
+			srv, c := newFakePortal(t, tc.n)
+			ctx := context.Background()
+			slow := collect(t, c.AllGroups(ctx, &GroupListOptions{Order: Order{FieldID.Asc()}}))
+			srv.ResetRequests()
+			var progress []ScanProgress
+			fast := collect(t, c.ScanGroups(ctx, &GroupScanOptions{Progress: func(p ScanProgress) { progress = append(progress, p) }}))
+
+			require.Len(t, fast, tc.n)
+			assert.Equal(t, slow, fast)
+			for i, id := range fast {
+				require.Equal(t, i+1, id)
+			}
+			reqs := srv.Requests()
+			assert.Equal(t, tc.requests, len(reqs))
+			for _, r := range reqs {
+				assert.Equal(t, "batch", r.Method)
+				assert.Equal(t, http.StatusOK, r.HTTPStatus)
+			}
+			require.Len(t, progress, tc.requests)
+			assert.Equal(t, ScanProgress{Rows: tc.n, Total: tc.n, HasTotal: true, Requests: tc.requests}, progress[len(progress)-1])
+		})
+	}
+}
+
+func TestScanGroupsSendsChainedCursorCommands(t *testing.T) {
+	srv, c := newFakePortal(t, 120)
+	ids := collect(t, c.ScanGroups(context.Background(), &GroupScanOptions{PagesPerRequest: 2, AfterID: 10, Filter: Filter{FieldActive.Eq(true)}, IsAdmin: Yes}))
+	assert.Len(t, ids, 110)
+	assert.Equal(t, 11, ids[0])
+	reqs := srv.Requests()
+	// 110 rows after ID 10: a counted request of 2 pages (100 rows), then
+	// 10 rows left by the count: a 1-page request.
+	require.Len(t, reqs, 2)
+	assert.Equal(t, "cmd[c0]=sonet_group.get%3FORDER%5BID%5D%3DASC%26FILTER%5B%253EID%5D%3D10%26FILTER%5BACTIVE%5D%3DY%26IS_ADMIN%3DY%26start%3D0"+
+		"&cmd[c1]=sonet_group.get%3FORDER%5BID%5D%3DASC%26FILTER%5B%253EID%5D%3D%2524result%255Bc0%255D%255B49%255D%255BID%255D%26FILTER%5BACTIVE%5D%3DY%26IS_ADMIN%3DY%26start%3D-1&halt=1",
+		reqs[0].Body)
+	assert.Equal(t, "cmd[c0]=sonet_group.get%3FORDER%5BID%5D%3DASC%26FILTER%5B%253EID%5D%3D110%26FILTER%5BACTIVE%5D%3DY%26IS_ADMIN%3DY%26start%3D-1&halt=1", reqs[1].Body)
+}
+
+func TestScanGroupsSeesGroupsAddedDuringTheWalk(t *testing.T) {
+	srv, c := newFakePortal(t, 3000)
+	var ids []int
+	added := 0
+	for g, err := range c.ScanGroups(context.Background(), &GroupScanOptions{PagesPerRequest: 10}) {
+		require.NoError(t, err)
+		ids = append(ids, g.ID)
+		if g.ID%700 == 0 { // new groups get IDs beyond the cursor
+			srv.AddGroup(sonettest.NewGroup(fmt.Sprint("late", g.ID)))
+			added++
+		}
+	}
+	require.Equal(t, 4, added)
+	require.Len(t, ids, 3004)
+	for i, id := range ids {
+		require.Equal(t, i+1, id, "position %d", i)
+	}
+}
+
+func TestScanGroupsStopsWhenTheCallerBreaks(t *testing.T) {
+	srv, c := newFakePortal(t, 200)
+	n := 0
+	for _, err := range c.ScanGroups(context.Background(), &GroupScanOptions{PagesPerRequest: 1}) {
+		require.NoError(t, err)
+		n++
+		if n == 60 {
+			break
+		}
+	}
+	assert.Equal(t, 60, n)
+	assert.Len(t, srv.Requests(), 2)
+}
+
+func TestScanGroupsRefusesACursorThatDoesNotAdvance(t *testing.T) {
+	c, mt := newMockClient(t)
+	// Every command answers the same two groups (77, 79) again.
+	page := `[` + strings.Repeat(`{"ID":"77"},`, 49) + `{"ID":"79"}]`
+	mt.RegisterResponder("POST", testEndpoint+"batch", func(req *http.Request) (*http.Response, error) {
+		return newJSONResponse(`{"result":{"result":{"c0":` + page + `,"c1":` + page + `},"result_error":[],"result_total":{"c0":100},"result_next":[],"result_time":[]}}`), nil
+	})
+	var errs []error
+	n := 0
+	for _, err := range c.ScanGroups(context.Background(), &GroupScanOptions{PagesPerRequest: 2}) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		n++
+	}
+	assert.Equal(t, 1, n)
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], ErrCursorStalled)
+	assert.EqualError(t, errs[0], "sonet: list walk stalled: the portal did not advance: group 77 came after cursor 77")
+}
+
+func TestScanGroupsValidatesOptionsAndYieldsCommandErrors(t *testing.T) {
+	c, mt := newMockClient(t)
+	for opts, want := range map[*GroupScanOptions]string{
+		{PagesPerRequest: 51}:               "sonet: invalid PagesPerRequest: 51 is outside 0..50",
+		{AfterID: -1}:                       "sonet: invalid AfterID: negative ID -1",
+		{Filter: Filter{FieldID.GT(5)}}:     "sonet: invalid FILTER: the scan owns the >ID condition; set AfterID instead",
+		{Filter: Filter{Where("[x]", "1")}}: `sonet: invalid FILTER: filter key "[x]" contains a bracket or &`,
+		{IsAdmin: No}:                       "sonet: invalid IS_ADMIN: only Yes has a meaning; leave it unset for permission checks",
+	} {
+		var errs []error
+		for _, err := range c.ScanGroups(context.Background(), opts) {
+			errs = append(errs, err)
+		}
+		require.Len(t, errs, 1)
+		assert.EqualError(t, errs[0], want)
+		assert.ErrorIs(t, errs[0], ErrValidation)
+	}
+	assert.Equal(t, 0, mt.GetTotalCallCount())
+
+	mt.RegisterResponder("POST", testEndpoint+"batch", func(req *http.Request) (*http.Response, error) {
+		return newJSONResponse(`{"result":{"result":[],"result_error":{"c0":{"error":"insufficient_scope","error_description":""}},"result_total":[],"result_next":[],"result_time":[]}}`), nil
+	})
+	var errs []error
+	for _, err := range c.ScanGroups(context.Background(), nil) {
+		errs = append(errs, err)
+	}
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], ErrInsufficientScope)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+}
+
+func newJSONResponse(body string) *http.Response {
+	r := httpmock.NewStringResponse(200, body)
+	r.Header.Set("Content-Type", "application/json")
+	return r
+}
