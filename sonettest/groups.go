@@ -2,6 +2,7 @@ package sonettest
 
 import (
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -87,7 +88,7 @@ func groupCreate(c *call) (any, *page, *apiError) {
 	if st.g.ImageURL != "" && st.g.ImageFileID == 0 {
 		st.g.ImageFileID = c.s.newFileID()
 	}
-	c.s.groups[st.g.ID] = st
+	c.s.putGroup(st)
 	return st.g.ID, nil, nil
 }
 
@@ -123,7 +124,7 @@ func groupDelete(c *call) (any, *page, *apiError) {
 	if !c.canManage(st) {
 		return nil, nil, sonetErr("User has no permissions to delete group")
 	}
-	delete(c.s.groups, st.g.ID)
+	c.s.dropGroup(st.g.ID)
 	return true, nil, nil
 }
 
@@ -284,8 +285,16 @@ func groupGet(c *call) (any, *page, *apiError) {
 	if n := c.p.get("GROUP_ID"); n != nil {
 		conds = append(conds, cond{op: "=", field: "ID", kind: kInt, val: leaf(leafStr(n))})
 	}
-	list := c.s.selectGroups(c, conds, parseOrder(c.p.get("ORDER")), adminMode)
-	rows, pg := paginate(len(list), leafStr(c.p.get("start")))
+	order := parseOrder(c.p.get("ORDER"))
+	limit := -1
+	startStr := leafStr(c.p.get("start"))
+	if phpIntval(startStr) < 0 && len(order) == 1 && order[0].field == "ID" {
+		// No count wanted and rows come in ID order: the first page is
+		// all there is to find (the ID-cursor walk of big lists).
+		limit = pageSize
+	}
+	list := c.s.selectGroups(c, conds, order, adminMode, limit)
+	rows, pg := paginate(len(list), startStr)
 	out := []obj{}
 	for _, st := range list[rows[0]:rows[1]] {
 		out = append(out, c.s.groupRow(st))
@@ -293,10 +302,40 @@ func groupGet(c *call) (any, *page, *apiError) {
 	return out, pg, nil
 }
 
-// selectGroups returns the visible groups matching conds, ordered.
-func (s *Server) selectGroups(c *call, conds []cond, order []orderKey, adminMode bool) []*gstate {
+// selectGroups returns the visible groups matching conds, ordered; with
+// limit >= 0 and an order by ID alone, at most limit of them.
+func (s *Server) selectGroups(c *call, conds []cond, order []orderKey, adminMode bool, limit int) []*gstate {
 	var list []*gstate
-	for _, id := range sortedIDs(s.groups) {
+	ids := s.ids
+	byID := len(order) == 1 && order[0].field == "ID"
+	if byID && !order[0].desc {
+		// A lower bound on ID skips straight to it (the conditions are
+		// still checked below).
+		for _, cd := range conds {
+			if cd.field != "ID" || cd.val == nil || cd.val.isArr {
+				continue
+			}
+			v, err := strconv.Atoi(strings.TrimSpace(cd.val.str))
+			if err != nil {
+				continue
+			}
+			switch cd.op {
+			case ">":
+				ids = ids[sort.SearchInts(ids, v+1):]
+			case ">=":
+				ids = ids[sort.SearchInts(ids, v):]
+			}
+		}
+	} else if byID {
+		ids = make([]int, len(s.ids))
+		for i, id := range s.ids {
+			ids[len(ids)-1-i] = id
+		}
+	}
+	for _, id := range ids {
+		if limit >= 0 && len(list) >= limit {
+			break
+		}
 		st := s.groups[id]
 		if !c.canSee(st, adminMode) {
 			continue
@@ -312,7 +351,9 @@ func (s *Server) selectGroups(c *call, conds []cond, order []orderKey, adminMode
 			list = append(list, st)
 		}
 	}
-	sortGroups(list, order)
+	if !byID {
+		sortGroups(list, order)
+	}
 	return list
 }
 

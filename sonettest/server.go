@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,6 +23,7 @@ type Server struct {
 	users     map[int]*User
 	nextUser  int
 	groups    map[int]*gstate
+	ids       []int // the keys of groups, ascending
 	nextGroup int
 	requests  []Request
 	oauth     oauthState
@@ -145,8 +147,29 @@ func (s *Server) AddGroup(g Group) int {
 			st.setRole(uid, members[uid])
 		}
 	}
-	s.groups[g.ID] = st
+	s.putGroup(st)
 	return g.ID
+}
+
+// putGroup stores st and keeps ids sorted. Callers hold s.mu.
+func (s *Server) putGroup(st *gstate) {
+	if _, ok := s.groups[st.g.ID]; !ok {
+		i := sort.SearchInts(s.ids, st.g.ID)
+		s.ids = append(s.ids, 0)
+		copy(s.ids[i+1:], s.ids[i:])
+		s.ids[i] = st.g.ID
+	}
+	s.groups[st.g.ID] = st
+}
+
+// dropGroup removes a group. Callers hold s.mu.
+func (s *Server) dropGroup(id int) {
+	if _, ok := s.groups[id]; !ok {
+		return
+	}
+	delete(s.groups, id)
+	i := sort.SearchInts(s.ids, id)
+	s.ids = append(s.ids[:i], s.ids[i+1:]...)
 }
 
 // Groups returns a snapshot of every group, ordered by ID ascending.
@@ -154,7 +177,7 @@ func (s *Server) Groups() []Group {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]Group, 0, len(s.groups))
-	for _, id := range sortedIDs(s.groups) {
+	for _, id := range s.ids {
 		out = append(out, s.groups[id].snapshot())
 	}
 	return out

@@ -148,7 +148,7 @@ func workgroupList(c *call) (any, *page, *apiError) {
 	if want["AVATAR"] {
 		want["IMAGE_ID"], want["AVATAR_TYPE"] = true, true
 	}
-	list := c.s.selectGroups(c, conds, parseOrder(c.p.get("order")), adminMode)
+	list := c.s.selectGroups(c, conds, parseOrder(c.p.get("order")), adminMode, -1)
 	rows, pg := paginate(len(list), leafStr(c.p.get("start")))
 	out := []obj{}
 	for _, st := range list[rows[0]:rows[1]] {
