@@ -31,45 +31,68 @@ type credentials interface {
 	host() string
 }
 
+// The credential types keep their secrets behind a pointer: fmt prints a
+// nested pointer as an address, so even a mistaken Printf("%s", *client)
+// (which fmt answers by dumping the value) shows no secret.
+
 // webhookAuth is an incoming webhook: https://portal/rest/USER_ID/CODE/.
 type webhookAuth struct {
-	prefix string // scheme://host/rest/USER_ID/CODE/
-	code   string
+	prefix string // scheme://host/rest/USER_ID/, without the code
+	sec    *webhookSecret
 	hst    string
 }
 
-func (w *webhookAuth) endpoint(method string) string              { return w.prefix + method }
-func (w *webhookAuth) token(context.Context) (string, error)       { return "", nil }
+type webhookSecret struct{ code string }
+
+func (w *webhookAuth) endpoint(method string) string {
+	return w.prefix + w.sec.code + "/" + method
+}
+func (w *webhookAuth) token(context.Context) (string, error)         { return "", nil }
 func (w *webhookAuth) refresh(context.Context, string) (bool, error) { return false, nil }
-func (w *webhookAuth) secrets() []string                           { return []string{w.code} }
-func (w *webhookAuth) kind() string                                { return "webhook" }
-func (w *webhookAuth) host() string                                { return w.hst }
+func (w *webhookAuth) secrets() []string                             { return []string{w.sec.code} }
+func (w *webhookAuth) kind() string                                  { return "webhook" }
+func (w *webhookAuth) host() string                                  { return w.hst }
 
 // oauthAuth is an OAuth access token sent as the auth parameter to
-// https://portal/rest/METHOD. Without a refresher an expired token is final.
+// https://portal/rest/METHOD. Without a refresher an expired token is final;
+// with one (NewOAuthAppClient) the refresher owns the current token.
 type oauthAuth struct {
 	base string // scheme://host/rest/
 	hst  string
 
 	mu        sync.Mutex
-	access    string
+	sec       *oauthSecret
 	refresher tokenRefresher // nil: no automatic refresh
-	extra     []string       // further secrets to redact (refresh token, client secret)
+}
+
+type oauthSecret struct {
+	access string
+	extra  []string // further secrets to redact
 }
 
 // tokenRefresher obtains a new access token after stale expired. It is the
-// seam where the OAuth refresh flow plugs in.
+// seam where the OAuth refresh flow (oauth.go) plugs in.
 type tokenRefresher interface {
+	// refreshToken returns the access token to use instead of stale:
+	// one a concurrent caller or another process already obtained, or a
+	// new one from the authorization server.
 	refreshToken(ctx context.Context, stale string) (access string, err error)
+	// current returns the newest access token the refresher knows.
+	current() string
 	secrets() []string
 }
 
 func (o *oauthAuth) endpoint(method string) string { return o.base + method }
 
 func (o *oauthAuth) token(context.Context) (string, error) {
+	if o.refresher != nil {
+		// The refresher is the one source of truth: a slow caller of an
+		// earlier refresh can never put back an older token.
+		return o.refresher.current(), nil
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.access, nil
+	return o.sec.access, nil
 }
 
 func (o *oauthAuth) refresh(ctx context.Context, stale string) (bool, error) {
@@ -81,7 +104,7 @@ func (o *oauthAuth) refresh(ctx context.Context, stale string) (bool, error) {
 		return false, err
 	}
 	o.mu.Lock()
-	o.access = access
+	o.sec.access = access
 	o.mu.Unlock()
 	return true, nil
 }
@@ -89,9 +112,15 @@ func (o *oauthAuth) refresh(ctx context.Context, stale string) (bool, error) {
 func (o *oauthAuth) secrets() []string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	s := append([]string{o.access}, o.extra...)
+	s := append([]string{o.sec.access}, o.sec.extra...)
 	if o.refresher != nil {
 		s = append(s, o.refresher.secrets()...)
+	}
+	// A token travels form-escaped; an echo of the body shows it so.
+	for _, sec := range s {
+		if e := formEscape(sec); e != sec {
+			s = append(s, e)
+		}
 	}
 	return s
 }
@@ -165,8 +194,8 @@ func newWebhookAuth(raw string, allowHTTP bool) (*webhookAuth, error) {
 		}
 	}
 	return &webhookAuth{
-		prefix: u.Scheme + "://" + u.Host + "/rest/" + m[1] + "/" + m[2] + "/",
-		code:   m[2],
+		prefix: u.Scheme + "://" + u.Host + "/rest/" + m[1] + "/",
+		sec:    &webhookSecret{code: m[2]},
 		hst:    u.Hostname(),
 	}, nil
 }
@@ -182,7 +211,7 @@ func newOAuthAuth(portal, access string, allowHTTP bool) (*oauthAuth, error) {
 	if err := checkToken("access token", access); err != nil {
 		return nil, err
 	}
-	return &oauthAuth{base: u.Scheme + "://" + u.Host + "/rest/", hst: u.Hostname(), access: access}, nil
+	return &oauthAuth{base: u.Scheme + "://" + u.Host + "/rest/", hst: u.Hostname(), sec: &oauthSecret{access: access}}, nil
 }
 
 func checkToken(what, tok string) error {
@@ -209,19 +238,21 @@ func redactor(secrets []string) func(string) string {
 
 // redactError returns err with every secret removed from its text, keeping
 // errors.Is and errors.As working on the cause. A *url.Error (which quotes
-// the request URL, webhook code included) is rebuilt with a clean URL.
+// the request URL, webhook code included) that still holds a secret is
+// replaced in the chain by a clean copy, so that unwrapping it cannot reveal
+// the secret either; a chain whose *url.Error is already clean is kept whole.
 func redactError(err error, redact func(string) string) error {
 	if err == nil {
 		return nil
 	}
 	var ue *url.Error
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) && (redact(ue.URL) != ue.URL || (ue.Err != nil && redact(ue.Err.Error()) != ue.Err.Error())) {
 		clean := *ue
 		clean.URL = redact(ue.URL)
 		if ue.Err != nil {
 			clean.Err = &redacted{msg: redact(ue.Err.Error()), err: ue.Err}
 		}
-		return &redacted{msg: redact(clean.Error()), err: &clean}
+		return &redacted{msg: redact(err.Error()), err: &clean}
 	}
 	return &redacted{msg: redact(err.Error()), err: err}
 }

@@ -265,7 +265,9 @@ func (c *Client) call(ctx context.Context, method string, kind callKind, form wi
 			}
 			return nil, fmt.Errorf("sonet: %s: %w", method, ctxErr)
 		}
-		if IsCode(err, ErrExpiredToken) && !refreshed {
+		// The docs name expired_token; invalid_token is the tolerant
+		// reading (spec §11, §12.12): one refresh, then it is final.
+		if (IsCode(err, ErrExpiredToken) || IsCode(err, ErrInvalidToken)) && !refreshed {
 			ok, rerr := c.cred.refresh(ctx, tok)
 			if rerr != nil {
 				return nil, redactError(rerr, c.redact)
