@@ -359,7 +359,7 @@ func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt bool) erro
 	}
 	for _, e := range ch {
 		if er, ok := raw.Errors[e.key]; ok {
-			e.sink.settle(commandError(e.method, er), true)
+			e.sink.settle(commandError(e.method, er, c.redact), true)
 			continue
 		}
 		res, ok := raw.Result[e.key]

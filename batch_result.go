@@ -11,7 +11,7 @@ import (
 
 // commandError turns a result_error entry into an *APIError. HTTPStatus is 0:
 // the portal sends no status per command (the batch answer itself is 200).
-func commandError(method string, raw json.RawMessage) error {
+func commandError(method string, raw json.RawMessage, redact func(string) string) error {
 	var e struct {
 		Error       wire.String `json:"error"`
 		Description wire.String `json:"error_description"`
@@ -19,11 +19,11 @@ func commandError(method string, raw json.RawMessage) error {
 	if err := json.Unmarshal(raw, &e); err != nil {
 		var s wire.String // tolerate a bare string
 		if json.Unmarshal(raw, &s) != nil {
-			return &ResponseError{HTTPStatus: 200, Method: method, Reason: "unreadable result_error entry", Excerpt: bodyExcerpt(raw, func(s string) string { return s })}
+			return &ResponseError{HTTPStatus: 200, Method: method, Reason: "unreadable result_error entry", Excerpt: bodyExcerpt(raw, redact)}
 		}
 		e.Description = s
 	}
-	return &APIError{Code: string(e.Error), Description: string(e.Description), Method: method}
+	return &APIError{Code: redact(string(e.Error)), Description: redact(string(e.Description)), Method: method}
 }
 
 // rawBatch is the result of the batch method.

@@ -73,8 +73,9 @@ func (f Filter) validate(field string) error {
 		if c.key == "" || strings.TrimLeft(c.key, "=!<>%?") == "" {
 			return &ValidationError{Field: field, Reason: fmt.Sprintf("filter key %q names no field", c.key)}
 		}
-		if strings.ContainsAny(c.key, "[]&") {
-			return &ValidationError{Field: field, Reason: fmt.Sprintf("filter key %q contains a bracket or &", c.key)}
+		if strings.ContainsAny(c.key, "[]&\x00") {
+			// PHP cuts a parameter name at NUL.
+			return &ValidationError{Field: field, Reason: fmt.Sprintf("filter key %q contains a bracket, & or NUL", c.key)}
 		}
 		if len(c.values) == 0 {
 			return &ValidationError{Field: field, Reason: fmt.Sprintf("filter key %q has no value", c.key)}
@@ -303,7 +304,7 @@ func (o Order) KeyOrder(key string) []string {
 func (o Order) validate(field string) error {
 	seen := make(map[string]bool, len(o))
 	for _, ob := range o {
-		if ob.Field == "" || strings.ContainsAny(ob.Field, "[]&=") {
+		if ob.Field == "" || strings.ContainsAny(ob.Field, "[]&=\x00") {
 			return &ValidationError{Field: field, Reason: fmt.Sprintf("bad sort field %q", ob.Field)}
 		}
 		if ob.Direction != Asc && ob.Direction != Desc {

@@ -82,7 +82,7 @@ func TestListGroupsRefusesBadOptions(t *testing.T) {
 		`sonet: invalid ORDER: sort field ID appears twice`:                                            {Order: Order{FieldID.Asc(), FieldID.Desc()}},
 		`sonet: invalid FILTER: filter key "%NAME" appears twice; the portal would keep only the last`: {Filter: GroupFilter{FieldName.Like("a"), FieldName.Like("b")}},
 		`sonet: invalid FILTER: filter key ">=" names no field`:                                        {Filter: GroupFilter{Where(">=", "1")}},
-		`sonet: invalid FILTER: filter key "NAME]" contains a bracket or &`:                            {Filter: GroupFilter{Where("NAME]", "1")}},
+		`sonet: invalid FILTER: filter key "NAME]" contains a bracket, & or NUL`:                       {Filter: GroupFilter{Where("NAME]", "1")}},
 		`sonet: invalid FILTER: filter key "ID" has no value`:                                          {Filter: GroupFilter{FieldID.In()}},
 		`sonet: invalid start: negative offset -50`:                                                    {Start: -50},
 		`sonet: invalid IS_ADMIN: only Yes has a meaning; leave it unset for permission checks`:        {IsAdmin: No},

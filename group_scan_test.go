@@ -140,7 +140,7 @@ func TestScanGroupsValidatesOptionsAndYieldsCommandErrors(t *testing.T) {
 		{PagesPerRequest: 51}:               "sonet: invalid PagesPerRequest: 51 is outside 0..50",
 		{AfterID: -1}:                       "sonet: invalid AfterID: negative ID -1",
 		{Filter: Filter{FieldID.GT(5)}}:     "sonet: invalid FILTER: the scan owns the >ID condition; set AfterID instead",
-		{Filter: Filter{Where("[x]", "1")}}: `sonet: invalid FILTER: filter key "[x]" contains a bracket or &`,
+		{Filter: Filter{Where("[x]", "1")}}: `sonet: invalid FILTER: filter key "[x]" contains a bracket, & or NUL`,
 		{IsAdmin: No}:                       "sonet: invalid IS_ADMIN: only Yes has a meaning; leave it unset for permission checks",
 	} {
 		var errs []error

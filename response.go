@@ -118,7 +118,7 @@ func decodeEnvelope(method string, status int, contentType string, body []byte, 
 		if err := json.Unmarshal(env.Error, &code); err != nil {
 			return nil, bad("error code is neither a string nor a number")
 		}
-		return nil, &APIError{HTTPStatus: status, Code: string(code), Description: redact(string(env.ErrorDescription)), Method: method}
+		return nil, &APIError{HTTPStatus: status, Code: redact(string(code)), Description: redact(string(env.ErrorDescription)), Method: method}
 	}
 	if status < 200 || status > 299 {
 		return nil, bad("error status without an error code")
