@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -226,6 +227,9 @@ func (c *Client) Call(ctx context.Context, method string, params any, result any
 	return c.call(ctx, method, kind, form, result)
 }
 
+// maxRefreshesPerCall bounds the token refreshes one call may cause.
+const maxRefreshesPerCall = 2
+
 type callKind uint8
 
 const (
@@ -237,7 +241,9 @@ const (
 // retries what may be retried (see retry.go).
 func (c *Client) call(ctx context.Context, method string, kind callKind, form wire.Form, out any) (*Response, error) {
 	body := form.Encode()
-	refreshed := false
+	// expiredTokens holds the tokens the portal declared expired during
+	// this call. Each gets one refresh; the same token twice is final.
+	var expiredTokens []string
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("sonet: %s: %w", method, err)
@@ -266,14 +272,17 @@ func (c *Client) call(ctx context.Context, method string, kind callKind, form wi
 			return nil, fmt.Errorf("sonet: %s: %w", method, ctxErr)
 		}
 		// The docs name expired_token; invalid_token is the tolerant
-		// reading (spec §11, §12.12): one refresh, then it is final.
-		if (IsCode(err, ErrExpiredToken) || IsCode(err, ErrInvalidToken)) && !refreshed {
+		// reading (spec §11, §12.12). The call is made again once with the
+		// new token; only if that token too is declared expired (it expired
+		// while the call was under way) is there a second refresh.
+		if (IsCode(err, ErrExpiredToken) || IsCode(err, ErrInvalidToken)) && tok != "" &&
+			len(expiredTokens) < maxRefreshesPerCall && !slices.Contains(expiredTokens, tok) {
+			expiredTokens = append(expiredTokens, tok)
 			ok, rerr := c.cred.refresh(ctx, tok)
 			if rerr != nil {
 				return nil, redactError(rerr, c.redact)
 			}
 			if ok {
-				refreshed = true
 				c.log.InfoContext(ctx, "sonet: access token expired, refreshed; calling again", "method", method)
 				continue
 			}
