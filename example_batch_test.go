@@ -89,3 +89,25 @@ func ExampleClient_CreateGroupOnce() {
 	fmt.Println(id, created, err, len(srv.Groups()))
 	// Output: 1 false <nil> 1
 }
+
+// Any method can go into a batch with a result type of your choice.
+func ExampleBatchCall() {
+	srv := sonettest.NewServer()
+	defer srv.Close()
+	srv.AddGroup(sonettest.NewGroup("Marketing"))
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
+
+	type row struct {
+		ID   string `json:"ID"`
+		NAME string `json:"NAME"`
+	}
+	b := sonet.NewBatch()
+	rows := sonet.BatchCall[[]row](b, "sonet_group.get", map[string]any{"FILTER": map[string]any{"%NAME": "market"}})
+	access := sonet.BatchCall[bool](b, "sonet_group.feature.access", map[string]any{"GROUP_ID": 1, "FEATURE": "tasks", "OPERATION": "view"})
+	if err := c.RunBatch(context.Background(), b); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(rows.Value(), access.Value())
+	// Output: [{1 Marketing}] true
+}
