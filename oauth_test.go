@@ -337,13 +337,14 @@ func TestOAuthStoreFailureKeepsTheNewPairInMemory(t *testing.T) {
 	mt.RegisterResponder("POST", testPortalREST+featureMethod, expiringPortal(t, &rec, fixture(t, "sonet_group.feature.access/ok_true.json"), oldAccess, newAccess))
 	mt.RegisterResponder("GET", testTokenURL, tc.respond(200, fixture(t, "oauth/refresh_full.json"), nil))
 	_, err := callFeature(c)
-	// The second attempt, with newAccess, is also answered expired_token
-	// here; the call refreshes only once and reports it.
+	// The portal declares newAccess expired too, and the token server hands
+	// it out again: the call refreshes once per expired token and then
+	// reports expired_token.
 	assert.ErrorIs(t, err, ErrExpiredToken)
 	assert.Contains(t, logs.String(), `level=ERROR msg="sonet: refreshed OAuth tokens could not be saved; they live in this process only" error="token store failure"`)
-	// The next refresh runs on the in-memory refresh token, not the spent one.
-	_, _ = callFeature(c)
+	// The second refresh ran on the in-memory refresh token, not the spent one.
 	assert.Equal(t, []string{refreshQuery + oldRefresh, refreshQuery + newRefresh}, tc.Queries())
+	assert.Equal(t, []string{featureBody + "&auth=" + oldAccess, featureBody + "&auth=" + newAccess, featureBody + "&auth=" + newAccess}, rec.Bodies())
 	assert.Equal(t, startToken(), loadStore(t, store))
 }
 
