@@ -300,7 +300,7 @@ func (c *Client) ScanGroups(ctx context.Context, opts *GroupScanOptions) iter.Se
 			}
 			_ = c.RunBatch(ctx, b) // each handle carries its own error
 			s.requests++
-			done, ok := s.consume(pages, count, yield)
+			done, ok := consumeScan(&s, pages, count, "group", decodeGroupRows, func(g Group) int { return g.ID }, yield)
 			if !ok {
 				return
 			}
@@ -331,27 +331,19 @@ func (o *GroupScanOptions) validate() error {
 
 // batch builds one scan request of n chained page commands after cursor.
 func (o *GroupScanOptions) batch(cursor, n int, count bool) (*Batch, []*BatchCommand[json.RawMessage], error) {
-	b := NewBatch()
-	b.Halt = true
-	pages := make([]*BatchCommand[json.RawMessage], 0, n)
-	for k := 0; k < n; k++ {
-		after := itoa(cursor)
-		if k > 0 {
-			after = Ref(pages[k-1], PageSize-1, "ID")
-		}
+	return scanBatch("sonet_group.get", cursor, n, []any{PageSize - 1, "ID"}, func(k int, after string) (wire.Form, error) {
 		lo := GroupListOptions{Order: Order{FieldID.Asc()}, Filter: append(Filter{Where(">ID", after)}, o.Filter...), IsAdmin: o.IsAdmin}
 		f, err := encodeRequest(&lo)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if count && k == 0 {
 			f.Add("start", "0")
 		} else {
 			f.Add("start", "-1")
 		}
-		pages = append(pages, BatchCall[json.RawMessage](b, "sonet_group.get", f))
-	}
-	return b, pages, b.Err()
+		return f, nil
+	})
 }
 
 type scanState struct {
@@ -359,44 +351,8 @@ type scanState struct {
 	hasTotal                                 bool
 }
 
-// consume yields the rows of one scan request in order. done: the walk
-// reached its end; ok false: stop (error yielded or the caller broke off).
-func (s *scanState) consume(pages []*BatchCommand[json.RawMessage], count bool, yield func(Group, error) bool) (done, ok bool) {
-	for k, h := range pages {
-		if err := h.Err(); err != nil {
-			yield(Group{}, err)
-			return false, false
-		}
-		var groups groupRows
-		if err := decodeResult("sonet_group.get", &Response{HTTPStatus: 200, Result: h.Value()}, &groups); err != nil {
-			yield(Group{}, err)
-			return false, false
-		}
-		if count && k == 0 {
-			if m := h.Meta(); m.HasTotal {
-				s.remaining, s.total, s.hasTotal = m.Total, s.rows+m.Total, true
-			}
-		}
-		for _, g := range groups {
-			if g.ID <= s.cursor {
-				yield(Group{}, fmt.Errorf("%w: group %d came after cursor %d", ErrCursorStalled, g.ID, s.cursor))
-				return false, false
-			}
-			s.cursor = g.ID
-			s.rows++
-			s.remaining--
-			if s.rows > s.total {
-				s.total = s.rows
-			}
-			if !yield(g, nil) {
-				return false, false
-			}
-		}
-		if len(groups) < PageSize {
-			// Later commands referenced a row this page lacks; the portal
-			// ran them with the reference as literal text: ignore them.
-			return true, true
-		}
-	}
-	return false, true
+func decodeGroupRows(raw json.RawMessage) ([]Group, error) {
+	var groups groupRows
+	err := decodeResult("sonet_group.get", &Response{HTTPStatus: 200, Result: raw}, &groups)
+	return groups, err
 }
