@@ -37,6 +37,9 @@ type Batch struct {
 	keys map[string]int
 	err  error
 	ran  bool
+	// readOnly marks a batch of reads only (the scans): a lost answer is
+	// then retried like any read instead of reported as unknown.
+	readOnly bool
 }
 
 // NewBatch returns an empty batch.
@@ -317,11 +320,14 @@ func (c *Client) RunBatch(ctx context.Context, b *Batch) error {
 			be.notRun(ch, be.Cause)
 			continue
 		}
-		if err := c.runChunk(ctx, ch, b.Halt); err != nil {
+		if err := c.runChunk(ctx, ch, b.Halt, b.readOnly); err != nil {
 			be.Cause, stop = err, true
-			if errors.Is(err, ErrOutcomeUnknown) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			// c.call says ErrOutcomeUnknown exactly when the request may
+			// have reached the portal; a bare context error means it did
+			// not leave.
+			if errors.Is(err, ErrOutcomeUnknown) {
 				for _, e := range ch {
-					e.sink.settle(outcomeUnknown("batch", err), false)
+					e.sink.settle(err, false)
 					be.Unknown = append(be.Unknown, e.key)
 				}
 			} else {
@@ -347,14 +353,18 @@ func (c *Client) RunBatch(ctx context.Context, b *Batch) error {
 	return be
 }
 
-func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt bool) error {
+func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt, readOnly bool) error {
 	form := make(wire.Form, 0, len(ch)+1)
 	for _, e := range ch {
 		form.Add("cmd["+e.key+"]", e.value)
 	}
 	form.Add("halt", map[bool]string{false: "0", true: "1"}[halt])
 	var raw rawBatch
-	if _, err := c.call(ctx, "batch", kindWrite, form, &raw); err != nil {
+	kind := kindWrite
+	if readOnly {
+		kind = kindRead
+	}
+	if _, err := c.call(ctx, "batch", kind, form, &raw); err != nil {
 		return err
 	}
 	for _, e := range ch {

@@ -13,9 +13,11 @@ package sonet
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"regexp"
 	"slices"
@@ -211,7 +213,9 @@ func Idempotent() CallOption { return func(c *callConfig) { c.idempotent = true 
 func (c *Client) Call(ctx context.Context, method string, params any, result any, opts ...CallOption) (*Response, error) {
 	var cfg callConfig
 	for _, o := range opts {
-		o(&cfg)
+		if o != nil {
+			o(&cfg)
+		}
 	}
 	if !methodName.MatchString(method) {
 		return nil, &ValidationError{Field: "method", Reason: fmt.Sprintf("%q is not a REST method name", method)}
@@ -318,7 +322,7 @@ func (c *Client) send(ctx context.Context, method, body, tok string, attempt int
 	hr, err := c.hc.Do(req)
 	if err != nil {
 		c.log.DebugContext(ctx, "sonet: http attempt failed", "method", method, "attempt", attempt, "error", c.redact(err.Error()))
-		return nil, true, &TransportError{Method: method, Err: redactError(err, c.redact)}
+		return nil, !neverSent(err), &TransportError{Method: method, Err: redactError(err, c.redact)}
 	}
 	defer hr.Body.Close()
 	raw, rerr := io.ReadAll(io.LimitReader(hr.Body, c.maxBody+1))
@@ -335,6 +339,14 @@ func (c *Client) send(ctx context.Context, method, body, tok string, attempt int
 	}
 	resp, err := decodeEnvelope(method, hr.StatusCode, ct, bytes.TrimSpace(raw), c.redact)
 	return resp, true, err
+}
+
+// neverSent reports whether err proves the request did not leave: the
+// portal's name did not resolve or the connection was never made.
+func neverSent(err error) bool {
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	return errors.As(err, &dnsErr) || (errors.As(err, &opErr) && opErr.Op == "dial")
 }
 
 func (c *Client) decodeResult(method string, r *Response, out any) error {

@@ -39,6 +39,10 @@ type GroupFilter = Filter
 // EncodeValues implements query.Encoder.
 func (f Filter) EncodeValues(key string, v *url.Values) error {
 	for _, c := range f {
+		if len(c.values) == 0 {
+			// Only reachable without validation (a raw Call).
+			return &ValidationError{Field: key, Reason: fmt.Sprintf("filter key %q has no value", c.key)}
+		}
 		k := key + "[" + c.key + "]"
 		if !c.list {
 			v.Set(k, c.values[0])

@@ -96,12 +96,16 @@ func (c *Client) CreateGroupOnce(ctx context.Context, req *GroupCreateRequest) (
 // findCreated lists the groups named like req created within the last
 // `since` (plus slack) by the portal's clock.
 func (c *Client) findCreated(ctx context.Context, req *GroupCreateRequest, since time.Duration) ([]int, error) {
+	// The owner is req.OwnerID for an administrator and the caller for
+	// everybody else (OWNER_ID is then ignored). Only a webhook knows its
+	// caller; without it (OAuth) the owner is not filtered on, since the
+	// group made may belong to the caller whatever req.OwnerID says.
 	owners := map[int]bool{}
-	if req.OwnerID > 0 {
-		owners[req.OwnerID] = true
-	}
 	if uid := c.webhookUser(); uid > 0 {
 		owners[uid] = true
+		if req.OwnerID > 0 {
+			owners[req.OwnerID] = true
+		}
 	}
 	name := strings.TrimSpace(req.Name)
 	opts := GroupListOptions{Filter: Filter{FieldName.Eq(req.Name)}, IsAdmin: Yes}

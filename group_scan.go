@@ -322,7 +322,7 @@ func (o *GroupScanOptions) validate() error {
 		return &ValidationError{Field: "AfterID", Reason: fmt.Sprintf("negative ID %d", o.AfterID)}
 	}
 	for _, cd := range o.Filter {
-		if cd.Key() == ">ID" {
+		if strings.EqualFold(cd.Key(), ">ID") {
 			return &ValidationError{Field: "FILTER", Reason: "the scan owns the >ID condition; set AfterID instead"}
 		}
 	}

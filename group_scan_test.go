@@ -170,3 +170,20 @@ func newJSONResponse(body string) *http.Response {
 	r.Header.Set("Content-Type", "application/json")
 	return r
 }
+
+// A scan is a read: a lost batch answer is retried, not reported as an
+// unknown outcome.
+func TestScanGroupsRetriesThroughAServerFault(t *testing.T) {
+	srv, _ := newFakePortal(t, 60, sonettest.WithFaults(sonettest.Faults{Seed: 1, HTMLBadGateway: 1, Methods: []string{"batch"}}))
+	c, err := NewWebhookClient(srv.WebhookURL(), WithoutRateLimit(), WithRetryPolicy(RetryPolicy{MaxAttempts: 2}))
+	require.NoError(t, err)
+	var errs []error
+	for _, err := range c.ScanGroups(context.Background(), nil) {
+		errs = append(errs, err)
+		break
+	}
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], ErrBadResponse)
+	assert.NotErrorIs(t, errs[0], ErrOutcomeUnknown, "a scan writes nothing")
+	assert.Len(t, srv.Requests(), 2, "the read was retried once (MaxAttempts 2)")
+}

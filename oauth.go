@@ -181,10 +181,12 @@ func (a *OAuthApp) Refresh(ctx context.Context, refreshToken string) (*Token, er
 // store is the only I/O it does) and calls Token.ClientEndpoint
 // (https://PORTAL/rest/) with the access token.
 //
-// When the portal answers expired_token (HTTP 401), and only then, the
-// client refreshes at app's token endpoint (oauth/token,
-// grant_type=refresh_token), hands the rotated pair to the store with
-// CompareAndSwap and repeats the call once with the new token. It never
+// When the portal answers expired_token (HTTP 401), and only then (or
+// invalid_token, the tolerant reading of an undocumented code), the client
+// refreshes at app's token endpoint (oauth/token, grant_type=refresh_token),
+// hands the rotated pair to the store with CompareAndSwap and repeats the
+// call with the new token: one refresh per token the portal declares
+// expired, at most two per call. It never
 // refreshes on a timer or ahead of expiry: the docs warn that the
 // authorization server may block applications that do.
 //
@@ -361,8 +363,10 @@ func (e *OAuthError) Is(target error) bool {
 // final reports whether the server gave a definite refusal for the token or
 // the application, so the same refresh is never sent again.
 func (e *OAuthError) final() bool {
+	// Throttling (429) and timeouts (408) say nothing about the refresh
+	// token: it was not spent and may be tried again.
 	return e.Is(ErrInvalidGrant) || e.Is(ErrInvalidClient) || e.Is(ErrPaymentRequired) ||
-		(e.HTTPStatus >= 400 && e.HTTPStatus < 500)
+		(e.HTTPStatus >= 400 && e.HTTPStatus < 500 && e.HTTPStatus != 429 && e.HTTPStatus != 408)
 }
 
 type rawToken struct {
@@ -386,7 +390,13 @@ type rawToken struct {
 // token pair is a *ResponseError, never a zero Token.
 func decodeTokenAnswer(status int, ctype string, body []byte, redact func(string) string, now time.Time) (*Token, error) {
 	bad := func(reason string) error {
-		return &ResponseError{HTTPStatus: status, ContentType: ctype, Method: tokenMethod, Reason: reason, Excerpt: bodyExcerpt(body, redact)}
+		re := &ResponseError{HTTPStatus: status, ContentType: ctype, Method: tokenMethod, Reason: reason}
+		if status < 200 || status > 299 {
+			// A 2xx answer starts with the new access token, which the
+			// redactor does not know yet: never quote it.
+			re.Excerpt = bodyExcerpt(body, redact)
+		}
+		return re
 	}
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {

@@ -152,23 +152,25 @@ func optionalInt(b json.RawMessage) (int, bool, error) {
 // control characters folded and credentials removed.
 func bodyExcerpt(body []byte, redact func(string) string) string {
 	const max = 120
-	b := bytes.TrimSpace(body)
-	cut := len(b) > max
-	if cut {
-		b = b[:max]
-	}
-	out := make([]rune, 0, len(b))
-	for _, r := range string(b) {
+	// Redact the whole body before cutting: a cut through a secret would
+	// leave its first part unrecognised.
+	s := redact(string(bytes.TrimSpace(body)))
+	out := make([]rune, 0, max)
+	cut := false
+	for _, r := range s {
+		if len(out) == max {
+			cut = true
+			break
+		}
 		if r < 0x20 || r == 0x7f {
 			r = ' '
 		}
 		out = append(out, r)
 	}
-	s := redact(string(out))
 	if cut {
-		s += "..."
+		return string(out) + "..."
 	}
-	return s
+	return string(out)
 }
 
 // decodeResult unmarshals a result into out and turns a failure into a

@@ -19,7 +19,8 @@ var ErrOutcomeUnknown = errors.New("sonet: outcome unknown: the write may or may
 //
 // The rule is "did the request run", not "is the error temporary":
 // QUERY_LIMIT_EXCEEDED is refused before execution, so every call is retried
-// on it; network failures and server faults are retried only for reads.
+// on it; network failures and server faults are retried only for reads
+// (and for writes whose request provably never left: a DNS or dial failure).
 type RetryPolicy struct {
 	// MaxAttempts is the number of attempts in all, first one included
 	// (default 5). 1 switches retries off.
@@ -110,11 +111,10 @@ func (c *Client) decide(method string, kind callKind, attempt int, sent bool, er
 		}
 		return 0, false, err
 	}
-	// A transport failure or an unreadable answer: the call may have run.
-	if kind == kindWrite {
-		if !sent {
-			return 0, false, err
-		}
+	// A transport failure or an unreadable answer: the call may have run,
+	// unless the request provably never left (then a write is safe to
+	// repeat too).
+	if kind == kindWrite && sent {
 		return 0, false, outcomeUnknown(method, err)
 	}
 	if last {

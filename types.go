@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/b24kit/sonet/internal/wire"
 )
 
 // Flag is a three-state Y/N value for requests: the zero value sends nothing
@@ -122,9 +124,6 @@ func Int(n int) *int { return &n }
 // Time returns a pointer to t, for optional date fields.
 func Time(t time.Time) *time.Time { return &t }
 
-// isoLayout is ISO-8601 with an explicit numeric offset, never "Z".
-const isoLayout = "2006-01-02T15:04:05-07:00"
-
-func formatTime(t time.Time) string { return t.Format(isoLayout) }
+func formatTime(t time.Time) string { return t.Format(wire.ISOLayout) }
 
 func itoa(n int) string { return strconv.Itoa(n) }

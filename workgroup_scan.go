@@ -162,6 +162,7 @@ func (o *WorkgroupScanOptions) selectWithID() []WorkgroupField {
 func scanBatch(method string, cursor, n int, lastID []any, page func(k int, after string) (wire.Form, error)) (*Batch, []*BatchCommand[json.RawMessage], error) {
 	b := NewBatch()
 	b.Halt = true
+	b.readOnly = true
 	pages := make([]*BatchCommand[json.RawMessage], 0, n)
 	for k := 0; k < n; k++ {
 		after := itoa(cursor)

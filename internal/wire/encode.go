@@ -8,13 +8,19 @@ package wire
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/go-querystring/query"
 )
+
+// ISOLayout is how dates go on the wire: ISO-8601 with an explicit numeric
+// offset, never "Z".
+const ISOLayout = "2006-01-02T15:04:05-07:00"
 
 // Pair is one key and one value of a form, before percent-encoding.
 type Pair struct {
@@ -222,6 +228,26 @@ func encodeAny(f *Form, key string, v any) error {
 		f.Add(key, strconv.FormatFloat(t, 'f', -1, 64))
 	case bool:
 		return fmt.Errorf("wire: key %q: %w", key, ErrBool)
+	case time.Time:
+		f.Add(key, t.Format(ISOLayout))
+	case query.Encoder:
+		// The SDK's own types (Flag, Image, Filter, Order...) inside a raw
+		// map encode as they do in a typed request; Unset writes nothing.
+		vals := url.Values{}
+		if err := t.EncodeValues(key, &vals); err != nil {
+			return err
+		}
+		var keys []string
+		if ko, ok := v.(KeyOrderer); ok {
+			keys = ko.KeyOrder(key)
+		} else {
+			keys = sortedKeys(vals)
+		}
+		for _, k := range keys {
+			for _, val := range vals[k] {
+				f.Add(k, val)
+			}
+		}
 	case map[string]any:
 		for _, k := range sortedKeys(t) {
 			if err := encodeAny(f, sub(key, k), t[k]); err != nil {

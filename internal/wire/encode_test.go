@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os/exec"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -132,4 +133,37 @@ func TestEncodeMeansWhatPHPReads(t *testing.T) {
 	}, got)
 	// PHP keeps insertion order: ORDER must come out NAME first.
 	assert.Contains(t, string(out), `"ORDER":{"NAME":"ASC","ID":"ASC"}`)
+}
+
+type flagLike uint8
+
+func (f flagLike) EncodeValues(key string, v *url.Values) error {
+	if f != 0 {
+		v.Set(key, "Y")
+	}
+	return nil
+}
+
+type pairLike struct{}
+
+func (pairLike) EncodeValues(key string, v *url.Values) error {
+	v.Set(key+"[1]", "b64")
+	v.Set(key+"[0]", "a.png")
+	return nil
+}
+
+func (pairLike) KeyOrder(key string) []string { return []string{key + "[0]", key + "[1]"} }
+
+// Dates and the SDK's own encoders inside a raw map go out as they do in a
+// typed request, never as Go's fmt text.
+func TestEncodeMapDatesAndEncoders(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("", 3*3600))
+	f, err := Encode(map[string]any{
+		"FILTER":  map[string]any{">=DATE_CREATE": at},
+		"OPENED":  flagLike(0),
+		"VISIBLE": flagLike(1),
+		"IMAGE":   pairLike{},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "FILTER[%3E%3DDATE_CREATE]=2026-01-02T03%3A04%3A05%2B03%3A00&IMAGE[0]=a.png&IMAGE[1]=b64&VISIBLE=Y", f.Encode())
 }
