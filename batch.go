@@ -110,11 +110,11 @@ func (h *BatchCommand[T]) Result() (T, error) { return h.value, h.err }
 // Meta returns the command's total, next and time as the portal sent them.
 func (h *BatchCommand[T]) Meta() BatchMeta { return h.meta }
 
-func (h *BatchCommand[T]) deliver(raw json.RawMessage, m BatchMeta) {
+func (h *BatchCommand[T]) deliver(raw json.RawMessage, m BatchMeta, redact func(string) string) {
 	h.ran, h.meta = true, m
 	v, err := h.decode(raw, m)
 	if err != nil {
-		h.err = err
+		h.err = scrubResponseError(err, redact)
 		return
 	}
 	h.value = v
@@ -124,7 +124,7 @@ func (h *BatchCommand[T]) settle(err error, ran bool) { h.err, h.ran = err, ran 
 
 type batchSink interface {
 	BatchHandle
-	deliver(json.RawMessage, BatchMeta)
+	deliver(json.RawMessage, BatchMeta, func(string) string)
 	settle(err error, ran bool)
 }
 
@@ -386,7 +386,7 @@ func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt, readOnly 
 				m.Time = rt.timing()
 			}
 		}
-		e.sink.deliver(res, m)
+		e.sink.deliver(res, m, c.redact)
 	}
 	return nil
 }

@@ -350,13 +350,7 @@ func neverSent(err error) bool {
 }
 
 func (c *Client) decodeResult(method string, r *Response, out any) error {
-	if err := decodeResult(method, r, out); err != nil {
-		if re, ok := err.(*ResponseError); ok {
-			re.Excerpt = c.redact(re.Excerpt)
-		}
-		return err
-	}
-	return nil
+	return scrubResponseError(decodeResult(method, r, out), c.redact)
 }
 
 // TransportError is a failure to get an answer: the connection failed, timed

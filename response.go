@@ -173,6 +173,16 @@ func bodyExcerpt(body []byte, redact func(string) string) string {
 	return string(out)
 }
 
+// scrubResponseError removes credentials from the reason and excerpt of a
+// *ResponseError made by decodeResult (which quotes the result it could not
+// read); other errors pass unchanged.
+func scrubResponseError(err error, redact func(string) string) error {
+	if re, ok := err.(*ResponseError); ok {
+		re.Reason, re.Excerpt = redact(re.Reason), redact(re.Excerpt)
+	}
+	return err
+}
+
 // decodeResult unmarshals a result into out and turns a failure into a
 // ResponseError, so a wrong type is never taken as a zero value.
 func decodeResult(method string, r *Response, out any) error {

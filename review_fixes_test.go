@@ -157,3 +157,19 @@ func TestCallIgnoresANilCallOption(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, ok)
 }
+
+// A result the SDK cannot read is quoted in the error, credentials removed,
+// for direct calls and batch commands alike.
+func TestUnreadableResultIsQuotedWithoutCredentials(t *testing.T) {
+	c, mt := newMockClient(t)
+	echo := `"/rest/1/` + testWebhookCode + `/"`
+	mt.RegisterResponder("POST", testEndpoint+"sonet_group.create", httpmock.NewStringResponder(200, `{"result":`+echo+`}`))
+	_, err := c.CreateGroup(context.Background(), &GroupCreateRequest{Name: "x"})
+	assert.EqualError(t, err, `sonet: sonet_group.create: bad response (HTTP 200): result of the wrong shape: not an integer: "/rest/1/[REDACTED]/"; body starts "\"/rest/1/[REDACTED]/\""`)
+
+	mt.RegisterResponder("POST", testEndpoint+"batch", httpmock.NewStringResponder(200, `{"result":{"result":{"c0":`+echo+`}}}`))
+	b := NewBatch()
+	h := BatchCreateGroup(b, &GroupCreateRequest{Name: "x"})
+	require.Error(t, c.RunBatch(context.Background(), b))
+	assert.EqualError(t, h.Err(), `sonet: sonet_group.create: bad response (HTTP 200): result of the wrong shape: not an integer: "/rest/1/[REDACTED]/"; body starts "\"/rest/1/[REDACTED]/\""`)
+}

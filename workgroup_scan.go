@@ -3,7 +3,6 @@ package sonet
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"iter"
 	"strings"
 	"time"
@@ -73,10 +72,6 @@ func (c *Client) ScanWorkgroups(ctx context.Context, opts *WorkgroupScanOptions)
 			yield(Workgroup{}, err)
 			return
 		}
-		per := o.PagesPerRequest
-		if per == 0 {
-			per = MaxBatchCommands
-		}
 		sel := o.selectWithID()
 		page := func(_ int, after string) (wire.Form, error) {
 			lo := WorkgroupListOptions{
@@ -99,49 +94,21 @@ func (c *Client) ScanWorkgroups(ctx context.Context, opts *WorkgroupScanOptions)
 			return rows, nil
 		}
 		s := scanState{cursor: o.AfterID, remaining: -1}
-		for {
-			if err := ctx.Err(); err != nil {
-				yield(Workgroup{}, err)
-				return
-			}
-			b, pages, err := scanBatch(methodWorkgroupList, s.cursor, per, workgroupLastIDPath, page)
-			if err != nil {
-				yield(Workgroup{}, err)
-				return
-			}
-			_ = c.RunBatch(ctx, b) // each handle carries its own error
-			s.requests++
-			done, ok := consumeScan(&s, pages, false, "workgroup", decode, workgroupID, yield)
-			if !ok {
-				return
-			}
-			if o.Progress != nil {
-				o.Progress(ScanProgress{Rows: s.rows, Total: s.total, HasTotal: s.hasTotal, Requests: s.requests})
-			}
-			if done {
-				return
-			}
+		next := func(s *scanState) (*Batch, []*BatchCommand[json.RawMessage], bool, error) {
+			b, pages, err := scanBatch(methodWorkgroupList, s.cursor, scanPages(o.PagesPerRequest), workgroupLastIDPath, page)
+			return b, pages, false, err
 		}
+		scanLoop(ctx, c, &s, o.Progress, next, "workgroup", decode, workgroupID, yield)
 	}
 }
 
 func workgroupID(w Workgroup) int { return w.ID }
 
+// validate checks what the scan itself owns; the rest (filter keys, select
+// names, params) is checked when the first request is built, before
+// anything is sent.
 func (o *WorkgroupScanOptions) validate() error {
-	if o.PagesPerRequest < 0 || o.PagesPerRequest > MaxBatchCommands {
-		return &ValidationError{Field: "PagesPerRequest", Reason: fmt.Sprintf("%d is outside 0..%d", o.PagesPerRequest, MaxBatchCommands)}
-	}
-	if o.AfterID < 0 {
-		return &ValidationError{Field: "AfterID", Reason: fmt.Sprintf("negative ID %d", o.AfterID)}
-	}
-	for _, cd := range o.Filter {
-		if strings.EqualFold(cd.Key(), ">ID") {
-			return &ValidationError{Field: "filter", Reason: "the scan owns the >ID condition; set AfterID instead"}
-		}
-	}
-	// The rest (filter keys, select names, params) is checked when the
-	// first request is built, before anything is sent.
-	return nil
+	return validateScan("filter", o.PagesPerRequest, o.AfterID, o.Filter)
 }
 
 // selectWithID returns Select with ID appended when it is missing, in a new
@@ -153,73 +120,4 @@ func (o *WorkgroupScanOptions) selectWithID() []WorkgroupField {
 		}
 	}
 	return append(append(make([]WorkgroupField, 0, len(o.Select)+1), o.Select...), WorkgroupFieldID)
-}
-
-// scanBatch builds one scan request of n chained commands of method with
-// Halt set: command 0 reads the rows after cursor, command k the rows after
-// the ID at lastID inside command k-1's result (a reference the portal
-// substitutes). page encodes command k with after as its >ID value.
-func scanBatch(method string, cursor, n int, lastID []any, page func(k int, after string) (wire.Form, error)) (*Batch, []*BatchCommand[json.RawMessage], error) {
-	b := NewBatch()
-	b.Halt = true
-	b.readOnly = true
-	pages := make([]*BatchCommand[json.RawMessage], 0, n)
-	for k := 0; k < n; k++ {
-		after := itoa(cursor)
-		if k > 0 {
-			after = Ref(pages[k-1], lastID...)
-		}
-		f, err := page(k, after)
-		if err != nil {
-			return nil, nil, err
-		}
-		pages = append(pages, BatchCall[json.RawMessage](b, method, f))
-	}
-	return b, pages, b.Err()
-}
-
-// consumeScan yields the rows of one scan request in order, advancing s;
-// what names a row in errors. With counted, the first page's result_total
-// is the number of rows left after the cursor. done: the walk reached its
-// end; ok false: stop (error yielded or the caller broke off).
-func consumeScan[T any](s *scanState, pages []*BatchCommand[json.RawMessage], counted bool, what string,
-	decode func(json.RawMessage) ([]T, error), id func(T) int, yield func(T, error) bool) (done, ok bool) {
-	var zero T
-	for k, h := range pages {
-		if err := h.Err(); err != nil {
-			yield(zero, err)
-			return false, false
-		}
-		rows, err := decode(h.Value())
-		if err != nil {
-			yield(zero, err)
-			return false, false
-		}
-		if counted && k == 0 {
-			if m := h.Meta(); m.HasTotal {
-				s.remaining, s.total, s.hasTotal = m.Total, s.rows+m.Total, true
-			}
-		}
-		for _, r := range rows {
-			if id(r) <= s.cursor {
-				yield(zero, fmt.Errorf("%w: %s %d came after cursor %d", ErrCursorStalled, what, id(r), s.cursor))
-				return false, false
-			}
-			s.cursor = id(r)
-			s.rows++
-			s.remaining--
-			if s.rows > s.total {
-				s.total = s.rows
-			}
-			if !yield(r, nil) {
-				return false, false
-			}
-		}
-		if len(rows) < PageSize {
-			// Later commands referenced a row this page lacks; the portal
-			// ran them with the reference as literal text: ignore them.
-			return true, true
-		}
-	}
-	return false, true
 }

@@ -92,13 +92,23 @@ func groupCreate(c *call) (any, *page, *apiError) {
 	return st.g.ID, nil, nil
 }
 
-func groupUpdate(c *call) (any, *page, *apiError) {
+// managedGroup finds GROUP_ID and checks the caller may manage it;
+// denied is the portal's text when not.
+func (c *call) managedGroup(denied string) (*gstate, *apiError) {
 	st, e := c.findGroup("GROUP_ID")
 	if e != nil {
-		return nil, nil, e
+		return nil, e
 	}
 	if !c.canManage(st) {
-		return nil, nil, sonetErr("User has no permissions to update group")
+		return nil, sonetErr(denied)
+	}
+	return st, nil
+}
+
+func groupUpdate(c *call) (any, *page, *apiError) {
+	st, e := c.managedGroup("User has no permissions to update group")
+	if e != nil {
+		return nil, nil, e
 	}
 	work := &gstate{g: st.snapshot(), order: append([]int(nil), st.order...)}
 	if e := c.applyFields(work, false); e != nil {
@@ -117,12 +127,9 @@ func groupUpdate(c *call) (any, *page, *apiError) {
 }
 
 func groupDelete(c *call) (any, *page, *apiError) {
-	st, e := c.findGroup("GROUP_ID")
+	st, e := c.managedGroup("User has no permissions to delete group")
 	if e != nil {
 		return nil, nil, e
-	}
-	if !c.canManage(st) {
-		return nil, nil, sonetErr("User has no permissions to delete group")
 	}
 	c.s.dropGroup(st.g.ID)
 	return true, nil, nil
