@@ -111,7 +111,13 @@ func run(ctx context.Context, webhook string, opts []sonet.Option) error {
 	switch {
 	case errors.Is(err, sonet.ErrNotFound), errors.Is(err, sonet.ErrWrongGroupID):
 		errors.As(err, &apiErr)
-		fmt.Printf("typed error: HTTP %d, code %q, description %q\n", apiErr.HTTPStatus, apiErr.Code, apiErr.Description)
+		// sonet_group methods report their own failures with an empty error
+		// code and an English text; errors.Is matches that text for you.
+		code := string(apiErr.Code)
+		if code == "" {
+			code = "(empty: a sonet_group failure, matched by its text)"
+		}
+		fmt.Printf("typed error: HTTP %d, code %s, description %q\n", apiErr.HTTPStatus, code, apiErr.Description)
 	case err != nil:
 		return fmt.Errorf("update of a missing group: %w", err)
 	default:
