@@ -149,8 +149,11 @@ func checkFeatureOperation(f Feature, op Operation) error {
 // work; the portal answers ErrWrongFeature or ErrWrongOperation if it does
 // not have them either.
 //
-// Failures: ErrWrongGroupID (the portal says "Wrong socialnetwork group
-// ID"), ErrWrongFeature, ErrWrongOperation. An answer that is not a JSON
+// A group that does not exist, or that the caller cannot see, answers
+// false, not an error: the portal checks only that the ID is positive
+// (the SDK refuses others before sending). Failures: ErrWrongFeature,
+// ErrWrongOperation, and ErrWrongGroupID should a portal say "Wrong
+// socialnetwork group ID". An answer that is not a JSON
 // boolean (null, "Y", 1) is a *ResponseError, never a silent false. The
 // call is a read and is retried through transient failures.
 //

@@ -77,11 +77,14 @@ type Workgroup struct {
 	ProjectDateFinish     time.Time
 	ProjectDateFinishText string
 
-	// ScrumMasterID is the scrum master; 0 when the group is not a scrum.
-	// The docs' table calls it SCRUM_MASTER_ID and their example
-	// SCRUM_OWNER_ID; both are read (SCRUM_MASTER_ID wins when both are
-	// non-zero).
+	// ScrumMasterID is the scrum master (SCRUM_MASTER_ID); 0 when the group
+	// is not a scrum.
 	ScrumMasterID int
+	// ScrumOwnerID is the scrum's owner (SCRUM_OWNER_ID), a different
+	// field from the scrum master: the portal's table (b_sonet_group) and
+	// the ORM map of socialnetwork.api.workgroup.* carry both. The docs'
+	// get example shows only SCRUM_OWNER_ID; that is not the master.
+	ScrumOwnerID int
 	// ScrumSprintDuration is the sprint length (sent in seconds).
 	ScrumSprintDuration time.Duration
 	// ScrumTaskResponsible is the default assignee: "A" creator, "M" scrum

@@ -41,8 +41,8 @@ var workgroupKeys = map[string]setter{
 	"DATE_ACTIVITY":          textTo(func(w *Workgroup) *string { return &w.DateActivityText }),
 	"PROJECT_DATE_START":     textTo(func(w *Workgroup) *string { return &w.ProjectDateStartText }),
 	"PROJECT_DATE_FINISH":    textTo(func(w *Workgroup) *string { return &w.ProjectDateFinishText }),
-	"SCRUM_MASTER_ID":        scrumMaster(true),
-	"SCRUM_OWNER_ID":         scrumMaster(false),
+	"SCRUM_MASTER_ID":        intTo(func(w *Workgroup) *int { return &w.ScrumMasterID }),
+	"SCRUM_OWNER_ID":         intTo(func(w *Workgroup) *int { return &w.ScrumOwnerID }),
 	"SCRUM_SPRINT_DURATION":  sprintDuration,
 	"SCRUM_TASK_RESPONSIBLE": textTo(func(w *Workgroup) *string { return &w.ScrumTaskResponsible }),
 	"SITE_ID":                textTo(func(w *Workgroup) *string { return &w.SiteID }),
@@ -169,18 +169,6 @@ func textsTo(at func(*Workgroup) *[]string) setter {
 		}
 		*at(w) = out
 		return nil
-	}
-}
-
-// scrumMaster reads SCRUM_MASTER_ID (primary) or SCRUM_OWNER_ID: the master
-// wins when non-zero, whatever order the keys come in.
-func scrumMaster(primary bool) setter {
-	return func(w *Workgroup, b json.RawMessage) error {
-		n, err := wire.ParseInt(b)
-		if n != 0 && (primary || w.ScrumMasterID == 0) {
-			w.ScrumMasterID = n
-		}
-		return err
 	}
 }
 

@@ -45,7 +45,7 @@ func seedWorkgroups(srv *sonettest.Server) []int {
 	project.Members = map[int]string{1: sonettest.RoleModerator}
 
 	scrum := sonettest.NewGroup("Sprinters")
-	scrum.Project, scrum.ScrumMasterID, scrum.Closed, scrum.Visible = true, carol, true, false
+	scrum.Project, scrum.ScrumMasterID, scrum.ScrumOwnerID, scrum.Closed, scrum.Visible = true, carol, bob, true, false
 	scrum.ImageURL = "https://portal.example/upload/scrum.png"
 
 	return []int{srv.AddGroup(open), srv.AddGroup(project), srv.AddGroup(scrum)}
@@ -79,7 +79,7 @@ func TestE2EWorkgroupGetMatchesGroupGet(t *testing.T) {
 
 	w, err := c.GetWorkgroup(ctx, 1, &WorkgroupGetOptions{Select: []WorkgroupSelect{WorkgroupSelectTags}})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"news", "company"}, w.Tags)
+	assert.Equal(t, []string{"company", "news"}, w.Tags, "the tag table's order: alphabetical")
 	assert.Equal(t, WorkgroupTypeGroup, w.Type)
 	assert.Equal(t, []int{1, 2}, w.Members)
 	assert.Equal(t, []int{3}, w.InvitedMembers)
@@ -98,7 +98,8 @@ func TestE2EWorkgroupGetMatchesGroupGet(t *testing.T) {
 	w, err = c.GetWorkgroup(ctx, 3, nil)
 	require.NoError(t, err)
 	assert.Equal(t, WorkgroupTypeScrum, w.Type)
-	assert.Equal(t, 3, w.ScrumMasterID, "sent as SCRUM_OWNER_ID")
+	assert.Equal(t, 3, w.ScrumMasterID)
+	assert.Equal(t, 2, w.ScrumOwnerID, "the scrum's owner is a field apart from its master")
 }
 
 func TestE2EWorkgroupHiddenGroupIsNotFoundForOthers(t *testing.T) {
@@ -118,7 +119,7 @@ func TestE2EWorkgroupHiddenGroupIsNotFoundForOthers(t *testing.T) {
 
 	p, err := bob.ListWorkgroups(context.Background(), nil)
 	require.NoError(t, err)
-	assert.Equal(t, []int{2, 1}, wgIDs(p.Items), "the default order is the portal's")
+	assert.Equal(t, []int{1, 2}, wgIDs(p.Items), "the default order is the portal's: ID ascending")
 }
 
 func TestE2EWorkgroupListMatchesGroupList(t *testing.T) {
@@ -150,6 +151,7 @@ func TestE2EWorkgroupListMatchesGroupList(t *testing.T) {
 	assert.Equal(t, []WorkgroupType{WorkgroupTypeGroup, WorkgroupTypeProject, WorkgroupTypeScrum},
 		[]WorkgroupType{p.Items[0].Type, p.Items[1].Type, p.Items[2].Type})
 	assert.Equal(t, 3, p.Items[2].ScrumMasterID)
+	assert.Equal(t, 0, p.Items[2].ScrumOwnerID, "not selected")
 
 	p, err = c.ListWorkgroups(ctx, &WorkgroupListOptions{
 		Filter: Filter{WorkgroupFilterProject.Eq(true), FieldName.LikePattern("%unch")},

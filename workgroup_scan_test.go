@@ -38,7 +38,7 @@ func TestScanWorkgroupsEqualsPageByPageWalk(t *testing.T) {
 			for i, w := range fast {
 				require.Equal(t, i+1, w.ID)
 				require.Equal(t, fmt.Sprint("G", i+1), w.Name)
-				require.Equal(t, fmt.Sprintf(`{"id":"%d","active":"Y","name":"G%d"}`, i+1, i+1), string(w.Raw))
+				require.Equal(t, fmt.Sprintf(`{"name":"G%d","active":"Y","id":"%d"}`, i+1, i+1), string(w.Raw), "columns in select order, ID appended")
 			}
 			reqs := srv.Requests()
 			assert.Equal(t, tc.requests, len(reqs))

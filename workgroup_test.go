@@ -87,7 +87,7 @@ func TestGetWorkgroupScrumWithEveryBlock(t *testing.T) {
 		DateActivityText: "04/05/2025 19:40:48",
 		ProjectDateStart: time.Date(2025, 5, 1, 9, 0, 0, 0, time.FixedZone("", 2*3600)), ProjectDateStartText: "2025-05-01T09:00:00+02:00",
 		ProjectDateFinish: time.Date(2025, 5, 31, 18, 0, 0, 0, plus2), ProjectDateFinishText: "31.05.2025 18:00:00",
-		ScrumMasterID: 20, ScrumSprintDuration: 14 * 24 * time.Hour, ScrumTaskResponsible: "M",
+		ScrumOwnerID: 1, ScrumMasterID: 20, ScrumSprintDuration: 14 * 24 * time.Hour, ScrumTaskResponsible: "M",
 		SiteID: "s1", SiteIDs: []string{"s1"}, Members: []int{1, 20}, OrdinaryMembers: []int{}, InvitedMembers: []int{},
 		ModeratorMembers: []int{20}, PrivacyCode: "secret", Efficiency: 87,
 		OwnerData:   &WorkgroupOwnerData{ID: 1, Photo: "https://portal.example/upload/main/owner.png", FormattedName: "John Smith"},
@@ -199,7 +199,7 @@ func TestGetWorkgroupTransportFailureIsRetriedThenReported(t *testing.T) {
 
 func TestWorkgroupDecodingTolerance(t *testing.T) {
 	// PHP writes a list with holes as an object, flags as booleans, IDs as
-	// strings; the example's SCRUM_OWNER_ID stands for SCRUM_MASTER_ID.
+	// strings. SCRUM_OWNER_ID and SCRUM_MASTER_ID are two fields.
 	var w Workgroup
 	require.NoError(t, json.Unmarshal([]byte(`{"ID":"8","ACTIVE":true,"VISIBLE":false,"PROJECT":"Y",
 		"MEMBERS":{"0":"1","2":"30","5":12},"TAGS":{"1":"b","0":"a"},"SCRUM_OWNER_ID":"4","SCRUM_MASTER_ID":0,
@@ -211,7 +211,8 @@ func TestWorkgroupDecodingTolerance(t *testing.T) {
 	assert.True(t, w.Project)
 	assert.Equal(t, []int{1, 30, 12}, w.Members, "object order kept")
 	assert.Equal(t, []string{"b", "a"}, w.Tags, "object order kept")
-	assert.Equal(t, 4, w.ScrumMasterID)
+	assert.Equal(t, 4, w.ScrumOwnerID)
+	assert.Equal(t, 0, w.ScrumMasterID, "the owner is not the master")
 	assert.Nil(t, w.OwnerData, "[] is PHP's empty object")
 	assert.Nil(t, w.SubjectData)
 	assert.Equal(t, &WorkgroupUserData{Role: RoleRequest, InitiatedByType: "G", IsSubscribed: true}, w.UserData)
@@ -220,7 +221,8 @@ func TestWorkgroupDecodingTolerance(t *testing.T) {
 
 	var both Workgroup
 	require.NoError(t, json.Unmarshal([]byte(`{"scrumMasterId":"5","ID":3,"SCRUM_OWNER_ID":6,"id":"99","dateCreate":"x","DATE_CREATE":"y"}`), &both))
-	assert.Equal(t, 5, both.ScrumMasterID, "master wins over owner")
+	assert.Equal(t, 5, both.ScrumMasterID, "from scrumMasterId")
+	assert.Equal(t, 6, both.ScrumOwnerID, "from SCRUM_OWNER_ID, never the master")
 	assert.Equal(t, 3, both.ID, "UPPER_CASE wins over a camelCase twin")
 	assert.Equal(t, "y", both.DateCreateText)
 
@@ -350,7 +352,7 @@ func TestListWorkgroupsEveryFieldAndParam(t *testing.T) {
 		DateActivity: time.Date(2026, 3, 21, 8, 30, 0, 0, z), DateActivityText: "2026-03-21T08:30:00+02:00",
 		AvatarType: "pie", OwnerID: 7, NumberOfMembers: 4, NumberOfModerators: 2, InitiatePerms: RoleModerator,
 		ProjectDateStart: time.Date(2026, 4, 1, 0, 0, 0, 0, z), ProjectDateStartText: "2026-04-01T00:00:00+02:00",
-		ScrumMasterID: 9, ScrumSprintDuration: 7 * 24 * time.Hour, ScrumTaskResponsible: "A", Type: WorkgroupTypeScrum,
+		ScrumOwnerID: 7, ScrumMasterID: 9, ScrumSprintDuration: 7 * 24 * time.Hour, ScrumTaskResponsible: "A", Type: WorkgroupTypeScrum,
 		AdditionalData: &WorkgroupAdditionalData{Role: RoleModerator, InitiatedByType: "G", Features: json.RawMessage(`["tasks", "chat"]`)},
 		DialogID:       "chat42", Raw: p.Items[0].Raw,
 	}, p.Items[0])

@@ -47,7 +47,7 @@ var (
 )
 
 func (e *apiError) body() []byte {
-	return encodeJSON(obj{{"error", e.code}, {"error_description", e.desc}})
+	return encodeJSON(obj{{"error", e.errorCode()}, {"error_description", e.desc}})
 }
 
 // timing is the data of one answer's "time" block.

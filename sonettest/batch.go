@@ -56,7 +56,7 @@ func (s *Server) runBatch(c *call) answer {
 			res, pg, e = s.invoke(sub, h)
 		}
 		if e != nil {
-			errs = append(errs, kv{bc.key, obj{{"error", e.code}, {"error_description", e.desc}}})
+			errs = append(errs, kv{bc.key, obj{{"error", e.errorCode()}, {"error_description", e.desc}}})
 			if halt {
 				break
 			}

@@ -45,16 +45,59 @@
 //     ascending; start < 0 reads from 0 and sends neither total nor next.
 //     DESCRIPTION, KEYWORDS, SUBJECT_ID, SITE_ID and NUMBER_OF_MEMBERS are
 //     sortable too.
-//   - Member methods: add, delete and update need an administrator; add
-//     skips users with any relation to the group, pending requests (Z)
-//     included, and adds the others as members (K); invite needs a role at
-//     least as high as the group's INITIATE_PERMS (or admin) and otherwise
-//     returns an empty list.
-//   - sonet_group.feature.access: administrators and the owner may do
-//     everything; moderators everything except delete_tasks, full_post,
-//     full_comment and forum full; members the view, write, create,
-//     premoderate, newtopic and answer operations; non-members only the view
+//   - Member methods check in the portal's order: GROUP_ID, administrator
+//     (add, update, delete), ROLE (update: only E or K), USER_ID (one ID
+//     must be positive, a list must not be empty; its entries are not
+//     checked), then the group (an administrator finds secret groups).
+//     add adds the listed existing users in ascending ID order, each once
+//     (0 and unknown IDs skipped, as the portal's user table returns
+//     them), skipping users with any relation to the group; update and
+//     delete work on the listed relations in relation order, pending ones
+//     (Z) included, never on the owner (nor, for delete, the scrum
+//     master); invite needs a role at least as high as the group's
+//     INITIATE_PERMS (or admin) and otherwise returns an empty list.
+//   - user.invite and user.request look the group up with the permission
+//     check for every caller: an administrator inviting to, or asking to
+//     join, a secret group he is not in gets "Socialnetwork group not
+//     found" (user.add still finds it). A relation remembers who started
+//     it: requests are initiated by the user (U), invitations and
+//     additions by the group (G).
+//   - sonet_group.user.groups lists memberships in the order they were
+//     made (relation ID), not by group ID.
+//   - sonet_group.feature.access: GROUP_ID <= 0 is "Wrong socialnetwork
+//     group ID"; a group that does not exist or that the caller cannot see
+//     answers false. Administrators and the owner may do everything;
+//     moderators everything except delete_tasks, full_post, full_comment
+//     and forum full; members the view, write, create, premoderate,
+//     newtopic and answer operations; non-members only the view
 //     operations of a visible, opened group.
+//   - socialnetwork.api.workgroup.get answers the group's table row in the
+//     ORM's field order: empty DESCRIPTION and KEYWORDS are null,
+//     SCRUM_OWNER_ID (the scrum's owner), SCRUM_MASTER_ID and
+//     SCRUM_SPRINT_DURATION are separate fields; SEARCH_INDEX is the text
+//     the docs show (name, description, each tag plain and with #, the
+//     owner's name); MEMBERS, ORDINARY_MEMBERS, MODERATOR_MEMBERS and
+//     INVITED_MEMBERS (invitations only, not join requests) are in user-ID
+//     order. params[select] names are compared exactly (case-sensitive);
+//     the modelled blocks are AVATAR, OWNER_DATA (PHOTO null),
+//     SUBJECT_DATA, TAGS (alphabetical, the tag table's key order),
+//     ACTIONS, USER_DATA (false for no relation; members count as
+//     subscribed), DEPARTMENTS ([]), PIN (IS_PIN false) and PRIVACY_TYPE
+//     (PRIVACY_CODE open/closed/secret), in the controller's order, then
+//     NUMBER_OF_MEMBERS_PLURAL (English plural form, absent for 0
+//     members) and, with params[mode]=mobile, ADDITIONAL_DATA ("" for no
+//     relation; FEATURES when params[features] is sent).
+//   - socialnetwork.api.workgroup.list: columns in select order with ID
+//     appended when missing (AVATAR becomes IMAGE_ID and AVATAR_TYPE, its
+//     URL added last), then additionalData (params[mode]=mobile, keys in
+//     camelCase) and dialogId (params[shouldSelectDialogId]=Y). No order
+//     is ID ascending (the primary key); order keys are table fields
+//     (case-insensitive here), numeric keys sort by their value
+//     ascending, TYPE sorts and filters; an unknown field or a direction
+//     other than ASC/DESC is HTTP 400 with the numeric code 0 and the
+//     ORM's message plus " (internal error)", raised only when some group
+//     matched. The caller's SITE_ID key and any IS_EXTRANET key are
+//     ignored: the method filters by params[siteId] (default s1) itself.
 //   - batch: more than 50 commands is a whole-call 400
 //     ERROR_BATCH_LENGTH_EXCEEDED and a nested batch a whole-call 405
 //     ERROR_BATCH_METHOD_NOT_ALLOWED; no command runs in either case. halt

@@ -68,8 +68,7 @@ func groupCreate(c *call) (any, *page, *apiError) {
 	if name == nil || name.isArr || strings.TrimSpace(name.str) == "" {
 		return nil, nil, errIncorrectInput
 	}
-	st := &gstate{g: NewGroup(name.str)}
-	st.g.Members = map[int]string{}
+	st := c.s.newState(NewGroup(name.str))
 	st.g.OwnerID = c.user
 	if n := c.p.get("OWNER_ID"); n != nil && c.admin {
 		id := phpIntval(leafStr(n))
@@ -78,7 +77,7 @@ func groupCreate(c *call) (any, *page, *apiError) {
 		}
 		st.g.OwnerID = id
 	}
-	st.setRole(st.g.OwnerID, RoleOwner)
+	st.setRoleBy(st.g.OwnerID, RoleOwner, "U")
 	if e := c.applyFields(st, true); e != nil {
 		return nil, nil, e
 	}
@@ -110,7 +109,7 @@ func groupUpdate(c *call) (any, *page, *apiError) {
 	if e != nil {
 		return nil, nil, e
 	}
-	work := &gstate{g: st.snapshot(), order: append([]int(nil), st.order...)}
+	work := st.clone()
 	if e := c.applyFields(work, false); e != nil {
 		return nil, nil, e
 	}

@@ -1,6 +1,7 @@
 package sonettest
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -44,19 +45,26 @@ func roleRank(r string) int {
 	return strings.Index("AEKV", r)
 }
 
+// featureAccess answers false, not an error, for a group that does not
+// exist or that the caller cannot see: the REST method checks only that
+// GROUP_ID is positive and that FEATURE and OPERATION are known before
+// asking CSocNetFeaturesPerms, which says no for such groups.
 func featureAccess(c *call) (any, *page, *apiError) {
 	id := phpIntval(leafStr(c.p.get("GROUP_ID")))
-	st := c.s.groups[id]
-	if id <= 0 || st == nil || !c.canSee(st, true) {
+	if id <= 0 {
 		return nil, nil, sonetErr("Wrong socialnetwork group ID")
 	}
-	ops, ok := featureOps[leafStr(c.p.get("FEATURE"))]
+	ops, ok := featureOps[strings.TrimSpace(leafStr(c.p.get("FEATURE")))]
 	if !ok {
 		return nil, nil, sonetErr("Wrong feature")
 	}
-	need, ok := ops[leafStr(c.p.get("OPERATION"))]
+	need, ok := ops[strings.TrimSpace(leafStr(c.p.get("OPERATION")))]
 	if !ok {
 		return nil, nil, sonetErr("Wrong operation")
+	}
+	st := c.s.groups[id]
+	if st == nil || !c.canSee(st, false) && !c.admin {
+		return false, nil, nil
 	}
 	if c.admin {
 		return true, nil, nil
@@ -68,13 +76,20 @@ func featureAccess(c *call) (any, *page, *apiError) {
 	return roleRank(role) <= roleRank(need), nil, nil
 }
 
+// userGroups lists the caller's memberships (A, E, K) in the order they
+// were made (relation ID), as the portal's ORDER BY ID ASC does.
 func userGroups(c *call) (any, *page, *apiError) {
-	out := []obj{}
-	for _, id := range sortedIDs(c.s.groups) {
-		st := c.s.groups[id]
-		if !st.isMember(c.user) {
-			continue
+	type membership struct{ rel, group int }
+	var list []membership
+	for id, st := range c.s.groups {
+		if st.isMember(c.user) {
+			list = append(list, membership{st.rel[c.user], id})
 		}
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].rel < list[j].rel })
+	out := []obj{}
+	for _, m := range list {
+		id, st := m.group, c.s.groups[m.group]
 		o := obj{{"GROUP_ID", strconv.Itoa(id)}, {"GROUP_NAME", st.g.Name}, {"ROLE", st.role(c.user)}}
 		if st.g.ImageFileID != 0 {
 			o = append(o, kv{"GROUP_IMAGE_ID", strconv.Itoa(st.g.ImageFileID)}, kv{"GROUP_IMAGE", st.g.ImageURL})
@@ -107,37 +122,69 @@ func userGet(c *call) (any, *page, *apiError) {
 	return out, nil, nil
 }
 
-// userIDs reads USER_ID (one ID or a list); nil when empty or invalid.
+// userIDs reads USER_ID as the REST class does: one ID must be positive
+// and a list must not be empty (nil otherwise); the entries of a list are
+// not checked, so 0, unknown users and duplicates pass here and are
+// skipped later by the methods.
 func (c *call) userIDs() []int {
-	var ids []int
-	for _, s := range leaves(c.p.get("USER_ID")) {
-		id := phpIntval(s)
-		if id <= 0 {
-			return nil
+	n := c.p.get("USER_ID")
+	if n == nil {
+		return nil
+	}
+	if !n.isArr {
+		if id := phpIntval(n.str); id > 0 {
+			return []int{id}
 		}
-		ids = append(ids, id)
+		return nil
+	}
+	ids := []int{}
+	for _, k := range n.list() {
+		if !k.isArr {
+			ids = append(ids, phpIntval(k.str))
+		}
+	}
+	if n.len() == 0 {
+		return nil
 	}
 	return ids
 }
 
-// memberCall runs the common checks of the member methods: group ID, user
-// IDs, group existence and (when adminOnly) administrator rights.
-func (c *call) memberCall(adminOnly bool, noPerm string) (*gstate, []int, *apiError) {
-	if phpIntval(leafStr(c.p.get("GROUP_ID"))) <= 0 {
+// memberCall runs the checks of user.add, user.update and user.delete in
+// the portal's order: GROUP_ID, administrator, ROLE (update only, checked
+// by the caller through role), user IDs, then the group's existence (an
+// administrator finds secret groups too).
+func (c *call) memberCall(noPerm string, role func() *apiError) (*gstate, []int, *apiError) {
+	id := phpIntval(leafStr(c.p.get("GROUP_ID")))
+	if id <= 0 {
 		return nil, nil, errWrongGroupID
 	}
-	ids := c.userIDs()
-	if len(ids) == 0 {
-		return nil, nil, sonetErr("Wrong user IDs")
-	}
-	st, e := c.findGroup("GROUP_ID")
-	if e != nil {
-		return nil, nil, e
-	}
-	if adminOnly && !c.admin {
+	if !c.admin {
 		return nil, nil, sonetErr(noPerm)
 	}
+	if role != nil {
+		if e := role(); e != nil {
+			return nil, nil, e
+		}
+	}
+	ids := c.userIDs()
+	if ids == nil {
+		return nil, nil, sonetErr("Wrong user IDs")
+	}
+	st := c.s.groups[id]
+	if st == nil {
+		return nil, nil, errGroupNotFound
+	}
 	return st, ids, nil
+}
+
+// inList reports whether uid is among ids.
+func inList(ids []int, uid int) bool {
+	for _, id := range ids {
+		if id == uid {
+			return true
+		}
+	}
+	return false
 }
 
 func strIDs(ids []int) []string {
@@ -148,36 +195,36 @@ func strIDs(ids []int) []string {
 	return out
 }
 
-// userAdd makes users members (K). Unknown users and current members are
-// skipped; a pending request or invitation (Z) is turned into membership.
+// userAdd makes users members (K), added by the group. The IDs are read
+// as the portal's user table returns them: ascending, each once, unknown
+// users and 0 left out; users with any relation to the group, pending
+// requests and invitations included, are skipped.
 func userAdd(c *call) (any, *page, *apiError) {
-	st, ids, e := c.memberCall(true, "No permissions to add users")
+	st, ids, e := c.memberCall("No permissions to add users", nil)
 	if e != nil {
 		return nil, nil, e
 	}
 	var done []int
-	for _, uid := range ids {
-		// Users with any relation to the group, pending requests and
-		// invitations included, are skipped, as the module does.
-		if c.s.users[uid] == nil || st.role(uid) != "" {
+	for _, uid := range sortedIDs(c.s.users) {
+		if !inList(ids, uid) || st.role(uid) != "" {
 			continue
 		}
-		st.setRole(uid, RoleMember)
+		st.setRoleBy(uid, RoleMember, "G")
 		done = append(done, uid)
 	}
 	return strIDs(done), nil, nil
 }
 
-// userDelete removes users (any role except the owner and the scrum
-// master); users not related to the group are skipped.
+// userDelete removes the relations (any role, pending ones too) of the
+// listed users except the owner and the scrum master, in relation order.
 func userDelete(c *call) (any, *page, *apiError) {
-	st, ids, e := c.memberCall(true, "No permissions to update users role")
+	st, ids, e := c.memberCall("No permissions to update users role", nil)
 	if e != nil {
 		return nil, nil, e
 	}
 	var done []int
-	for _, uid := range ids {
-		if st.role(uid) == "" || uid == st.g.OwnerID || uid == st.g.ScrumMasterID {
+	for _, uid := range append([]int(nil), st.order...) {
+		if !inList(ids, uid) || uid == st.g.OwnerID || st.role(uid) == RoleOwner || uid == st.g.ScrumMasterID {
 			continue
 		}
 		st.remove(uid)
@@ -186,21 +233,24 @@ func userDelete(c *call) (any, *page, *apiError) {
 	return strIDs(done), nil, nil
 }
 
-// userUpdate sets role E or K; the owner, non-members and users already in
-// the role are skipped.
+// userUpdate sets role E or K on every listed relation, in relation order,
+// skipping the owner and users already in the role. A pending request or
+// invitation (Z) is changed too: the REST class does not look at it.
 func userUpdate(c *call) (any, *page, *apiError) {
-	st, ids, e := c.memberCall(true, "No permissions to update users role")
+	role := leafStr(c.p.get("ROLE"))
+	st, ids, e := c.memberCall("No permissions to update users role", func() *apiError {
+		if n := c.p.get("ROLE"); n != nil && !n.isArr && (role == RoleModerator || role == RoleMember) {
+			return nil
+		}
+		return sonetErr("Incorrect role code")
+	})
 	if e != nil {
 		return nil, nil, e
 	}
-	role := leafStr(c.p.get("ROLE"))
-	if role != RoleModerator && role != RoleMember {
-		return nil, nil, sonetErr("Incorrect role code")
-	}
 	var done []int
-	for _, uid := range ids {
+	for _, uid := range st.order {
 		r := st.role(uid)
-		if r == RoleOwner || !st.isMember(uid) || r == role {
+		if !inList(ids, uid) || r == RoleOwner || r == role {
 			continue
 		}
 		st.setRole(uid, role)
@@ -209,12 +259,32 @@ func userUpdate(c *call) (any, *page, *apiError) {
 	return strIDs(done), nil, nil
 }
 
-// userInvite gives role Z to users the caller may invite: the caller must
-// be an administrator or hold a role at least as high as INITIATE_PERMS
-// (otherwise nobody is invited). The caller, unknown users and users
-// already related to the group are skipped.
+// permittedGroup finds GROUP_ID with the permission check the REST class
+// applies to invite and request for every caller, administrators too: a
+// secret group the caller is not a member of is not found.
+func (c *call) permittedGroup() (*gstate, *apiError) {
+	st := c.s.groups[phpIntval(leafStr(c.p.get("GROUP_ID")))]
+	if st == nil || !c.canSee(st, false) {
+		return nil, errGroupNotFound
+	}
+	return st, nil
+}
+
+// userInvite gives role Z, initiated by the group, to users the caller may
+// invite: the caller must be an administrator or hold a role at least as
+// high as INITIATE_PERMS (otherwise nobody is invited). Checks run in the
+// portal's order: GROUP_ID, USER_ID, then the group (with the permission
+// check). The caller, unknown users and users already related to the group
+// are skipped.
 func userInvite(c *call) (any, *page, *apiError) {
-	st, ids, e := c.memberCall(false, "")
+	if phpIntval(leafStr(c.p.get("GROUP_ID"))) <= 0 {
+		return nil, nil, errWrongGroupID
+	}
+	ids := c.userIDs()
+	if ids == nil {
+		return nil, nil, sonetErr("Wrong user IDs")
+	}
+	st, e := c.permittedGroup()
 	if e != nil {
 		return nil, nil, e
 	}
@@ -226,17 +296,22 @@ func userInvite(c *call) (any, *page, *apiError) {
 		if uid == c.user || c.s.users[uid] == nil || st.role(uid) != "" {
 			continue
 		}
-		st.setRole(uid, RoleRequest)
+		st.setRoleBy(uid, RoleRequest, "G")
 		done = append(done, uid)
 	}
 	return strIDs(done), nil, nil
 }
 
 // userRequest asks to join as the caller: an opened group takes the caller
-// in at once (K), otherwise the request waits (Z). A caller already related
-// to the group gets "Cannot request to join group".
+// in at once (K), otherwise the request waits (Z); either relation is
+// initiated by the user. A caller already related to the group gets
+// "Cannot request to join group"; a secret group the caller is not in is
+// "Socialnetwork group not found", for administrators too.
 func userRequest(c *call) (any, *page, *apiError) {
-	st, e := c.findGroup("GROUP_ID")
+	if phpIntval(leafStr(c.p.get("GROUP_ID"))) <= 0 {
+		return nil, nil, errWrongGroupID
+	}
+	st, e := c.permittedGroup()
 	if e != nil {
 		return nil, nil, e
 	}
@@ -244,9 +319,9 @@ func userRequest(c *call) (any, *page, *apiError) {
 		return nil, nil, sonetErr("Cannot request to join group")
 	}
 	if st.g.Opened {
-		st.setRole(c.user, RoleMember)
+		st.setRoleBy(c.user, RoleMember, "U")
 	} else {
-		st.setRole(c.user, RoleRequest)
+		st.setRoleBy(c.user, RoleRequest, "U")
 	}
 	return true, nil, nil
 }

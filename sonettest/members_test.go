@@ -124,7 +124,8 @@ func TestFeatureAccess(t *testing.T) {
 		}
 	}
 	for _, e := range []struct{ body, desc string }{
-		{`{"GROUP_ID":5,"FEATURE":"blog","OPERATION":"view_post"}`, "Wrong socialnetwork group ID"},
+		{`{"GROUP_ID":0,"FEATURE":"blog","OPERATION":"view_post"}`, "Wrong socialnetwork group ID"},
+		{`{"GROUP_ID":5,"FEATURE":"wiki","OPERATION":"view"}`, "Wrong feature"},
 		{`{"GROUP_ID":1,"FEATURE":"wiki","OPERATION":"view"}`, "Wrong feature"},
 		{`{"GROUP_ID":1,"FEATURE":"blog","OPERATION":"view"}`, "Wrong operation"},
 	} {

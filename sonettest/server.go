@@ -32,6 +32,7 @@ type Server struct {
 	operating map[string]*opCounter
 	rng       *rand.Rand
 	nextFile  int
+	nextRel   int // last relation ID handed out
 }
 
 // NewServer starts a fake portal on 127.0.0.1 and returns it; call Close
@@ -138,13 +139,16 @@ func (s *Server) AddGroup(g Group) int {
 	if g.DateActivity.IsZero() {
 		g.DateActivity = g.DateCreate
 	}
-	members := g.Members
-	st := &gstate{g: g}
-	st.g.Members = map[int]string{}
-	st.setRole(g.OwnerID, RoleOwner)
+	members, by := g.Members, g.InitiatedBy
+	st := s.newState(g)
+	st.setRoleBy(g.OwnerID, RoleOwner, "U")
 	for _, uid := range sortedIDs(members) {
 		if uid != g.OwnerID {
-			st.setRole(uid, members[uid])
+			who := by[uid]
+			if who != "U" {
+				who = "G"
+			}
+			st.setRoleBy(uid, members[uid], who)
 		}
 	}
 	s.putGroup(st)

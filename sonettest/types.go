@@ -42,6 +42,21 @@ type Group struct {
 	ImageFileID       int
 	IsExtranet        bool
 	Members           map[int]string // user ID -> role letter A, E, K or Z
+
+	// InitiatedBy says who started each relation in Members: "U" the user
+	// (a join request, or the owner who created the group) or "G" the
+	// group (an invitation, or an administrator adding the user). A user
+	// missing here counts as "G", except the owner ("U").
+	InitiatedBy map[int]string
+	// ScrumOwnerID is the scrum's owner (SCRUM_OWNER_ID), a field apart
+	// from ScrumMasterID: sonet_group.create sets it to the creator when
+	// SCRUM_MASTER_ID is sent, unless SCRUM_OWNER_ID is sent too (this
+	// fake's choice; the docs do not say).
+	ScrumOwnerID int
+	// ScrumSprintDuration is the sprint length in seconds.
+	ScrumSprintDuration int
+	// ChatID is the group chat; DIALOG_ID is "chat" + ChatID, "" without.
+	ChatID int
 }
 
 // NewGroup returns a group with the defaults of sonet_group.create: active,
@@ -72,21 +87,56 @@ type Request struct {
 	HTTPStatus  int // status the server answered; 0 when the connection was dropped
 }
 
-// gstate is a stored group plus the order members joined in.
+// gstate is a stored group plus the order members joined in, the ID of
+// each relation (b_sonet_user2group.ID, unique across groups) and who
+// initiated it.
 type gstate struct {
 	g     Group
 	order []int
+	rel   map[int]int
+	by    map[int]string
+	seq   *int // the server's relation ID counter
 }
 
-func (st *gstate) setRole(uid int, role string) {
+// newState wraps g (whose Members are ignored) for storage. Callers hold
+// s.mu.
+func (s *Server) newState(g Group) *gstate {
+	g.Members, g.InitiatedBy = map[int]string{}, nil
+	return &gstate{g: g, rel: map[int]int{}, by: map[int]string{}, seq: &s.nextRel}
+}
+
+// clone copies st for a change that may still fail.
+func (st *gstate) clone() *gstate {
+	c := &gstate{g: st.snapshot(), order: append([]int(nil), st.order...), rel: map[int]int{}, by: map[int]string{}, seq: st.seq}
+	c.g.InitiatedBy = nil
+	for k, v := range st.rel {
+		c.rel[k] = v
+	}
+	for k, v := range st.by {
+		c.by[k] = v
+	}
+	return c
+}
+
+// setRole gives uid a role; a new relation is initiated by the group.
+func (st *gstate) setRole(uid int, role string) { st.setRoleBy(uid, role, "G") }
+
+// setRoleBy gives uid a role; by ("U" or "G") is recorded when the
+// relation is new.
+func (st *gstate) setRoleBy(uid int, role, by string) {
 	if _, ok := st.g.Members[uid]; !ok {
 		st.order = append(st.order, uid)
+		*st.seq++
+		st.rel[uid] = *st.seq
+		st.by[uid] = by
 	}
 	st.g.Members[uid] = role
 }
 
 func (st *gstate) remove(uid int) {
 	delete(st.g.Members, uid)
+	delete(st.rel, uid)
+	delete(st.by, uid)
 	for i, id := range st.order {
 		if id == uid {
 			st.order = append(st.order[:i:i], st.order[i+1:]...)
@@ -133,8 +183,12 @@ func (st *gstate) idsWithRole(roles string) []int {
 func (st *gstate) snapshot() Group {
 	g := st.g
 	g.Members = make(map[int]string, len(st.g.Members))
+	g.InitiatedBy = make(map[int]string, len(st.by))
 	for k, v := range st.g.Members {
 		g.Members[k] = v
+	}
+	for k, v := range st.by {
+		g.InitiatedBy[k] = v
 	}
 	return g
 }
