@@ -80,10 +80,10 @@ func ExampleGroupCreateRequest_Encode() {
 	body, err := (&sonet.GroupCreateRequest{
 		Name: "New Project", Project: sonet.Yes, Visible: sonet.Yes, Opened: sonet.No,
 		InitiatePerms: sonet.RoleMember, SiteIDs: []string{"s1"},
-		Image: &sonet.Image{Name: "avatar.png", Content: []byte("PNG")},
+		Image: &sonet.Image{Name: "avatar.gif", Content: []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00")},
 	}).Encode()
 	fmt.Println(body, err)
-	// Output: NAME=New%20Project&VISIBLE=Y&OPENED=N&INITIATE_PERMS=K&PROJECT=Y&IMAGE[0]=avatar.png&IMAGE[1]=UE5H&SITE_ID[0]=s1 <nil>
+	// Output: NAME=New%20Project&VISIBLE=Y&OPENED=N&INITIATE_PERMS=K&PROJECT=Y&IMAGE[0]=avatar.gif&IMAGE[1]=R0lGODlhAQABAAAAAA%3D%3D&SITE_ID[0]=s1 <nil>
 }
 
 func ExampleClient_UpdateGroup() {

@@ -28,7 +28,7 @@ func TestE2EGroupRoundTrip(t *testing.T) {
 	id, err := c.CreateGroup(ctx, &GroupCreateRequest{
 		Name: "Launch", Description: "Q2 launch", Project: Yes, Opened: Yes, Keywords: "launch,q2",
 		ProjectDateStart: start, ProjectDateFinish: start.Add(30 * 24 * time.Hour), InitiatePerms: RoleModerator,
-		Image: &Image{Name: "logo.png", Content: []byte("png")},
+		Image: &Image{Name: "logo.png", Content: tinyPNG()},
 	})
 	require.NoError(t, err)
 

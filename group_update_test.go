@@ -39,9 +39,9 @@ func TestUpdateGroupSendsOnlySetFieldsIncludingEmptyValues(t *testing.T) {
 
 	start := time.Date(2026, 4, 1, 9, 0, 0, 0, time.FixedZone("", -5*3600))
 	body, err = (&GroupUpdateRequest{GroupID: 5, Keywords: String("x, y"), Closed: Yes, Opened: Yes, InitiatePerms: RoleOwner,
-		ProjectDateStart: &start, OwnerID: 3, Image: &Image{Name: "a.png", Content: []byte("hi")}, SiteIDs: []string{"s1"}}).Encode()
+		ProjectDateStart: &start, OwnerID: 3, Image: &Image{Name: "a.png", Content: []byte("\x89PNG\r\n\x1a\n")}, SiteIDs: []string{"s1"}}).Encode()
 	require.NoError(t, err)
-	assert.Equal(t, "GROUP_ID=5&KEYWORDS=x%2C%20y&OPENED=Y&CLOSED=Y&INITIATE_PERMS=A&PROJECT_DATE_START=2026-04-01T09%3A00%3A00-05%3A00&OWNER_ID=3&IMAGE[0]=a.png&IMAGE[1]=aGk%3D&SITE_ID[0]=s1", body)
+	assert.Equal(t, "GROUP_ID=5&KEYWORDS=x%2C%20y&OPENED=Y&CLOSED=Y&INITIATE_PERMS=A&PROJECT_DATE_START=2026-04-01T09%3A00%3A00-05%3A00&OWNER_ID=3&IMAGE[0]=a.png&IMAGE[1]=iVBORw0KGgo%3D&SITE_ID[0]=s1", body)
 }
 
 func TestUpdateGroupRefusesBadInput(t *testing.T) {

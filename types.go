@@ -84,7 +84,9 @@ func validPerm(r Role) bool {
 
 // Image is an avatar to upload: a file name and the file's bytes. It goes on
 // the wire as the pair IMAGE[0]=name, IMAGE[1]=base64(content), the form every
-// official example uses.
+// official example uses. The portal accepts only a name ending in .jpg,
+// .bmp, .jpeg, .jpe, .gif, .png or .webp whose content is an image; the SDK
+// refuses anything else before sending (a *ValidationError).
 type Image struct {
 	Name    string
 	Content []byte
@@ -109,6 +111,9 @@ func (im *Image) validate(field string) error {
 	}
 	if len(im.Content) == 0 {
 		return &ValidationError{Field: field, Reason: "image content is empty"}
+	}
+	if reason := checkImage(im.Name, im.Content); reason != "" {
+		return &ValidationError{Field: field, Reason: reason}
 	}
 	return nil
 }

@@ -22,16 +22,32 @@
 //   - Errors carry no time block. Success answers list result, next, total,
 //     time in that order.
 //   - sonet_group.create: a missing or empty NAME and malformed field values
-//     are "Incorrect input data"; an unknown OWNER_ID is "Cannot create
-//     group". Y/N flags are "Y" only when the value is exactly "Y". A
-//     SCRUM_MASTER_ID makes the group a project and the scrum master a
-//     moderator. IMAGE accepts [name, base64] (or a bare base64 string named
-//     avatar.png); the name must end in .png, .jpg, .jpeg, .gif, .webp or
-//     .bmp and the content must not be empty, else ERROR_IMAGE_ID. Extranet
+//     are "Incorrect input data"; an unknown OWNER_ID, an unknown SUBJECT_ID
+//     (a missing or <= 0 one is subject 1, the site's first) and a
+//     SPAM_PERMS other than A, E, K or N are "Cannot create group". A
+//     missing or wrong INITIATE_PERMS is K. Flags follow CSocNetGroup's
+//     CheckFields: VISIBLE and ACTIVE are Y unless exactly "N", OPENED,
+//     CLOSED and PROJECT are N unless exactly "Y". A SCRUM_MASTER_ID makes
+//     the group a project, the scrum master a moderator and, unless
+//     SCRUM_OWNER_ID is sent, the group's owner the scrum's owner;
+//     SCRUM_SPRINT_DURATION (seconds) is stored as sent. Server.AddSubject
+//     adds subjects; AddGroup registers a seeded group's subject. Extranet
 //     groups are never created through REST.
+//   - IMAGE follows CRestUtil::saveFile and CFile::CheckImageFile: it is
+//     [name, base64]; the name must end in .jpg, .bmp, .jpeg, .jpe, .gif,
+//     .png or .webp (any case) and the content must be a picture
+//     getimagesize measures (PNG, GIF, JPEG with a readable header, BMP,
+//     WebP), else ERROR_IMAGE_ID "Image is incorrect: Invalid file type"
+//     (the documented answer). A GIF named .png passes; a PNG named .txt
+//     does not; a bare base64 string gets a random name without an
+//     extension and is refused. Base64 is decoded as PHP does (characters
+//     outside the alphabet skipped); content that is empty, "false" or
+//     decodes to nothing is no file: ignored on create, on update it
+//     removes the avatar.
 //   - sonet_group.update also accepts ACTIVE, PROJECT, SUBJECT_ID and
-//     SCRUM_MASTER_ID; bad values are "Cannot update group"; OWNER_ID there
-//     works like setowner. Empty IMAGE removes the avatar.
+//     SCRUM_MASTER_ID; malformed values, an unknown or <= 0 SUBJECT_ID, a
+//     wrong SPAM_PERMS or INITIATE_PERMS are "Cannot update group"; OWNER_ID
+//     there works like setowner.
 //   - Groups a non-admin cannot see (not visible and not a member) are
 //     "Socialnetwork group not found" for every method.
 //   - sonet_group.setowner uses the texts "Wrong group ID", "Wrong new owner

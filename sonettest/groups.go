@@ -1,7 +1,6 @@
 package sonettest
 
 import (
-	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -152,12 +151,17 @@ func changeOwner(st *gstate, uid int) {
 	st.setRole(uid, RoleOwner)
 }
 
-// applyFields copies the sent fields into st. On create a bad value is
-// "Incorrect input data", on update "Cannot update group".
+// applyFields copies the sent fields into st with CSocNetGroup::CheckFields'
+// rules. A malformed text is "Incorrect input data" on create; a value the
+// portal refuses (unknown SUBJECT_ID, SPAM_PERMS not A/E/K/N, INITIATE_PERMS
+// not A/E/K on update, unknown OWNER_ID) is "Cannot create group" or
+// "Cannot update group". A flag that is neither Y nor N takes the
+// default: VISIBLE and ACTIVE Y, OPENED and CLOSED N.
 func (c *call) applyFields(st *gstate, create bool) *apiError {
-	bad := sonetErr("Cannot update group")
+	refused := sonetErr("Cannot update group")
+	malformed := refused
 	if create {
-		bad = errIncorrectInput
+		refused, malformed = sonetErr("Cannot create group"), errIncorrectInput
 	}
 	g := &st.g
 	p := c.p
@@ -172,27 +176,43 @@ func (c *call) applyFields(st *gstate, create bool) *apiError {
 		*dst = n.str
 		return true
 	}
-	flag := func(key string, dst *bool) bool {
+	if !str("NAME", &g.Name) || !str("DESCRIPTION", &g.Description) || !str("KEYWORDS", &g.Keywords) ||
+		strings.TrimSpace(g.Name) == "" {
+		return malformed
+	}
+	for key, dst := range map[string]*bool{"VISIBLE": &g.Visible, "ACTIVE": &g.Active, "OPENED": &g.Opened, "CLOSED": &g.Closed, "PROJECT": &g.Project} {
+		if n := p.get(key); n != nil {
+			v := leafStr(n)
+			switch key {
+			case "VISIBLE", "ACTIVE":
+				*dst = n.isArr || v != "N"
+			default:
+				*dst = !n.isArr && v == "Y"
+			}
+		}
+	}
+	perm := func(key, allowed string) (string, bool) {
 		n := p.get(key)
 		if n == nil {
-			return true
+			return "", true
 		}
-		if n.isArr {
-			return false
-		}
-		*dst = n.str == "Y"
-		return true
+		v := leafStr(n)
+		return v, !n.isArr && len(v) == 1 && strings.Contains(allowed, v)
 	}
-	ok := str("NAME", &g.Name) && str("DESCRIPTION", &g.Description) && str("KEYWORDS", &g.Keywords) &&
-		flag("VISIBLE", &g.Visible) && flag("OPENED", &g.Opened) && flag("CLOSED", &g.Closed) &&
-		flag("ACTIVE", &g.Active) && flag("PROJECT", &g.Project) && str("INITIATE_PERMS", &g.InitiatePerms)
-	if !ok || strings.TrimSpace(g.Name) == "" || !strings.Contains("AEK", g.InitiatePerms) || len(g.InitiatePerms) != 1 {
-		return bad
+	if v, ok := perm("INITIATE_PERMS", "AEK"); ok && v != "" {
+		g.InitiatePerms = v
+	} else if !ok && !create {
+		return refused
+	}
+	// On create the REST class replaces a missing or wrong INITIATE_PERMS
+	// with the intranet default K, which NewGroup already set.
+	if _, ok := perm("SPAM_PERMS", "AEKN"); !ok {
+		return refused
 	}
 	for key, dst := range map[string]*timeField{"PROJECT_DATE_START": {&g.ProjectDateStart}, "PROJECT_DATE_FINISH": {&g.ProjectDateFinish}} {
 		if n := p.get(key); n != nil {
 			if !dst.set(leafStr(n), c.s.cfg.loc) || n.isArr {
-				return bad
+				return malformed
 			}
 		}
 	}
@@ -201,17 +221,21 @@ func (c *call) applyFields(st *gstate, create bool) *apiError {
 			g.SiteID = v[0]
 		}
 	}
-	if n := p.get("SUBJECT_ID"); n != nil {
+	if n := p.get("SUBJECT_ID"); n != nil || create {
 		id := phpIntval(leafStr(n))
-		if id <= 0 {
-			return bad
+		if id <= 0 && create {
+			id = 1 // the site's first subject by SORT
 		}
-		g.SubjectID, g.SubjectName = id, subjectName(id)
+		name, ok := c.s.subject(id)
+		if !ok {
+			return refused
+		}
+		g.SubjectID, g.SubjectName = id, name
 	}
 	if n := p.get("SCRUM_MASTER_ID"); n != nil {
 		id := phpIntval(leafStr(n))
 		if id != 0 && c.s.users[id] == nil {
-			return bad
+			return malformed
 		}
 		g.ScrumMasterID = id
 		if id != 0 {
@@ -219,58 +243,17 @@ func (c *call) applyFields(st *gstate, create bool) *apiError {
 			if !st.isMember(id) {
 				st.setRole(id, RoleModerator)
 			}
+			if create && g.ScrumOwnerID == 0 {
+				g.ScrumOwnerID = g.OwnerID
+			}
 		}
 	}
-	return c.applyImage(st)
-}
-
-func subjectName(id int) string {
-	if id == 1 {
-		return "Workgroups"
-	}
-	return "Subject " + strconv.Itoa(id)
-}
-
-// applyImage handles IMAGE_FILE_ID (which wins; 0 removes the avatar) and
-// IMAGE ([name, base64] or a bare base64 string; "" removes the avatar).
-func (c *call) applyImage(st *gstate) *apiError {
-	g := &st.g
-	if n := c.p.get("IMAGE_FILE_ID"); n != nil {
-		id := phpIntval(leafStr(n))
-		if id <= 0 {
-			g.ImageFileID, g.ImageURL = 0, ""
-			return nil
+	for key, dst := range map[string]*int{"SCRUM_OWNER_ID": &g.ScrumOwnerID, "SCRUM_SPRINT_DURATION": &g.ScrumSprintDuration} {
+		if n := p.get(key); n != nil {
+			*dst = phpIntval(leafStr(n))
 		}
-		g.ImageFileID = id
-		g.ImageURL = c.s.URL() + "/disk/showFile/" + strconv.Itoa(id) + "/avatar.png"
-		return nil
 	}
-	n := c.p.get("IMAGE")
-	if n == nil {
-		return nil
-	}
-	name, data := "avatar.png", leafStr(n)
-	if n.isArr {
-		v := n.list()
-		if len(v) < 2 || v[0].isArr || v[1].isArr {
-			return errBadImage
-		}
-		name, data = v[0].str, v[1].str
-	} else if data == "" {
-		g.ImageFileID, g.ImageURL = 0, ""
-		return nil
-	}
-	switch strings.ToLower(path.Ext(name)) {
-	case ".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp":
-	default:
-		return errBadImage
-	}
-	if data == "" {
-		return errBadImage
-	}
-	g.ImageFileID = c.s.newFileID()
-	g.ImageURL = c.s.URL() + "/upload/sonettest/" + strconv.Itoa(g.ImageFileID) + "/" + path.Base(name)
-	return nil
+	return c.applyImage(st, create)
 }
 
 func (s *Server) newFileID() int {

@@ -14,7 +14,7 @@ const wantTime = `"time":{"start":1773925287,"finish":1773925287.01,"duration":0
 func TestCreateAndGetExactBytes(t *testing.T) {
 	s, _ := newTestServer(t)
 	st, body := callJSON(t, s, "sonet_group.create", `{"NAME":"New Project","PROJECT":"Y","VISIBLE":"Y","OPENED":"N",`+
-		`"INITIATE_PERMS":"K","IMAGE":["avatar.png","iVBORw0KGgo="],"KEYWORDS":"a, b"}`)
+		`"INITIATE_PERMS":"K","IMAGE":["avatar.png","`+tinyPNG+`"],"KEYWORDS":"a, b"}`)
 	if want := `{"result":1,` + wantTime + `}`; st != 200 || body != want {
 		t.Fatalf("create: %d %s\nwant %s", st, body, want)
 	}
@@ -42,6 +42,8 @@ func TestCreateDefaultsAndErrors(t *testing.T) {
 	st, body = callJSON(t, s, "sonet_group.create", `{"NAME":"x","OWNER_ID":99}`)
 	expectErr(t, st, body, 400, "", "Cannot create group")
 	uid := s.AddUser(User{Name: "Bob"})
+	s.AddSubject("Projects")
+	s.AddSubject("Teams")
 	st, body = callJSON(t, s, "sonet_group.create", fmt.Sprintf(`{"NAME":"Scrum","SITE_ID":["s2","s1"],"OWNER_ID":%d,`+
 		`"SCRUM_MASTER_ID":1,"SUBJECT_ID":3,"PROJECT_DATE_START":"2026-04-01T09:00:00+03:00"}`, uid))
 	if st != 200 || withoutTime(body) != `{"result":1}` {
@@ -49,9 +51,9 @@ func TestCreateDefaultsAndErrors(t *testing.T) {
 	}
 	g, _ := s.Group(1)
 	want := Group{ID: 1, SiteID: "s2", Name: "Scrum", Active: true, Visible: true, Project: true, InitiatePerms: "K",
-		SubjectID: 3, SubjectName: "Subject 3", OwnerID: uid, ScrumMasterID: 1}
+		SubjectID: 3, SubjectName: "Teams", OwnerID: uid, ScrumMasterID: 1}
 	if g.ID != want.ID || g.SiteID != want.SiteID || !g.Active || !g.Visible || g.Opened || g.Closed || !g.Project ||
-		g.SubjectID != 3 || g.SubjectName != want.SubjectName || g.OwnerID != uid || g.ScrumMasterID != 1 ||
+		g.SubjectID != 3 || g.SubjectName != want.SubjectName || g.OwnerID != uid || g.ScrumMasterID != 1 || g.ScrumOwnerID != uid ||
 		!g.ProjectDateStart.Equal(time.Date(2026, 4, 1, 6, 0, 0, 0, time.UTC)) || fmt.Sprint(g.Members) != "map[1:E 2:A]" {
 		t.Errorf("got %+v", g)
 	}

@@ -33,6 +33,7 @@ type Server struct {
 	rng       *rand.Rand
 	nextFile  int
 	nextRel   int // last relation ID handed out
+	subjects  map[int]string
 }
 
 // NewServer starts a fake portal on 127.0.0.1 and returns it; call Close
@@ -127,6 +128,7 @@ func (s *Server) AddGroup(g Group) int {
 	if g.InitiatePerms == "" {
 		g.InitiatePerms = "K"
 	}
+	s.registerSubject(g.SubjectID, g.SubjectName)
 	if g.OwnerID == 0 {
 		g.OwnerID = 1
 	}
