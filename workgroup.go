@@ -98,8 +98,10 @@ type Workgroup struct {
 	// ShouldSelectDialogID.
 	DialogID string
 
-	// Members are the IDs of owner, moderators and members; the other lists
-	// split them by role. InvitedMembers have not accepted yet.
+	// Members are the IDs of owner, moderators and members, in user-ID
+	// order; the other lists split them by role. InvitedMembers were
+	// invited and have not accepted yet (users who asked to join are not
+	// among them).
 	Members          []int
 	OrdinaryMembers  []int
 	InvitedMembers   []int

@@ -49,8 +49,8 @@ type Group struct {
 	// missing here counts as "G", except the owner ("U").
 	InitiatedBy map[int]string
 	// ScrumOwnerID is the scrum's owner (SCRUM_OWNER_ID), a field apart
-	// from ScrumMasterID: sonet_group.create sets it to the creator when
-	// SCRUM_MASTER_ID is sent, unless SCRUM_OWNER_ID is sent too (this
+	// from ScrumMasterID: sonet_group.create sets it to the group's owner
+	// when SCRUM_MASTER_ID is sent, unless SCRUM_OWNER_ID is sent too (this
 	// fake's choice; the docs do not say).
 	ScrumOwnerID int
 	// ScrumSprintDuration is the sprint length in seconds.
