@@ -22,7 +22,8 @@
 //   - Errors carry no time block. Success answers list result, next, total,
 //     time in that order.
 //   - sonet_group.create: a missing or empty NAME and malformed field values
-//     are "Incorrect input data"; an unknown OWNER_ID, an unknown SUBJECT_ID
+//     are "Incorrect input data"; OWNER_ID counts only when positive and
+//     sent by an administrator; an unknown OWNER_ID, an unknown SUBJECT_ID
 //     (a missing or <= 0 one is subject 1, the site's first) and a
 //     SPAM_PERMS other than A, E, K or N are "Cannot create group". A
 //     missing or wrong INITIATE_PERMS is K. Flags follow CSocNetGroup's

@@ -69,8 +69,9 @@ func groupCreate(c *call) (any, *page, *apiError) {
 	}
 	st := c.s.newState(NewGroup(name.str))
 	st.g.OwnerID = c.user
-	if n := c.p.get("OWNER_ID"); n != nil && c.admin {
-		id := phpIntval(leafStr(n))
+	// OWNER_ID counts only when positive and sent by an administrator;
+	// otherwise the caller owns the group.
+	if id := phpIntval(leafStr(c.p.get("OWNER_ID"))); id > 0 && c.admin {
 		if c.s.users[id] == nil {
 			return nil, nil, sonetErr("Cannot create group")
 		}

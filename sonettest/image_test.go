@@ -83,11 +83,12 @@ func TestCreateAndUpdateRefuseWhatCheckFieldsRefuses(t *testing.T) {
 	}
 	// What CheckFields repairs instead of refusing: a missing or <= 0
 	// SUBJECT_ID on create is the first subject, a wrong INITIATE_PERMS on
-	// create is K, flags that are neither Y nor N take their defaults.
+	// create is K, flags that are neither Y nor N take their defaults, an
+	// OWNER_ID of 0 leaves the caller as owner.
 	code, body := callJSON(t, s, "sonet_group.create",
-		`{"NAME":"y","SUBJECT_ID":-4,"INITIATE_PERMS":"Q","SPAM_PERMS":"N","VISIBLE":"yes","OPENED":"yes","ACTIVE":"no","CLOSED":"1"}`)
+		`{"NAME":"y","OWNER_ID":0,"SUBJECT_ID":-4,"INITIATE_PERMS":"Q","SPAM_PERMS":"N","VISIBLE":"yes","OPENED":"yes","ACTIVE":"no","CLOSED":"1"}`)
 	g, _ := s.Group(2)
-	if code != 200 || fmt.Sprintln(g.SubjectID, g.SubjectName, g.InitiatePerms, g.Visible, g.Opened, g.Active, g.Closed) != "1 Workgroups K true false true false\n" {
+	if code != 200 || g.OwnerID != 1 || fmt.Sprintln(g.SubjectID, g.SubjectName, g.InitiatePerms, g.Visible, g.Opened, g.Active, g.Closed) != "1 Workgroups K true false true false\n" {
 		t.Errorf("%d %s %+v", code, body, g)
 	}
 	callJSON(t, s, "sonet_group.update", `{"GROUP_ID":2,"VISIBLE":"N","ACTIVE":"N"}`)
