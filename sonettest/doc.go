@@ -50,7 +50,9 @@
 //     wrong SPAM_PERMS or INITIATE_PERMS are "Cannot update group"; OWNER_ID
 //     there works like setowner.
 //   - Groups a non-admin cannot see (not visible and not a member) are
-//     "Socialnetwork group not found" for every method.
+//     "Socialnetwork group not found" for the sonet_group methods that look
+//     a group up (feature.access answers false instead; workgroup.get says
+//     SONET_CONTROLLER_WORKGROUP_NOT_FOUND).
 //   - sonet_group.setowner uses the texts "Wrong group ID", "Wrong new owner
 //     ID", "Socialnetwork group not found" and "User has no permissions to
 //     change group owner"; the owner or an administrator may call it; the
