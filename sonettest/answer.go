@@ -41,9 +41,6 @@ var (
 	errQueryLimit     = &apiError{http.StatusServiceUnavailable, "QUERY_LIMIT_EXCEEDED", "Too many requests"}
 	errOperating      = &apiError{http.StatusTooManyRequests, "OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit."}
 	errInternal       = &apiError{http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", "Internal server error"}
-	errBatchLength    = &apiError{http.StatusBadRequest, "ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded"}
-	errBatchMethod    = &apiError{http.StatusMethodNotAllowed, "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage"}
-	errBadJSON        = &apiError{http.StatusBadRequest, "INVALID_REQUEST", "Request body is not valid JSON"}
 )
 
 func (e *apiError) body() []byte {
@@ -58,14 +55,20 @@ type timing struct {
 	withOperating  bool
 }
 
+// block renders the time block as the current rest module does: CRestServer
+// keeps the start and the processing bounds in int-typed properties, so
+// start is microtime(true) cut to whole seconds and processing is a
+// difference of whole seconds, while finish and duration keep their
+// fractions (the docs' examples: "start": 1773921687, "finish":
+// 1773921688.071989, "processing": 1). date_start is date('c', start).
 func (t timing) block(loc *time.Location) obj {
-	st, fin := unixFloat(t.start), unixFloat(t.finish)
+	st, fin := t.start.Unix(), unixFloat(t.finish)
 	o := obj{
 		{"start", st},
 		{"finish", fin},
-		{"duration", fin - st},
-		{"processing", t.finish.Sub(t.start).Seconds()},
-		{"date_start", isoDate(t.start, loc)},
+		{"duration", fin - float64(st)},
+		{"processing", t.finish.Unix() - st},
+		{"date_start", isoDate(time.Unix(st, 0), loc)},
 		{"date_finish", isoDate(t.finish, loc)},
 	}
 	if t.withOperating {

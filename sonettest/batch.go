@@ -2,77 +2,81 @@ package sonettest
 
 import (
 	"net/http"
-	"regexp"
 	"strings"
 )
 
-// maxBatch is the most commands one batch may carry.
+// maxBatch is the most commands one batch runs (CRestUtil::BATCH_MAX_LENGTH).
 const maxBatch = 50
 
-var refPattern = regexp.MustCompile(`\$result\[([^\]]+)\]((?:\[[^\]]*\])*)`)
+var (
+	// errBatchLength is the per-command error of every command after the
+	// 50th.
+	errBatchLength = &apiError{http.StatusBadRequest, "ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded"}
+	// errBatchMethod is the per-command error of a method refused in batch.
+	errBatchMethod = &apiError{http.StatusMethodNotAllowed, "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage"}
+)
 
-// truthy is PHP's boolean cast of a string.
-func truthy(s string) bool { return s != "" && s != "0" }
-
-type batchCmd struct {
-	key, method, query string
+// cmdResult is what one batch command produced.
+type cmdResult struct {
+	res any
+	pg  *page
+	e   *apiError
+	tm  timing
 }
 
-// runBatch executes cmd in order. Whole-call errors: more than 50 commands
-// (400 ERROR_BATCH_LENGTH_EXCEEDED) and a nested batch (405
-// ERROR_BATCH_METHOD_NOT_ALLOWED); in both cases no command runs.
+// runBatch is CRestProvider::methodsBatch: the keys cmd and halt in any
+// case; every command in order; after the 50th, each further command is
+// ERROR_BATCH_LENGTH_EXCEEDED in result_error without running. A cmd entry
+// that is not a string is skipped (it still counts towards the 50). With
+// halt (PHP's bool cast: "", "0" and an empty array are false) the first
+// error ends the batch.
 func (s *Server) runBatch(c *call) answer {
-	var cmds []batchCmd
-	if n := c.p.get("cmd"); n != nil && n.isArr {
-		if n.len() > maxBatch {
-			return errAnswer(errBatchLength)
-		}
-		for _, k := range n.keys {
-			m, q, _ := strings.Cut(leafStr(n.kids[k]), "?")
-			m = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(m), ".json"))
-			if m == "batch" {
-				return errAnswer(errBatchMethod)
-			}
-			cmds = append(cmds, batchCmd{k, m, q})
+	var cmd, haltNode *pnode
+	for _, k := range c.p.keys { // array_change_key_case: the last spelling wins
+		switch asciiUpper(k) {
+		case "CMD":
+			cmd = c.p.kids[k]
+		case "HALT":
+			haltNode = c.p.kids[k]
 		}
 	}
-	halt := truthy(leafStr(c.p.get("halt")))
+	halt := phpBool(haltNode)
+	refs := newBatchRefs()
 	var results, errs, totals, nexts, times phpArr
-	done := map[string]*pnode{}
-	for _, bc := range cmds {
-		p := newArr()
-		parseForm(bc.query, p)
-		delete(p.kids, "auth")
-		substituteRefs(p, done)
-		sub := &call{s: s, user: c.user, admin: c.admin, cred: c.cred, method: bc.method, p: p, now: c.now}
-		var (
-			res any
-			pg  *page
-			e   *apiError
-		)
-		if h := methods[bc.method]; h == nil {
-			e = errMethodNotFound
-		} else {
-			res, pg, e = s.invoke(sub, h)
-		}
-		if e != nil {
-			errs = append(errs, kv{bc.key, obj{{"error", e.errorCode()}, {"error_description", e.desc}}})
-			if halt {
-				break
+	if cmd != nil && cmd.isArr {
+		for i, key := range cmd.keys {
+			var r cmdResult
+			switch v := cmd.kids[key]; {
+			case i >= maxBatch:
+				r.e = errBatchLength
+			case v.isArr:
+				continue
+			default:
+				r = s.runCommand(c, v.str, refs)
 			}
-			continue
+			if r.e != nil {
+				e := obj{{"error", r.e.errorCode()}, {"error_description", r.e.desc}}
+				errs = append(errs, kv{key, e})
+				refs["error"].set(key, toRval(e))
+				if halt {
+					break
+				}
+				continue
+			}
+			results = append(results, kv{key, r.res})
+			refs["result"].set(key, toRval(r.res))
+			if r.pg != nil && r.pg.hasTotal {
+				totals = append(totals, kv{key, r.pg.total})
+				refs["total"].set(key, toRval(r.pg.total))
+			}
+			if r.pg != nil && r.pg.hasNext {
+				nexts = append(nexts, kv{key, r.pg.next})
+				refs["next"].set(key, toRval(r.pg.next))
+			}
+			tb := r.tm.block(s.cfg.loc)
+			times = append(times, kv{key, tb})
+			refs["time"].set(key, toRval(tb))
 		}
-		results = append(results, kv{bc.key, res})
-		if n, err := parseJSON(encodeJSON(res)); err == nil {
-			done[bc.key] = n
-		}
-		if pg != nil && pg.hasTotal {
-			totals = append(totals, kv{bc.key, pg.total})
-		}
-		if pg != nil && pg.hasNext {
-			nexts = append(nexts, kv{bc.key, pg.next})
-		}
-		times = append(times, kv{bc.key, s.timeBlock(sub, false).block(s.cfg.loc)})
 	}
 	o := obj{
 		{"result", obj{
@@ -84,47 +88,58 @@ func (s *Server) runBatch(c *call) answer {
 	return jsonAnswer(http.StatusOK, encodeJSON(o))
 }
 
-// substituteRefs replaces $result[KEY][...] references in every leaf. A
-// leaf that is exactly one reference to a list or object becomes that
-// structure; other references become the referenced scalar's text. A
-// reference to a failed or unknown command, or to a missing path, stays as
-// literal text.
-func substituteRefs(n *pnode, done map[string]*pnode) {
-	for _, k := range n.keys {
-		child := n.kids[k]
-		if child.isArr {
-			substituteRefs(child, done)
-			continue
-		}
-		if !strings.Contains(child.str, "$result[") {
-			continue
-		}
-		if m := refPattern.FindStringSubmatchIndex(child.str); m != nil && m[0] == 0 && m[1] == len(child.str) {
-			if v := resolveRef(child.str, done); v != nil && v.isArr {
-				n.kids[k] = v.clone()
-				continue
-			}
-		}
-		child.str = refPattern.ReplaceAllStringFunc(child.str, func(ref string) string {
-			if v := resolveRef(ref, done); v != nil && !v.isArr {
-				return v.str
-			}
-			return ref
-		})
+// runCommand runs one batch command as the portal does: the method is the
+// path of parse_url as written (a ".json" suffix or a leading space make it
+// unknown), looked up in lower case; the query is parsed with parse_str and
+// its values take the references to earlier commands; download, upload
+// and batch itself are refused with ERROR_BATCH_METHOD_NOT_ALLOWED. The
+// auth parameters of the batch call are the command's, whatever it says.
+func (s *Server) runCommand(c *call, command string, refs batchRefs) cmdResult {
+	path, query := splitCommand(command)
+	p := newArr()
+	parseForm(query, p)
+	refs.substitute(p)
+	dropKey(p, "auth")
+	dropKey(p, "access_token")
+	sub := &call{s: s, user: c.user, admin: c.admin, cred: c.cred, method: strings.ToLower(path), p: p, now: c.now}
+	if path == "download" || path == "upload" || sub.method == "batch" {
+		return cmdResult{e: errBatchMethod}
 	}
+	h := methods[sub.method]
+	if h == nil {
+		return cmdResult{e: errMethodNotFound}
+	}
+	res, pg, e := s.invoke(sub, h)
+	return cmdResult{res: res, pg: pg, e: e, tm: s.timeBlock(sub, true)}
 }
 
-func resolveRef(ref string, done map[string]*pnode) *pnode {
-	m := refPattern.FindStringSubmatch(ref)
-	if m == nil {
-		return nil
+// splitCommand is what parse_url gives methodsBatch for the simple forms a
+// command takes: the path up to '?' or '#', the query between '?' and '#'.
+// parse_url's scheme and host forms ("x:y", "//host/...") are not modelled.
+func splitCommand(command string) (path, query string) {
+	command, _, _ = strings.Cut(command, "#")
+	path, query, _ = strings.Cut(command, "?")
+	return path, query
+}
+
+// phpBool is PHP's (bool) cast of a parameter; a missing one is false.
+func phpBool(n *pnode) bool {
+	if n == nil {
+		return false
 	}
-	cur := done[m[1]]
-	rest := m[2]
-	for cur != nil && rest != "" {
-		end := strings.IndexByte(rest, ']')
-		cur = cur.get(rest[1:end])
-		rest = rest[end+1:]
+	if n.isArr {
+		return len(n.keys) > 0
 	}
-	return cur
+	return n.str != "" && n.str != "0"
+}
+
+// asciiUpper upper-cases ASCII letters only, as array_change_key_case does.
+func asciiUpper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
 }

@@ -8,7 +8,7 @@ import (
 )
 
 const wantTime = `"time":{"start":1773925287,"finish":1773925287.01,"duration":0.009999990463256836,` +
-	`"processing":0.01,"date_start":"2026-03-19T15:01:27+02:00","date_finish":"2026-03-19T15:01:27+02:00",` +
+	`"processing":0,"date_start":"2026-03-19T15:01:27+02:00","date_finish":"2026-03-19T15:01:27+02:00",` +
 	`"operating_reset_at":1773925887,"operating":0.01}`
 
 func TestCreateAndGetExactBytes(t *testing.T) {

@@ -116,7 +116,7 @@ func TestFaultKinds(t *testing.T) {
 		{Faults{InternalBefore: 1}, 500, `{"error":"INTERNAL_SERVER_ERROR","error_description":"Internal server error"}`, 0},
 		{Faults{InternalAfter: 1}, 500, `{"error":"INTERNAL_SERVER_ERROR","error_description":"Internal server error"}`, 1},
 		{Faults{HTMLBadGateway: 1}, 502, badGatewayHTML, 0},
-		{Faults{Truncated: 1}, 200, `{"result":1,"time":{"start":1773925287,"finish":1773925287.01,"duration":0.009999990463256836,"processing":0.01,"date_star`, 1},
+		{Faults{Truncated: 1}, 200, `{"result":1,"time":{"start":1773925287,"finish":1773925287.01,"duration":0.009999990463256836,"processing":0,"date_start"`, 1},
 	}
 	for _, c := range cases {
 		s, _ := newTestServer(t, WithFaults(c.f))

@@ -99,12 +99,12 @@ func (s *Server) ClientID() string { return s.cfg.clientID }
 // ClientSecret returns the OAuth client secret the token endpoint accepts.
 func (s *Server) ClientSecret() string { return s.cfg.clientSecret }
 
-// checkToken resolves the auth parameter to a user.
-func (s *Server) checkToken(auth *pnode, now time.Time) (int, *apiError) {
-	if auth == nil || auth.isArr || auth.str == "" {
+// checkToken resolves an access token (from authKey) to a user.
+func (s *Server) checkToken(auth string, now time.Time) (int, *apiError) {
+	if auth == "" {
 		return 0, errNoAuth
 	}
-	t := s.oauth.access[auth.str]
+	t := s.oauth.access[auth]
 	if t == nil {
 		return 0, errNoAuth
 	}

@@ -92,11 +92,8 @@ func TestJSONAndFormParseAlike(t *testing.T) {
 		`"IMAGE":["avatar.png","iVBORw0KGgoAAAANSUhEUgAA..."],"SITE_ID":["s1"],"OWNER_ID":1271,"X":true,"Y":false,"Z":null}`
 	form := "NAME=New+Project&PROJECT=Y&VISIBLE=Y&OPENED=N&INITIATE_PERMS=K&IMAGE%5B0%5D=avatar.png" +
 		"&IMAGE%5B1%5D=iVBORw0KGgoAAAANSUhEUgAA...&SITE_ID[]=s1&OWNER_ID=1271&X=1&Y=&Z="
-	jn, err := parseRequest("", []byte(js), "application/json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fn, _ := parseRequest("", []byte(form), "application/x-www-form-urlencoded")
+	jn := parseRequest("POST", "", []byte(js), "application/json")
+	fn := parseRequest("POST", "", []byte(form), "application/x-www-form-urlencoded")
 	want := `{"NAME":"New Project","PROJECT":"Y","VISIBLE":"Y","OPENED":"N","INITIATE_PERMS":"K",` +
 		`"IMAGE":["avatar.png","iVBORw0KGgoAAAANSUhEUgAA..."],"SITE_ID":["s1"],"OWNER_ID":"1271","X":"1","Y":"","Z":""}`
 	if got := nodeJSON(jn); got != want {
@@ -105,7 +102,7 @@ func TestJSONAndFormParseAlike(t *testing.T) {
 	if got := nodeJSON(fn); got != want {
 		t.Errorf("form: %s", got)
 	}
-	get, _ := parseRequest("ORDER%5BNAME%5D=ASC&FILTER%5B%25NAME%5D=Pro&auth=T", nil, "")
+	get := parseRequest("GET", "ORDER%5BNAME%5D=ASC&FILTER%5B%25NAME%5D=Pro&auth=T", nil, "")
 	if got := nodeJSON(get); got != `{"ORDER":{"NAME":"ASC"},"FILTER":{"%NAME":"Pro"},"auth":"T"}` {
 		t.Errorf("query: %s", got)
 	}
@@ -139,8 +136,8 @@ func FuzzParseForm(f *testing.F) {
 		if n, err := parseJSON(body); err == nil {
 			_ = nodeJSON(n)
 		}
-		parseRequest(q, body, "application/json")
-		parseRequest(q, body, "application/x-www-form-urlencoded")
-		parseRequest(q, body, "multipart/form-data; boundary=xx")
+		parseRequest("POST", q, body, "application/json")
+		parseRequest("POST", q, body, "application/x-www-form-urlencoded")
+		parseRequest("POST", q, body, "multipart/form-data; boundary=xx")
 	})
 }

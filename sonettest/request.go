@@ -4,26 +4,31 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
+	"regexp"
 	"strings"
 )
 
-// parseRequest merges the query and the body (the body wins per top-level
-// key) into one node.
-func parseRequest(query string, body []byte, ctype string) (*pnode, *apiError) {
+// parseRequest is CRestUtil::getRequestData: the query, and for a POST the
+// body, whose top-level keys replace the query's. A body with
+// Content-Type application/json (exactly that type, as the portal compares
+// it) is decoded as JSON; when it does not decode, or is not an object or
+// list, it is ignored and only the query counts. Other bodies are read
+// with parse_str rules (multipart: its non-file fields).
+func parseRequest(httpMethod, query string, body []byte, ctype string) *pnode {
 	root := newArr()
 	parseForm(query, root)
-	if len(body) == 0 {
-		return root, nil
+	if httpMethod != "POST" || len(body) == 0 {
+		return root
 	}
-	mt, mp, _ := mime.ParseMediaType(ctype)
-	switch mt {
-	case "application/json":
-		n, err := parseJSON(body)
-		if err != nil {
-			return root, errBadJSON
+	bare, _, _ := strings.Cut(ctype, ";")
+	bare = strings.TrimSpace(bare)
+	switch {
+	case bare == "application/json":
+		if n, err := parseJSON(body); err == nil {
+			merge(root, n)
 		}
-		merge(root, n)
-	case "multipart/form-data":
+	case strings.EqualFold(bare, "multipart/form-data"):
+		_, mp, _ := mime.ParseMediaType(ctype)
 		bodyRoot := newArr()
 		mr := multipart.NewReader(strings.NewReader(string(body)), mp["boundary"])
 		for {
@@ -42,12 +47,45 @@ func parseRequest(query string, body []byte, ctype string) (*pnode, *apiError) {
 		parseForm(string(body), bodyRoot)
 		merge(root, bodyRoot)
 	}
-	return root, nil
+	return root
 }
 
-// splitRESTPath returns the webhook user and code (empty for OAuth) and the
-// method from a /rest/... path.
-func splitRESTPath(path string) (user, code, method string, ok bool) {
+// dropKey removes key from an array node.
+func dropKey(n *pnode, key string) {
+	if _, ok := n.kids[key]; !ok {
+		return
+	}
+	delete(n.kids, key)
+	for i, k := range n.keys {
+		if k == key {
+			n.keys = append(n.keys[:i:i], n.keys[i+1:]...)
+			break
+		}
+	}
+}
+
+var bearer = regexp.MustCompile(`(?i)^Bearer\s+`)
+
+// authKey is OAuth\Auth::getAuthKey: an "Authorization: Bearer TOKEN"
+// header first, else the first of the auth and access_token parameters that
+// is present and not an array (even when it is empty).
+func authKey(header string, p *pnode) string {
+	if loc := bearer.FindStringIndex(header); loc != nil {
+		return header[loc[1]:]
+	}
+	for _, k := range []string{"auth", "access_token"} {
+		if n := p.get(k); n != nil && !n.isArr {
+			return n.str
+		}
+	}
+	return ""
+}
+
+// splitRESTPath returns the webhook user and code (empty for OAuth), the
+// method in lower case and whether the answer is XML. As the rest.server
+// component does, a last ".json" or ".xml" segment (any case) picks the
+// format and is cut off.
+func splitRESTPath(path string) (user, code, method string, xml, ok bool) {
 	parts := strings.Split(strings.TrimPrefix(path, "/rest/"), "/")
 	if n := len(parts); n > 1 && parts[n-1] == "" {
 		parts = parts[:n-1]
@@ -58,8 +96,16 @@ func splitRESTPath(path string) (user, code, method string, ok bool) {
 	case 3:
 		user, code, method = parts[0], parts[1], parts[2]
 	default:
-		return "", "", "", false
+		return "", "", "", false, false
 	}
-	method = strings.ToLower(strings.TrimSuffix(method, ".json"))
-	return user, code, method, true
+	method = strings.ToLower(method)
+	if i := strings.LastIndexByte(method, '.'); i > 0 {
+		switch method[i+1:] {
+		case "json":
+			method = method[:i]
+		case "xml":
+			method, xml = method[:i], true
+		}
+	}
+	return user, code, method, xml, true
 }

@@ -252,7 +252,7 @@ func errAnswer(e *apiError) answer { return jsonAnswer(e.status, e.body()) }
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	raw, _ := io.ReadAll(io.LimitReader(r.Body, 64<<20))
 	ctype := r.Header.Get("Content-Type")
-	params, perr := parseRequest(r.URL.RawQuery, raw, ctype)
+	params := parseRequest(r.Method, r.URL.RawQuery, raw, ctype)
 	rec := Request{Path: r.URL.Path, Params: params.toAny().(map[string]any), ContentType: ctype, Body: string(raw)}
 	if len(raw) == 0 {
 		rec.Body = r.URL.RawQuery
@@ -263,7 +263,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.Method = "oauth/token"
 		ans = s.tokenEndpoint(params, &rec)
 	case strings.HasPrefix(r.URL.Path, "/rest/"):
-		ans = s.serveREST(r.URL.Path, params, perr, &rec)
+		ans = s.serveREST(r.URL.Path, r.Header.Get("Authorization"), params, &rec)
 	default:
 		s.mu.Lock()
 		rec.Time = s.cfg.now()
@@ -306,14 +306,34 @@ func (s *Server) write(w http.ResponseWriter, ans answer) {
 	w.Write(ans.body)
 }
 
-func (s *Server) serveREST(path string, params *pnode, perr *apiError, rec *Request) answer {
-	userStr, code, method, ok := splitRESTPath(path)
+// serveREST answers a /rest/ call in the portal's order: the request counts
+// against the rate bucket whatever follows; the method is looked up before
+// the credentials are checked (CRestServer finds the method description
+// first), so an unknown method is 404 even with bad credentials; then the
+// webhook or the OAuth token (OAuth\Auth::getAuthKey) is checked. A ".xml"
+// method suffix renders the answer, errors included, as XML.
+func (s *Server) serveREST(path, authHeader string, params *pnode, rec *Request) answer {
+	userStr, code, method, xml, ok := splitRESTPath(path)
 	rec.Method = method
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.cfg.now()
 	rec.Time = now
-	// Authentication.
+	ans := s.routeREST(userStr, code, method, ok, authHeader, params, now)
+	if xml {
+		ans = xmlAnswer(ans)
+	}
+	return ans
+}
+
+func (s *Server) routeREST(userStr, code, method string, ok bool, authHeader string, params *pnode, now time.Time) answer {
+	if !s.takeBucket(now) {
+		return errAnswer(errQueryLimit)
+	}
+	h, known := methods[method]
+	if !ok || method == "" || (method != "batch" && !known) {
+		return errAnswer(errMethodNotFound)
+	}
 	var c *call
 	if userStr != "" {
 		uid, err := strconv.Atoi(userStr)
@@ -322,7 +342,7 @@ func (s *Server) serveREST(path string, params *pnode, perr *apiError, rec *Requ
 		}
 		c = &call{s: s, user: uid, cred: "webhook:" + userStr}
 	} else {
-		uid, e := s.checkToken(params.get("auth"), now)
+		uid, e := s.checkToken(authKey(authHeader, params), now)
 		if e != nil {
 			return errAnswer(e)
 		}
@@ -331,19 +351,6 @@ func (s *Server) serveREST(path string, params *pnode, perr *apiError, rec *Requ
 	c.admin = s.users[c.user].Admin
 	c.now = now
 	c.method = method
-	if !ok || method == "" {
-		return errAnswer(errMethodNotFound)
-	}
-	if perr != nil {
-		return errAnswer(perr)
-	}
-	if !s.takeBucket(now) {
-		return errAnswer(errQueryLimit)
-	}
-	h, known := methods[method]
-	if method != "batch" && !known {
-		return errAnswer(errMethodNotFound)
-	}
 	kind, delay := s.drawFault(method)
 	ans := s.runFaulted(c, method, h, params, kind)
 	ans.delay = delay
@@ -361,7 +368,8 @@ func (s *Server) runFaulted(c *call, method string, h handler, params *pnode, ki
 		return answer{status: http.StatusBadGateway, ctype: "text/html", body: []byte(badGatewayHTML)}
 	}
 	c.p = params.clone()
-	delete(c.p.kids, "auth")
+	dropKey(c.p, "auth")
+	dropKey(c.p, "access_token")
 	var ans answer
 	if method == "batch" {
 		ans = s.runBatch(c)
