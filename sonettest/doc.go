@@ -8,14 +8,35 @@
 // # Requests
 //
 // Webhook calls go to /rest/{USER_ID}/{CODE}/{method} and OAuth calls to
-// /rest/{method} with an auth parameter; a ".json" suffix and a trailing
-// slash are accepted. The query string and the body are parsed into one
-// nested structure with PHP's rules: urlencoded and multipart bodies and
-// the query use parse_str bracket syntax, and a JSON body is read with its
+// /rest/{method}; a trailing slash is accepted. The query string and, for a
+// POST, the body are parsed into one nested structure with PHP's rules:
+// urlencoded and multipart bodies and the query use parse_str bracket
+// syntax, and a body sent as exactly application/json is read with its
 // numbers kept as text, true as "1" and false and null as "" — what PHP
 // gives when it casts those values to strings. Body keys override query
-// keys of the same name. A JSON body that does not parse is answered 400
-// INVALID_REQUEST (a choice of this fake).
+// keys of the same name. As CRestUtil::getRequestData does, a JSON body
+// that does not decode (or is not an object or list) is ignored: the call
+// runs with the query's parameters only. The body of a GET is not read.
+//
+// # Routing, credentials and the envelope (the rest module's order)
+//
+//   - Every /rest/ request counts against the rate bucket (WithRateLimit),
+//     whatever its answer: unknown methods and bad credentials included.
+//   - The method is looked up before the credentials are checked, so an
+//     unknown method is 404 ERROR_METHOD_NOT_FOUND even with a wrong
+//     webhook code or token.
+//   - OAuth credentials: an "Authorization: Bearer TOKEN" header, else the
+//     first of the auth and access_token parameters that is present and not
+//     an array (an empty one fails). Both parameters are removed before the
+//     method sees its parameters.
+//   - A last ".json" or ".xml" method segment, in any case, picks the
+//     format. XML answers (errors included) are CRestServer::outputXml's:
+//     <response> around one element per key, <item> for integer keys, text
+//     escaped for & < > " ', Content-Type text/xml; charset=utf-8.
+//   - time.start and time.processing are whole seconds, finish and duration
+//     keep their fractions: the current rest module keeps the start and the
+//     processing bounds in int-typed properties (the docs' examples show
+//     "start": 1773921687 next to "finish": 1773921688.071989).
 //
 // # Behaviour chosen where the documentation is silent
 //
@@ -117,11 +138,28 @@
 //     ORM's message plus " (internal error)", raised only when some group
 //     matched. The caller's SITE_ID key and any IS_EXTRANET key are
 //     ignored: the method filters by params[siteId] (default s1) itself.
-//   - batch: more than 50 commands is a whole-call 400
-//     ERROR_BATCH_LENGTH_EXCEEDED and a nested batch a whole-call 405
-//     ERROR_BATCH_METHOD_NOT_ALLOWED; no command runs in either case. halt
-//     is true unless it is "", "0" or absent (PHP's cast, so "false" is
-//     true). Only $result[...] references are substituted.
+//   - batch (CRestProvider::methodsBatch): the keys cmd and halt in any
+//     case; halt is PHP's bool cast ("", "0", an empty array and absence are
+//     false, so "false" is true). The first 50 cmd entries run in order;
+//     each further one is ERROR_BATCH_LENGTH_EXCEEDED in result_error and
+//     the call is still 200. An entry that is not a string is skipped but
+//     counted. A command's method is parse_url's path as written (no
+//     ".json" suffix, no leading space: those are ERROR_METHOD_NOT_FOUND),
+//     looked up in lower case; batch, download and upload inside a batch
+//     fail with ERROR_BATCH_METHOD_NOT_ALLOWED for that command only. With
+//     halt the first error, a refused command included, ends the batch.
+//     result_time entries carry operating figures like any answer.
+//   - batch references (CRestUtil::processBatchElement): $result[...],
+//     $next[...], $total[...], $time[...] and $error[...] (the section name
+//     matches in any case but is looked up as written, so $RESULT finds
+//     nothing); the reference runs to the next whitespace. Its path is
+//     walked key by key while PHP's isset holds (a null value stops it; a
+//     string takes an integer offset) and stops at the part it reached: a
+//     reference to a failed or unknown command gives the whole section, to a
+//     missing row the whole row list. A value that is exactly one reference
+//     becomes that part, arrays included; inside a longer value a number or
+//     string replaces the matched text, anything else leaves it as it is.
+//     Floats print as PHP's (string) cast does (14 significant digits).
 //   - OAuth: tokens belong to user 1. After a refresh the old access token
 //     stays valid until it expires; the old refresh token is refused with
 //     400 invalid_grant; a wrong client is 401 invalid_client.
