@@ -16,8 +16,11 @@ import (
 const MaxBatchCommands = 50
 
 // ErrNotRun is matched by the error of a batch command that did not run: a
-// command after a failure with Halt set, or in a batch request that was not
-// sent or was refused as a whole.
+// command after a failure with Halt set, one in a batch request that was
+// not sent or was refused as a whole, or one the portal refused before
+// running it (ERROR_BATCH_LENGTH_EXCEEDED past its 50th command,
+// ERROR_BATCH_METHOD_NOT_ALLOWED, ERROR_METHOD_NOT_FOUND; such an error also
+// matches the *APIError and its code).
 var ErrNotRun = errors.New("sonet: batch command did not run")
 
 // Batch collects commands for the batch method. Add commands with the typed
@@ -29,8 +32,11 @@ var ErrNotRun = errors.New("sonet: batch command did not run")
 type Batch struct {
 	// Halt stops at the first failing command (halt=1): the commands after
 	// it do not run and later batch requests are not sent. Commands chained
-	// with Ref need it, because the portal passes a reference to a failed
-	// command on as literal text.
+	// with Ref need it, because the portal does not stop a command whose
+	// reference cannot be resolved: it substitutes the part of the path it
+	// could walk (for a failed command, every earlier command's result; for
+	// a missing row, the whole row list) or, inside a longer value, leaves
+	// the reference as text, and runs the command with that.
 	Halt bool
 
 	cmds []*batchEntry
@@ -264,7 +270,7 @@ func (b *Batch) plan() ([][]*batchEntry, error) {
 		cover[i] += cover[i-1]
 	}
 	if chained && !b.Halt {
-		return nil, &ValidationError{Field: "halt", Reason: "commands chained with Ref need Halt: the portal passes a reference to a failed command on as literal text"}
+		return nil, &ValidationError{Field: "halt", Reason: "commands chained with Ref need Halt: the portal runs a command whose reference it cannot resolve with whatever part of the path it reached"}
 	}
 	var out [][]*batchEntry
 	for start := 0; start < n; {
@@ -340,6 +346,11 @@ func (c *Client) RunBatch(ctx context.Context, b *Batch) error {
 			case e.sink.Err() == nil:
 			case !e.sink.Ran():
 				be.NotRun = append(be.NotRun, e.key)
+				if ae := (*APIError)(nil); errors.As(e.sink.Err(), &ae) {
+					// Refused by the portal: with halt it stopped there.
+					be.refused = append(be.refused, e.sink.Err())
+					stop = stop || b.Halt
+				}
 			default:
 				be.Failed = append(be.Failed, e.key)
 				be.errs = append(be.errs, e.sink.Err())
@@ -369,7 +380,12 @@ func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt, readOnly 
 	}
 	for _, e := range ch {
 		if er, ok := raw.Errors[e.key]; ok {
-			e.sink.settle(commandError(e.method, er, c.redact), true)
+			err := commandError(e.method, er, c.redact)
+			if refusedUnrun(err) {
+				e.sink.settle(fmt.Errorf("sonet: batch command %s (%s): %w: %w", e.key, e.method, ErrNotRun, err), false)
+				continue
+			}
+			e.sink.settle(err, true)
 			continue
 		}
 		res, ok := raw.Result[e.key]
@@ -389,4 +405,12 @@ func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt, readOnly 
 		e.sink.deliver(res, m, c.redact)
 	}
 	return nil
+}
+
+// refusedUnrun reports whether a command's error is one the portal gives
+// before it runs the command: past the 50th command of a request
+// (CRestProvider::methodsBatch), a method refused in batch, or a method
+// that does not exist (looked up before anything runs).
+func refusedUnrun(err error) bool {
+	return errors.Is(err, ErrBatchLengthExceeded) || errors.Is(err, ErrBatchMethodNotAllowed) || errors.Is(err, ErrMethodNotFound)
 }

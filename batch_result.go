@@ -84,7 +84,8 @@ type BatchError struct {
 	// when every request sent was answered.
 	Cause error
 
-	errs []error
+	errs    []error // of Failed, in order
+	refused []error // of the NotRun commands the portal refused
 }
 
 func (e *BatchError) notRun(ch []*batchEntry, cause error) {
@@ -115,11 +116,13 @@ func (e *BatchError) Error() string {
 	return sb.String()
 }
 
-// Unwrap returns Cause and the failed commands' errors.
+// Unwrap returns Cause, the failed commands' errors and the errors of the
+// commands the portal refused without running them.
 func (e *BatchError) Unwrap() []error {
-	out := make([]error, 0, len(e.errs)+1)
+	out := make([]error, 0, len(e.errs)+len(e.refused)+1)
 	if e.Cause != nil {
 		out = append(out, e.Cause)
 	}
-	return append(out, e.errs...)
+	out = append(out, e.errs...)
+	return append(out, e.refused...)
 }

@@ -252,7 +252,7 @@ func TestRunBatchRefusesChainsItCannotSend(t *testing.T) {
 	BatchCall[string](nohalt, "m.link", map[string]any{"ID": Ref(h, 0, "ID")})
 	err = c.RunBatch(context.Background(), nohalt)
 	assert.ErrorIs(t, err, ErrValidation)
-	assert.EqualError(t, err, "sonet: invalid halt: commands chained with Ref need Halt: the portal passes a reference to a failed command on as literal text")
+	assert.EqualError(t, err, "sonet: invalid halt: commands chained with Ref need Halt: the portal runs a command whose reference it cannot resolve with whatever part of the path it reached")
 	assert.Equal(t, 0, mt.GetTotalCallCount())
 }
 

@@ -149,8 +149,10 @@ func consumeScan[T any](s *scanState, pages []*BatchCommand[json.RawMessage], co
 			}
 		}
 		if len(rows) < PageSize {
-			// Later commands referenced a row this page lacks; the portal
-			// ran them with the reference as literal text: ignore them.
+			// Later commands referenced a row this page lacks. The portal
+			// still ran them, with the part of the reference it could walk
+			// substituted (this page's whole row list), not with the
+			// reference as text: their answers mean nothing, ignore them.
 			return true, true
 		}
 	}
