@@ -27,7 +27,8 @@ type cmdResult struct {
 // runBatch is CRestProvider::methodsBatch: the keys cmd and halt in any
 // case; every command in order; after the 50th, each further command is
 // ERROR_BATCH_LENGTH_EXCEEDED in result_error without running. A cmd entry
-// that is not a string is skipped (it still counts towards the 50). With
+// that is not a string (an array, or a JSON number, bool or null) is
+// skipped; it still counts towards the 50. With
 // halt (PHP's bool cast: "", "0" and an empty array are false) the first
 // error ends the batch.
 func (s *Server) runBatch(c *call) answer {
@@ -49,7 +50,7 @@ func (s *Server) runBatch(c *call) answer {
 			switch v := cmd.kids[key]; {
 			case i >= maxBatch:
 				r.e = errBatchLength
-			case v.isArr:
+			case v.isArr || v.nonStr:
 				continue
 			default:
 				r = s.runCommand(c, v.str, refs)

@@ -64,11 +64,11 @@ func TestBatchOverFiftyRunsTheFirstFifty(t *testing.T) {
 		string(sec.Errors["50"]) != lengthErr || string(sec.Errors["51"]) != lengthErr || string(sec.Result["49"]) != "50" {
 		t.Fatalf("52 commands: %d, %d results, %d groups, errors %v", code, len(sec.Result), len(s.Groups()), sec.Errors)
 	}
-	// A non-string entry is skipped but counted; with halt the first
+	// Non-string entries (an array, a JSON number) are skipped but counted; with halt the first
 	// refused command ends the batch.
-	code, resp = callJSON(t, s, "batch", `{"halt":1,"cmd":[["not","a","command"],`+jsonCommands("h", 51)+`]}`)
+	code, resp = callJSON(t, s, "batch", `{"halt":1,"cmd":[["not","a","command"],5,`+jsonCommands("h", 51)+`]}`)
 	sec = sections(t, resp)
-	if code != 200 || len(sec.Result) != 49 || len(s.Groups()) != 99 || len(sec.Errors) != 1 || string(sec.Errors["50"]) != lengthErr {
+	if code != 200 || len(sec.Result) != 48 || len(s.Groups()) != 98 || len(sec.Errors) != 1 || string(sec.Errors["50"]) != lengthErr {
 		t.Fatalf("halt: %d, %d results, %d groups, errors %v", code, len(sec.Result), len(s.Groups()), sec.Errors)
 	}
 }

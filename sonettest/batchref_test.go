@@ -1,6 +1,9 @@
 package sonettest
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // The (string) casts were taken from php -r 'var_dump((string)$f);' (PHP 8.2).
 func TestPHPFloatString(t *testing.T) {
@@ -64,4 +67,21 @@ func TestBatchReferenceWalk(t *testing.T) {
 	if got := nodeJSON(p); got != `{"FILTER":{">ID":`+rows+`,"NAME":"Alpha"},"ID":"7"}` {
 		t.Errorf("substitute: %s", got)
 	}
+}
+
+// Any parameter value and any answer body: substitution and the XML
+// rendering never panic, and a value without '$' is left as it is.
+func FuzzBatchElement(f *testing.F) {
+	for _, s := range []string{"$result[list][0][NAME][1]", "$time[list][finish]x $error[bad]", "$result[list][-9]",
+		"$RESULT[", "a$result[]b$next[$total[x]]", "$result[list][0][ID]$result[nul][0]"} {
+		f.Add(s, []byte(`{"result":[{"a":1.5e300,"b":[true,null]}],"time":{"0":"&<>"}}`))
+	}
+	r := testRefs()
+	f.Fuzz(func(t *testing.T, q string, body []byte) {
+		n := r.element(q)
+		if !strings.Contains(q, "$") && (n.isArr || n.str != q) {
+			t.Errorf("%q changed to %s", q, nodeJSON(n))
+		}
+		xmlAnswer(jsonAnswer(200, body))
+	})
 }

@@ -24,6 +24,7 @@ type pnode struct {
 	next    int64 // next free integer key, valid when hasNext
 	hasNext bool
 	full    bool // the integer key space is exhausted; appends fail
+	nonStr  bool // a JSON number, true, false or null: not a PHP string
 }
 
 func newArr() *pnode { return &pnode{isArr: true, kids: map[string]*pnode{}} }
@@ -327,14 +328,14 @@ func readJSONValue(dec *json.Decoder, depth int) (*pnode, error) {
 	case string:
 		return leaf(t), nil
 	case json.Number:
-		return leaf(t.String()), nil
+		return &pnode{str: t.String(), nonStr: true}, nil
 	case bool:
 		if t {
-			return leaf("1"), nil
+			return &pnode{str: "1", nonStr: true}, nil
 		}
-		return leaf(""), nil
+		return &pnode{nonStr: true}, nil
 	}
-	return leaf(""), nil // null
+	return &pnode{nonStr: true}, nil // null
 }
 
 // merge copies the top-level keys of src over dst (PHP array_merge of two
