@@ -175,9 +175,24 @@ var refKey = regexp.MustCompile(`\$result\[([^\]]*)\]`)
 // by name, so the tolerant reading refuses "batch" and methods whose last
 // segment uploads or downloads a file.
 func batchRefused(method string) bool {
-	m := strings.ToLower(strings.TrimSuffix(method, ".json"))
+	m := strings.ToLower(method)
 	last := m[strings.LastIndexByte(m, '.')+1:]
 	return m == "batch" || strings.Contains(last, "upload") || strings.HasPrefix(last, "download")
+}
+
+// transportSuffix returns a last ".json" or ".xml" segment of method (any
+// case), which picks the answer format of a direct call, or "". Inside
+// batch the method is parse_url's path as written, so the suffix is part
+// of the name and the portal answers ERROR_METHOD_NOT_FOUND.
+func transportSuffix(method string) string {
+	i := strings.LastIndexByte(method, '.')
+	if i <= 0 {
+		return ""
+	}
+	if s := strings.ToLower(method[i:]); s == ".json" || s == ".xml" {
+		return method[i:]
+	}
+	return ""
 }
 
 // add registers a command; on error the handle carries it and the batch
@@ -198,6 +213,9 @@ func (b *Batch) add(method string, form wire.Form, err error, h batchSink) {
 		return
 	case !methodName.MatchString(method):
 		fail(&ValidationError{Field: "method", Reason: fmt.Sprintf("%q is not a REST method name", method)})
+		return
+	case transportSuffix(method) != "":
+		fail(&ValidationError{Field: "method", Reason: fmt.Sprintf("%q: inside batch the portal takes the method as written, so the %s suffix makes it unknown", method, transportSuffix(method))})
 		return
 	case batchRefused(method):
 		fail(fmt.Errorf("sonet: %s cannot be called inside batch: %w", method, ErrBatchMethodNotAllowed))

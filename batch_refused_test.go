@@ -82,3 +82,29 @@ func TestBatchE2EUnknownMethodIsNotRunAndHalts(t *testing.T) {
 		})
 	}
 }
+
+// Inside batch the method is taken as written, so a ".json" suffix would
+// make it unknown on the portal: refused before sending. A direct Call may
+// keep ".json" but not ".xml", whose answer the SDK cannot read.
+func TestTransportSuffixRefusedWhereThePortalWouldMisreadIt(t *testing.T) {
+	c, mt := newMockClient(t)
+	b := NewBatch()
+	h := BatchCall[json.RawMessage](b, "sonet_group.get.JSON", nil)
+	var ve *ValidationError
+	require.ErrorAs(t, b.Err(), &ve)
+	assert.Equal(t, ValidationError{Field: "method", Reason: `"sonet_group.get.JSON": inside batch the portal takes the method as written, so the .JSON suffix makes it unknown`}, *ve)
+	assert.ErrorIs(t, h.Err(), ErrValidation)
+	assert.ErrorIs(t, c.RunBatch(context.Background(), b), ErrValidation)
+
+	_, err := c.Call(context.Background(), "sonet_group.get.xml", nil, nil)
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, ValidationError{Field: "method", Reason: `"sonet_group.get.xml" asks for an XML answer; the SDK reads JSON: drop the suffix`}, *ve)
+	assert.Equal(t, 0, mt.GetTotalCallCount())
+
+	srv, fc := newFakePortal(t, 1)
+	var rows []map[string]any
+	_, err = fc.Call(context.Background(), "sonet_group.get.json", nil, &rows, Idempotent())
+	require.NoError(t, err)
+	assert.Equal(t, "G1", rows[0]["NAME"])
+	assert.Equal(t, "sonet_group.get", srv.Requests()[0].Method)
+}

@@ -258,7 +258,7 @@ func TestRunBatchRefusesChainsItCannotSend(t *testing.T) {
 
 func TestBatchRefusesMethodsBadRefsAndReuse(t *testing.T) {
 	c, mt := newMockClient(t)
-	for _, m := range []string{"batch", "BATCH.json", "disk.folder.uploadfile", "disk.file.downloadfile"} {
+	for _, m := range []string{"batch", "BATCH", "disk.folder.uploadfile", "disk.file.downloadfile"} {
 		b := NewBatch()
 		h := BatchCall[any](b, m, nil)
 		assert.ErrorIs(t, h.Err(), ErrBatchMethodNotAllowed, m)

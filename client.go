@@ -220,6 +220,9 @@ func (c *Client) Call(ctx context.Context, method string, params any, result any
 	if !methodName.MatchString(method) {
 		return nil, &ValidationError{Field: "method", Reason: fmt.Sprintf("%q is not a REST method name", method)}
 	}
+	if strings.EqualFold(transportSuffix(method), ".xml") {
+		return nil, &ValidationError{Field: "method", Reason: fmt.Sprintf("%q asks for an XML answer; the SDK reads JSON: drop the suffix", method)}
+	}
 	form, err := wire.Encode(params)
 	if err != nil {
 		return nil, &ValidationError{Field: "params", Reason: err.Error()}
