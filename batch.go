@@ -170,31 +170,6 @@ func Ref(cmd BatchHandle, path ...any) string {
 
 var refKey = regexp.MustCompile(`\$result\[([^\]]*)\]`)
 
-// batchRefused reports whether the portal refuses method inside batch:
-// batch itself and file-transfer methods (spec §7). The docs list no method
-// by name, so the tolerant reading refuses "batch" and methods whose last
-// segment uploads or downloads a file.
-func batchRefused(method string) bool {
-	m := strings.ToLower(method)
-	last := m[strings.LastIndexByte(m, '.')+1:]
-	return m == "batch" || strings.Contains(last, "upload") || strings.HasPrefix(last, "download")
-}
-
-// transportSuffix returns a last ".json" or ".xml" segment of method (any
-// case), which picks the answer format of a direct call, or "". Inside
-// batch the method is parse_url's path as written, so the suffix is part
-// of the name and the portal answers ERROR_METHOD_NOT_FOUND.
-func transportSuffix(method string) string {
-	i := strings.LastIndexByte(method, '.')
-	if i <= 0 {
-		return ""
-	}
-	if s := strings.ToLower(method[i:]); s == ".json" || s == ".xml" {
-		return method[i:]
-	}
-	return ""
-}
-
 // add registers a command; on error the handle carries it and the batch
 // remembers the first one.
 func (b *Batch) add(method string, form wire.Form, err error, h batchSink) {
@@ -423,12 +398,4 @@ func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt, readOnly 
 		e.sink.deliver(res, m, c.redact)
 	}
 	return nil
-}
-
-// refusedUnrun reports whether a command's error is one the portal gives
-// before it runs the command: past the 50th command of a request
-// (CRestProvider::methodsBatch), a method refused in batch, or a method
-// that does not exist (looked up before anything runs).
-func refusedUnrun(err error) bool {
-	return errors.Is(err, ErrBatchLengthExceeded) || errors.Is(err, ErrBatchMethodNotAllowed) || errors.Is(err, ErrMethodNotFound)
 }
