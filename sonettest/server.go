@@ -326,6 +326,8 @@ func (s *Server) serveREST(path, authHeader string, params *pnode, rec *Request)
 	return ans
 }
 
+// routeREST counts, routes, authenticates and runs one /rest/ call.
+// Callers hold s.mu.
 func (s *Server) routeREST(userStr, code, method string, ok bool, authHeader string, params *pnode, now time.Time) answer {
 	if !s.takeBucket(now) {
 		return errAnswer(errQueryLimit)
