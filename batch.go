@@ -114,7 +114,7 @@ func (h *BatchCommand[T]) deliver(raw json.RawMessage, m BatchMeta, redact func(
 	h.ran, h.meta = true, m
 	v, err := h.decode(raw, m)
 	if err != nil {
-		h.err = scrubResponseError(err, redact)
+		h.err = finishResponseError(err, redact)
 		return
 	}
 	h.value = v
@@ -194,7 +194,13 @@ func (b *Batch) add(method string, form wire.Form, err error, h batchSink) {
 		fail(&ValidationError{Field: "method", Reason: fmt.Sprintf("%q is not a REST method name", method)})
 		return
 	case batchRefused(method):
-		fail(fmt.Errorf("sonet: %s cannot be called inside batch: %w", method, ErrBatchMethodNotAllowed))
+		// A refusal before sending: ErrValidation, like every other one,
+		// and the code the portal would have answered.
+		fail(&ValidationError{Field: "method", Reason: fmt.Sprintf("%s cannot be called inside batch", method), code: ErrBatchMethodNotAllowed})
+		return
+	}
+	if err := form.Check(); err != nil { // SetParam values too
+		fail(encodeError("params", err))
 		return
 	}
 	e := &batchEntry{key: h.Key(), method: method, value: method, sink: h}
@@ -240,7 +246,7 @@ func BatchCall[T any](b *Batch, method string, params any) *BatchCommand[T] {
 	}
 	form, err := wire.Encode(params)
 	if err != nil {
-		err = &ValidationError{Field: "params", Reason: err.Error()}
+		err = encodeError("params", err)
 	}
 	b.add(method, form, err, h)
 	return h

@@ -222,7 +222,7 @@ func (c *Client) Call(ctx context.Context, method string, params any, result any
 	}
 	form, err := wire.Encode(params)
 	if err != nil {
-		return nil, &ValidationError{Field: "params", Reason: err.Error()}
+		return nil, encodeError("params", err)
 	}
 	kind := kindWrite
 	if cfg.idempotent {
@@ -263,6 +263,11 @@ func (c *Client) call(ctx context.Context, method string, kind callKind, form wi
 		if err == nil {
 			c.ops.observe(method, resp.Time)
 			if err := c.decodeResult(method, resp, out); err != nil {
+				if kind == kindWrite {
+					// Answered, but not with a result we can read: the
+					// write may have run.
+					return resp, outcomeUnknown(method, err)
+				}
 				return resp, err
 			}
 			return resp, nil
@@ -350,7 +355,15 @@ func neverSent(err error) bool {
 }
 
 func (c *Client) decodeResult(method string, r *Response, out any) error {
-	return scrubResponseError(decodeResult(method, r, out), c.redact)
+	return finishResponseError(decodeResult(method, r, out), c.redact)
+}
+
+// unusableWrite is the error of a write answered with a result that is not
+// its documented success (null, 0, false, text, an object): the portal may
+// well have run the write, so the error matches ErrOutcomeUnknown as well as
+// ErrBadResponse, and the write is not repeated. One rule for every write.
+func (c *Client) unusableWrite(method string, r *Response, reason string) error {
+	return outcomeUnknown(method, &ResponseError{HTTPStatus: r.HTTPStatus, Method: method, Reason: reason, Excerpt: bodyExcerpt(r.Result, c.redact)})
 }
 
 // TransportError is a failure to get an answer: the connection failed, timed

@@ -166,7 +166,7 @@ func FuzzMemberDecode(f *testing.F) {
 				t.Fatalf("member with USER_ID %d accepted", m.UserID)
 			}
 		}
-		if ids, err := decodeIDList("m", &Response{HTTPStatus: 200, Result: body}); err == nil {
+		if ids, err := decodeIDList("m", &Response{HTTPStatus: 200, Result: body}, func(s string) string { return s }); err == nil {
 			for _, id := range ids {
 				if id <= 0 {
 					t.Fatalf("ID %d accepted in a list of user IDs", id)

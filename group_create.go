@@ -2,6 +2,7 @@ package sonet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -80,7 +81,11 @@ func (r *GroupCreateRequest) Validate() error {
 	if r.Project != Yes {
 		switch {
 		case !r.ProjectDateStart.IsZero() || !r.ProjectDateFinish.IsZero():
-			return &ValidationError{Field: "PROJECT_DATE_START", Reason: "project dates need Project: sonet.Yes"}
+			field := "PROJECT_DATE_START"
+			if r.ProjectDateStart.IsZero() {
+				field = "PROJECT_DATE_FINISH"
+			}
+			return &ValidationError{Field: field, Reason: "project dates need Project: sonet.Yes"}
 		case r.ScrumMasterID != 0:
 			return &ValidationError{Field: "SCRUM_MASTER_ID", Reason: "a scrum master needs Project: sonet.Yes (a scrum is a project)"}
 		}
@@ -116,9 +121,19 @@ func encodeRequest(v any) (wire.Form, error) {
 	}
 	f, err := wire.Encode(v)
 	if err != nil {
-		return nil, &ValidationError{Field: "request", Reason: err.Error()}
+		return nil, encodeError("request", err)
 	}
 	return f, nil
+}
+
+// encodeError turns an encoder failure into a *ValidationError, naming the
+// wire key when the encoder refused one value (NUL, invalid UTF-8).
+func encodeError(field string, err error) error {
+	var te *wire.TextError
+	if errors.As(err, &te) {
+		return &ValidationError{Field: te.Key, Reason: te.Reason}
+	}
+	return &ValidationError{Field: field, Reason: err.Error()}
 }
 
 // CreateGroup creates a workgroup, project or scrum with sonet_group.create
@@ -136,11 +151,12 @@ func (c *Client) CreateGroup(ctx context.Context, req *GroupCreateRequest) (int,
 		return 0, err
 	}
 	var id wire.Int
-	if _, err := c.call(ctx, "sonet_group.create", kindWrite, f, &id); err != nil {
+	r, err := c.call(ctx, "sonet_group.create", kindWrite, f, &id)
+	if err != nil {
 		return 0, err
 	}
 	if id <= 0 {
-		return 0, &ResponseError{HTTPStatus: 200, Method: "sonet_group.create", Reason: fmt.Sprintf("result %d is not a group ID", id)}
+		return 0, c.unusableWrite("sonet_group.create", r, fmt.Sprintf("result %d is not a group ID", id))
 	}
 	return int(id), nil
 }

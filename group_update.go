@@ -99,7 +99,8 @@ func (r *GroupUpdateRequest) Encode() (string, error) {
 }
 
 // UpdateGroup changes a group with sonet_group.update and returns its ID as
-// the portal reports it.
+// the portal reports it. An answer other than the group's ID (null, 0,
+// text, another ID) matches ErrOutcomeUnknown and ErrBadResponse.
 //
 // Failures: ErrWrongGroupID, ErrGroupNotFound (also ErrNotFound),
 // ErrNoPermissionToUpdate (also ErrPermissionDenied), ErrCannotUpdateGroup,
@@ -113,8 +114,15 @@ func (c *Client) UpdateGroup(ctx context.Context, req *GroupUpdateRequest) (int,
 		return 0, err
 	}
 	var id wire.Int
-	if _, err := c.call(ctx, "sonet_group.update", kindWrite, f, &id); err != nil {
+	r, err := c.call(ctx, "sonet_group.update", kindWrite, f, &id)
+	if err != nil {
 		return 0, err
+	}
+	// The documented answer is the group's ID. null, 0 or another group's
+	// ID does not say that this update ran: outcome unknown, never a
+	// silent 0.
+	if int(id) != req.GroupID {
+		return 0, c.unusableWrite("sonet_group.update", r, fmt.Sprintf("result %d is not the group's ID %d", id, req.GroupID))
 	}
 	return int(id), nil
 }
