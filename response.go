@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"strings"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/b24kit/sonet/internal/wire"
