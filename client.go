@@ -231,6 +231,15 @@ func (c *Client) Call(ctx context.Context, method string, params any, result any
 	return c.call(ctx, method, kind, form, result)
 }
 
+// checkContext refuses a nil context with an error, as net/http does,
+// instead of a nil-pointer panic.
+func checkContext(ctx context.Context) error {
+	if ctx == nil {
+		return &ValidationError{Field: "ctx", Reason: "nil context.Context: pass context.Background() or a real context"}
+	}
+	return nil
+}
+
 // maxRefreshesPerCall bounds the token refreshes one call may cause.
 const maxRefreshesPerCall = 2
 
@@ -244,6 +253,9 @@ const (
 // call runs one logical call: waits for the limiter, sends, decodes, and
 // retries what may be retried (see retry.go).
 func (c *Client) call(ctx context.Context, method string, kind callKind, form wire.Form, out any) (*Response, error) {
+	if err := checkContext(ctx); err != nil {
+		return nil, err
+	}
 	body := form.Encode()
 	// expiredTokens holds the tokens the portal declared expired during
 	// this call. Each gets one refresh; the same token twice is final.

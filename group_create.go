@@ -142,7 +142,7 @@ func encodeError(field string, err error) error {
 // The request is validated first; a bad one is refused with a
 // *ValidationError and nothing is sent. If the answer is lost after the
 // request may have reached the portal, the error matches ErrOutcomeUnknown
-// and the call is not repeated (see CreateGroupOnce).
+// and the call is not repeated (EnsureGroup looks the group up instead).
 //
 // Docs: api-reference/sonet-group/sonet-group-create.md
 func (c *Client) CreateGroup(ctx context.Context, req *GroupCreateRequest) (int, error) {

@@ -12,7 +12,7 @@ import (
 // have reached the portal but whose answer was lost or unusable (a dropped
 // connection, a timeout, a 5xx, an unreadable body). The SDK does not repeat
 // such a write, because repeating a create could make a second group. Look
-// the object up before trying again (CreateGroupOnce does this for creates).
+// the object up before trying again (EnsureGroup does this for creates).
 var ErrOutcomeUnknown = errors.New("sonet: outcome unknown: the write may or may not have been applied")
 
 // RetryPolicy says how often and how long the client retries.
