@@ -318,7 +318,7 @@ func (c *Client) RunBatch(ctx context.Context, b *Batch) error {
 	stop := false
 	for _, ch := range chunks {
 		if !stop {
-			if err := ctx.Err(); err != nil {
+			if err := ctxErr(ctx); err != nil {
 				be.Cause, stop = fmt.Errorf("sonet: batch: %w", err), true
 			}
 		}

@@ -240,6 +240,14 @@ func checkContext(ctx context.Context) error {
 	return nil
 }
 
+// ctxErr is ctx.Err() that also refuses a nil context.
+func ctxErr(ctx context.Context) error {
+	if ctx == nil {
+		return checkContext(ctx)
+	}
+	return ctx.Err()
+}
+
 // maxRefreshesPerCall bounds the token refreshes one call may cause.
 const maxRefreshesPerCall = 2
 
