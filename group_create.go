@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/b24kit/sonet/internal/wire"
 )
@@ -99,6 +100,9 @@ func (r *GroupCreateRequest) Validate() error {
 	if err := r.Image.validate("IMAGE"); err != nil {
 		return err
 	}
+	if err := checkGroupText(r.Name, r.Description, r.Keywords, r.SiteIDs); err != nil {
+		return err
+	}
 	return validateSites(r.SiteIDs)
 }
 
@@ -159,6 +163,49 @@ func (c *Client) CreateGroup(ctx context.Context, req *GroupCreateRequest) (int,
 		return 0, c.unusableWrite("sonet_group.create", r, fmt.Sprintf("result %d is not a group ID", id))
 	}
 	return int(id), nil
+}
+
+// Length limits of the text fields, from the socialnetwork module's table
+// definitions (install/db/mysql/install.sql): b_sonet_group has NAME
+// varchar(255), KEYWORDS varchar(255), DESCRIPTION text; b_sonet_group_site
+// has SITE_ID char(2); b_sonet_user2group has MESSAGE text. varchar and char
+// count characters; a MySQL TEXT column holds 65,535 bytes.
+const (
+	maxNameRunes     = 255
+	maxKeywordsRunes = 255
+	maxSiteIDRunes   = 2
+	maxTextBytes     = 65535
+)
+
+// checkLength refuses text longer than its column: maxRunes characters
+// (varchar) or, with maxRunes 0, maxBytes bytes (TEXT).
+func checkLength(field, s string, maxRunes, maxBytes int) error {
+	switch {
+	case maxRunes > 0 && utf8.RuneCountInString(s) > maxRunes:
+		return &ValidationError{Field: field, Reason: fmt.Sprintf("%d characters, the portal stores at most %d", utf8.RuneCountInString(s), maxRunes)}
+	case maxBytes > 0 && len(s) > maxBytes:
+		return &ValidationError{Field: field, Reason: fmt.Sprintf("%d bytes, the portal stores at most %d", len(s), maxBytes)}
+	}
+	return nil
+}
+
+// checkGroupText checks the text fields of a create or update.
+func checkGroupText(name, description, keywords string, sites []string) error {
+	if err := checkLength("NAME", name, maxNameRunes, 0); err != nil {
+		return err
+	}
+	if err := checkLength("DESCRIPTION", description, 0, maxTextBytes); err != nil {
+		return err
+	}
+	if err := checkLength("KEYWORDS", keywords, maxKeywordsRunes, 0); err != nil {
+		return err
+	}
+	for _, s := range sites {
+		if err := checkLength("SITE_ID", s, maxSiteIDRunes, 0); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // validateFlags takes name, flag pairs: ("VISIBLE", r.Visible, ...).

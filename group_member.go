@@ -205,6 +205,9 @@ func (c *Client) RequestGroupMembership(ctx context.Context, groupID int, messag
 	if err := checkGroupID("GROUP_ID", groupID); err != nil {
 		return err
 	}
+	if err := checkLength("MESSAGE", message, 0, maxTextBytes); err != nil {
+		return err
+	}
 	return c.callTrue(ctx, "sonet_group.user.request", kindWrite, requestParams{GroupID: groupID, Message: message})
 }
 
@@ -229,6 +232,9 @@ func (c *Client) memberWrite(ctx context.Context, method string, p memberWritePa
 		return nil, err
 	}
 	if err := checkUserIDs("USER_ID", p.UserIDs); err != nil {
+		return nil, err
+	}
+	if err := checkLength("MESSAGE", p.Message, 0, maxTextBytes); err != nil {
 		return nil, err
 	}
 	f, err := encodeRequest(p)

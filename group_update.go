@@ -80,12 +80,22 @@ func (r *GroupUpdateRequest) Validate() error {
 	if err := validateSites(r.SiteIDs); err != nil {
 		return err
 	}
+	if err := checkGroupText(deref(r.Name), deref(r.Description), deref(r.Keywords), r.SiteIDs); err != nil {
+		return err
+	}
 	if r.Name == nil && r.Description == nil && r.Keywords == nil && r.Visible == Unset &&
 		r.Opened == Unset && r.Closed == Unset && r.InitiatePerms == "" && r.ProjectDateStart == nil &&
 		r.ProjectDateFinish == nil && r.OwnerID == 0 && r.Image == nil && r.ImageFileID == nil && len(r.SiteIDs) == 0 {
 		return &ValidationError{Field: "request", Reason: "nothing to update: no field is set"}
 	}
 	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // Encode validates the request and returns the exact form body UpdateGroup
