@@ -15,7 +15,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -89,8 +88,11 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithMaxResponseBytes caps the size of an answer body (default 64 MiB). A
-// larger body is an error, not an out-of-memory.
+// WithMaxResponseBytes caps the size of an answer body (default
+// DefaultMaxResponseBytes, 64 MiB, chosen from the largest answer the SDK
+// asks for; see there). A larger body is an error, not an out-of-memory, and
+// is not read further: a call holds at most the cap in memory while reading,
+// however long the body runs. Such an answer is not retried.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *Client) error {
 		if n < 1024 {
@@ -118,7 +120,7 @@ func newClient(opts []Option) (*Client, error) {
 	c := &Client{
 		userAgent: defaultUserAgent,
 		log:       slog.New(discardHandler{}),
-		maxBody:   64 << 20,
+		maxBody:   DefaultMaxResponseBytes,
 		retry:     DefaultRetryPolicy(),
 		clock:     realClock{},
 		ops:       newOperatingState(),
@@ -350,14 +352,15 @@ func (c *Client) send(ctx context.Context, method, body, tok string, attempt int
 		return nil, !neverSent(err), &TransportError{Method: method, Err: redactError(err, c.redact)}
 	}
 	defer hr.Body.Close()
-	raw, rerr := io.ReadAll(io.LimitReader(hr.Body, c.maxBody+1))
+	raw, rerr := readBody(hr.Body, hr.ContentLength, c.maxBody)
 	c.log.DebugContext(ctx, "sonet: http attempt", "method", method, "attempt", attempt, "status", hr.StatusCode, "bytes", len(raw), "elapsed", c.clock.Now().Sub(start))
 	ct := hr.Header.Get("Content-Type")
+	if errors.Is(rerr, errTooLarge) {
+		// The same answer would come again: final, never retried.
+		return nil, true, &ResponseError{HTTPStatus: hr.StatusCode, ContentType: ct, Method: method, Reason: fmt.Sprintf("body larger than %d bytes", c.maxBody), final: true}
+	}
 	if rerr != nil {
 		return nil, true, &TransportError{Method: method, Err: redactError(rerr, c.redact), Status: hr.StatusCode}
-	}
-	if int64(len(raw)) > c.maxBody {
-		return nil, true, &ResponseError{HTTPStatus: hr.StatusCode, ContentType: ct, Method: method, Reason: fmt.Sprintf("body larger than %d bytes", c.maxBody)}
 	}
 	if hr.StatusCode >= 300 && hr.StatusCode < 400 {
 		return nil, true, &ResponseError{HTTPStatus: hr.StatusCode, ContentType: ct, Method: method, Reason: "the portal answered with a redirect: its address may have changed"}

@@ -268,6 +268,8 @@ type ResponseError struct {
 	Reason      string
 	Excerpt     string
 
+	// final: an answer that would come again (too large): not retried.
+	final bool
 	// Set by decodeResult, consumed by finishResponseError.
 	prefix string
 	cause  error

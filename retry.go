@@ -117,6 +117,10 @@ func (c *Client) decide(method string, kind callKind, attempt int, sent bool, er
 	if kind == kindWrite && sent {
 		return 0, false, outcomeUnknown(method, err)
 	}
+	var re *ResponseError
+	if errors.As(err, &re) && re.final {
+		return 0, false, err
+	}
 	if last {
 		return 0, false, err
 	}
