@@ -317,3 +317,23 @@ func TestEnsureGroupE2EUnderFaultsNeverDuplicates(t *testing.T) {
 	}
 	assert.Greater(t, ok, calls*95/100, "nearly every call succeeds")
 }
+
+// A create answered 200 with an unusable result may have run: EnsureGroup
+// looks before creating again, like after any lost answer.
+func TestEnsureGroupLooksUpAfterAnUnusableCreateAnswer(t *testing.T) {
+	for _, result := range []string{`null`, `"abc"`, `0`, `{"ID":42}`} {
+		c, mt := newMockClient(t)
+		get := &script{t: t, steps: []httpmock.Responder{
+			jsonResponder(200, fixture(t, "sonet_group.get/ensure_empty.json")),
+			jsonResponder(200, fixture(t, "sonet_group.get/reconcile_one_match.json")),
+		}}
+		mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", get.respond)
+		mt.RegisterResponder("POST", testEndpoint+"sonet_group.create", httpmock.NewStringResponder(200, `{"result":`+result+`}`))
+		id, made, err := c.EnsureGroup(context.Background(), &GroupCreateRequest{Name: "Quarterly review"})
+		require.NoError(t, err, result)
+		assert.Equal(t, 81, id, result)
+		assert.True(t, made, result)
+		assert.Equal(t, 1, mt.GetCallCountInfo()["POST "+testEndpoint+"sonet_group.create"], result)
+		assert.Len(t, get.Bodies(), 2, result)
+	}
+}
