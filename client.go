@@ -381,13 +381,6 @@ func (c *Client) decodeResult(method string, r *Response, out any) error {
 	return finishResponseError(decodeResult(method, r, out), c.redact)
 }
 
-// unusableWrite is the error of a write answered with a result that is not
-// its documented success (null, 0, false, text, an object): the portal may
-// well have run the write, so the error matches ErrOutcomeUnknown as well as
-// ErrBadResponse, and the write is not repeated. One rule for every write.
-func (c *Client) unusableWrite(method string, r *Response, reason string) error {
-	return outcomeUnknown(method, &ResponseError{HTTPStatus: r.HTTPStatus, Method: method, Reason: reason, Excerpt: bodyExcerpt(r.Result, c.redact)})
-}
 
 // TransportError is a failure to get an answer: the connection failed, timed
 // out, or broke while the body was read. The request may or may not have

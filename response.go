@@ -216,3 +216,11 @@ func decodeResult(method string, r *Response, out any) error {
 	}
 	return nil
 }
+
+// unusableWrite is the error of a write answered with a result that is not
+// its documented success (null, 0, false, text, an object): the portal may
+// well have run the write, so the error matches ErrOutcomeUnknown as well as
+// ErrBadResponse, and the write is not repeated. One rule for every write.
+func (c *Client) unusableWrite(method string, r *Response, reason string) error {
+	return outcomeUnknown(method, &ResponseError{HTTPStatus: r.HTTPStatus, Method: method, Reason: reason, Excerpt: bodyExcerpt(r.Result, c.redact)})
+}
