@@ -381,7 +381,6 @@ func (c *Client) decodeResult(method string, r *Response, out any) error {
 	return finishResponseError(decodeResult(method, r, out), c.redact)
 }
 
-
 // TransportError is a failure to get an answer: the connection failed, timed
 // out, or broke while the body was read. The request may or may not have
 // reached the portal.
