@@ -69,8 +69,10 @@ func (e *DuplicateGroupsError) Unwrap() error { return e.Err }
 // portal's own clock reading in the first look-up's answer (its time block,
 // minus a minute of slack), a reading taken before the create was sent. So
 // the guarantee holds however long the second look-up takes: retries,
-// backoff and rate-limiter waits move no window. Both look-ups send
-// IS_ADMIN=Y, which lets an administrator see every group.
+// backoff and rate-limiter waits move no window. (An answer without a time
+// block gives no window; the first look-up found no match, so every match
+// is new.) Both look-ups send IS_ADMIN=Y, which lets an administrator see
+// every group.
 //
 // Limits: two callers ensuring the same name at the same moment may both
 // find nothing and both create (a later EnsureGroup then reports the
