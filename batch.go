@@ -120,7 +120,7 @@ func (h *BatchCommand[T]) deliver(raw json.RawMessage, m BatchMeta, redact func(
 	h.ran, h.meta = true, m
 	v, err := h.decode(raw, m)
 	if err != nil {
-		h.err = scrubResponseError(err, redact)
+		h.err = finishResponseError(err, redact)
 		return
 	}
 	h.value = v
@@ -193,7 +193,13 @@ func (b *Batch) add(method string, form wire.Form, err error, h batchSink) {
 		fail(&ValidationError{Field: "method", Reason: fmt.Sprintf("%q: inside batch the portal takes the method as written, so the %s suffix makes it unknown", method, transportSuffix(method))})
 		return
 	case batchRefused(method):
-		fail(fmt.Errorf("sonet: %s cannot be called inside batch: %w", method, ErrBatchMethodNotAllowed))
+		// A refusal before sending: ErrValidation, like every other one,
+		// and the code the portal would have answered.
+		fail(&ValidationError{Field: "method", Reason: fmt.Sprintf("%s cannot be called inside batch", method), code: ErrBatchMethodNotAllowed})
+		return
+	}
+	if err := form.Check(); err != nil { // SetParam values too
+		fail(encodeError("params", err))
 		return
 	}
 	e := &batchEntry{key: h.Key(), method: method, value: method, sink: h}
@@ -239,7 +245,7 @@ func BatchCall[T any](b *Batch, method string, params any) *BatchCommand[T] {
 	}
 	form, err := wire.Encode(params)
 	if err != nil {
-		err = &ValidationError{Field: "params", Reason: err.Error()}
+		err = encodeError("params", err)
 	}
 	b.add(method, form, err, h)
 	return h
@@ -311,7 +317,7 @@ func (c *Client) RunBatch(ctx context.Context, b *Batch) error {
 	stop := false
 	for _, ch := range chunks {
 		if !stop {
-			if err := ctx.Err(); err != nil {
+			if err := ctxErr(ctx); err != nil {
 				be.Cause, stop = fmt.Errorf("sonet: batch: %w", err), true
 			}
 		}

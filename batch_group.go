@@ -33,10 +33,10 @@ func BatchDeleteGroup(b *Batch, id int, params ...BatchParam) *BatchCommand[bool
 	return batchTyped(b, "sonet_group.delete", newGroupIDRequest(id, params), params, func(raw json.RawMessage, _ BatchMeta) (bool, error) {
 		var ok bool
 		if err := decodeResult("sonet_group.delete", &Response{HTTPStatus: 200, Result: raw}, &ok); err != nil {
-			return false, err
+			return false, outcomeUnknown("sonet_group.delete", err)
 		}
 		if !ok {
-			return false, &ResponseError{HTTPStatus: 200, Method: "sonet_group.delete", Reason: "result is false, want true"}
+			return false, outcomeUnknown("sonet_group.delete", &ResponseError{HTTPStatus: 200, Method: "sonet_group.delete", Reason: "result is false, want true", raw: raw})
 		}
 		return true, nil
 	})
@@ -88,11 +88,13 @@ func BatchListGroups(b *Batch, opts *GroupListOptions, params ...BatchParam) *Ba
 func decodeID(method string) func(json.RawMessage, BatchMeta) (int, error) {
 	return func(raw json.RawMessage, _ BatchMeta) (int, error) {
 		var id wire.Int
+		// A write answered with something else may still have run (one
+		// rule for every write, batch commands included).
 		if err := decodeResult(method, &Response{HTTPStatus: 200, Result: raw}, &id); err != nil {
-			return 0, err
+			return 0, outcomeUnknown(method, err)
 		}
 		if id <= 0 {
-			return 0, &ResponseError{HTTPStatus: 200, Method: method, Reason: fmt.Sprintf("result %d is not a group ID", id)}
+			return 0, outcomeUnknown(method, &ResponseError{HTTPStatus: 200, Method: method, Reason: fmt.Sprintf("result %d is not a group ID", id), raw: raw})
 		}
 		return int(id), nil
 	}

@@ -263,6 +263,13 @@ func TestBatchRefusesMethodsBadRefsAndReuse(t *testing.T) {
 		h := BatchCall[any](b, m, nil)
 		assert.ErrorIs(t, h.Err(), ErrBatchMethodNotAllowed, m)
 		assert.ErrorIs(t, c.RunBatch(context.Background(), b), ErrBatchMethodNotAllowed, m)
+		// A refusal before sending, like every other one.
+		assert.ErrorIs(t, h.Err(), ErrValidation, m)
+		var ve *ValidationError
+		require.ErrorAs(t, h.Err(), &ve, m)
+		assert.Equal(t, "method", ve.Field)
+		assert.Equal(t, "sonet: invalid method: "+m+" cannot be called inside batch", ve.Error())
+		assert.NotErrorIs(t, h.Err(), ErrBatchLengthExceeded, m)
 		assert.Equal(t, 0, b.Len())
 	}
 	assert.False(t, batchRefused("disk.file.getdownloadurl"))

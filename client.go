@@ -15,7 +15,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -89,8 +88,11 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithMaxResponseBytes caps the size of an answer body (default 64 MiB). A
-// larger body is an error, not an out-of-memory.
+// WithMaxResponseBytes caps the size of an answer body (default
+// DefaultMaxResponseBytes, 64 MiB, chosen from the largest answer the SDK
+// asks for; see there). A larger body is an error, not an out-of-memory, and
+// is not read further: a call holds at most the cap in memory while reading,
+// however long the body runs. Such an answer is not retried.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *Client) error {
 		if n < 1024 {
@@ -118,7 +120,7 @@ func newClient(opts []Option) (*Client, error) {
 	c := &Client{
 		userAgent: defaultUserAgent,
 		log:       slog.New(discardHandler{}),
-		maxBody:   64 << 20,
+		maxBody:   DefaultMaxResponseBytes,
 		retry:     DefaultRetryPolicy(),
 		clock:     realClock{},
 		ops:       newOperatingState(),
@@ -225,13 +227,30 @@ func (c *Client) Call(ctx context.Context, method string, params any, result any
 	}
 	form, err := wire.Encode(params)
 	if err != nil {
-		return nil, &ValidationError{Field: "params", Reason: err.Error()}
+		return nil, encodeError("params", err)
 	}
 	kind := kindWrite
 	if cfg.idempotent {
 		kind = kindRead
 	}
 	return c.call(ctx, method, kind, form, result)
+}
+
+// checkContext refuses a nil context with an error, as net/http does,
+// instead of a nil-pointer panic.
+func checkContext(ctx context.Context) error {
+	if ctx == nil {
+		return &ValidationError{Field: "ctx", Reason: "nil context.Context: pass context.Background() or a real context"}
+	}
+	return nil
+}
+
+// ctxErr is ctx.Err() that also refuses a nil context.
+func ctxErr(ctx context.Context) error {
+	if ctx == nil {
+		return checkContext(ctx)
+	}
+	return ctx.Err()
 }
 
 // maxRefreshesPerCall bounds the token refreshes one call may cause.
@@ -247,6 +266,9 @@ const (
 // call runs one logical call: waits for the limiter, sends, decodes, and
 // retries what may be retried (see retry.go).
 func (c *Client) call(ctx context.Context, method string, kind callKind, form wire.Form, out any) (*Response, error) {
+	if err := checkContext(ctx); err != nil {
+		return nil, err
+	}
 	body := form.Encode()
 	// expiredTokens holds the tokens the portal declared expired during
 	// this call. Each gets one refresh; the same token twice is final.
@@ -266,6 +288,11 @@ func (c *Client) call(ctx context.Context, method string, kind callKind, form wi
 		if err == nil {
 			c.ops.observe(method, resp.Time)
 			if err := c.decodeResult(method, resp, out); err != nil {
+				if kind == kindWrite {
+					// Answered, but not with a result we can read: the
+					// write may have run.
+					return resp, outcomeUnknown(method, err)
+				}
 				return resp, err
 			}
 			return resp, nil
@@ -328,14 +355,15 @@ func (c *Client) send(ctx context.Context, method, body, tok string, attempt int
 		return nil, !neverSent(err), &TransportError{Method: method, Err: redactError(err, c.redact)}
 	}
 	defer hr.Body.Close()
-	raw, rerr := io.ReadAll(io.LimitReader(hr.Body, c.maxBody+1))
+	raw, rerr := readBody(hr.Body, hr.ContentLength, c.maxBody)
 	c.log.DebugContext(ctx, "sonet: http attempt", "method", method, "attempt", attempt, "status", hr.StatusCode, "bytes", len(raw), "elapsed", c.clock.Now().Sub(start))
 	ct := hr.Header.Get("Content-Type")
+	if errors.Is(rerr, errTooLarge) {
+		// The same answer would come again: final, never retried.
+		return nil, true, &ResponseError{HTTPStatus: hr.StatusCode, ContentType: ct, Method: method, Reason: fmt.Sprintf("body larger than %d bytes", c.maxBody), final: true}
+	}
 	if rerr != nil {
 		return nil, true, &TransportError{Method: method, Err: redactError(rerr, c.redact), Status: hr.StatusCode}
-	}
-	if int64(len(raw)) > c.maxBody {
-		return nil, true, &ResponseError{HTTPStatus: hr.StatusCode, ContentType: ct, Method: method, Reason: fmt.Sprintf("body larger than %d bytes", c.maxBody)}
 	}
 	if hr.StatusCode >= 300 && hr.StatusCode < 400 {
 		return nil, true, &ResponseError{HTTPStatus: hr.StatusCode, ContentType: ct, Method: method, Reason: "the portal answered with a redirect: its address may have changed"}
@@ -353,7 +381,7 @@ func neverSent(err error) bool {
 }
 
 func (c *Client) decodeResult(method string, r *Response, out any) error {
-	return scrubResponseError(decodeResult(method, r, out), c.redact)
+	return finishResponseError(decodeResult(method, r, out), c.redact)
 }
 
 // TransportError is a failure to get an answer: the connection failed, timed

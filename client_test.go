@@ -150,7 +150,7 @@ func TestBadResponsesAreClearErrors(t *testing.T) {
 		{"no result", 200, `{"time":{}}`, `sonet: sonet_group.get: bad response (HTTP 200, text/html): no "result" in the answer; body starts "{\"time\":{}}"`},
 		{"status without code", 500, `{"result":[]}`, `sonet: sonet_group.get: bad response (HTTP 500, text/html): error status without an error code; body starts "{\"result\":[]}"`},
 		{"wrong row type", 200, `{"result":[{"ID":"x"}]}`, `sonet: sonet_group.get: bad response (HTTP 200): result of the wrong shape: group: not an integer: "x"; body starts "[{\"ID\":\"x\"}]"`},
-		{"result not a list", 200, `{"result":{"a":1}}`, `sonet: sonet_group.get: bad response (HTTP 200): result of the wrong shape: want a JSON list of groups, got {"a":1}; body starts "{\"a\":1}"`},
+		{"result not a list", 200, `{"result":{"a":1}}`, `sonet: sonet_group.get: bad response (HTTP 200): result of the wrong shape: want a JSON list of groups: {"a":1}; body starts "{\"a\":1}"`},
 		{"bad total", 200, `{"result":[],"total":"many"}`, `sonet: sonet_group.get: bad response (HTTP 200, text/html): "total" not an integer: "many"; body starts "{\"result\":[],\"total\":\"many\"}"`},
 	}
 	for _, tc := range cases {

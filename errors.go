@@ -239,14 +239,24 @@ var (
 type ValidationError struct {
 	Field  string // the wire name of the offending field, e.g. "NAME"
 	Reason string
+
+	// code is the error code the portal would have answered, if any
+	// (ERROR_BATCH_METHOD_NOT_ALLOWED for a batch inside a batch).
+	code Code
 }
 
 func (e *ValidationError) Error() string {
 	return "sonet: invalid " + e.Field + ": " + e.Reason
 }
 
-// Is makes every ValidationError match ErrValidation.
-func (e *ValidationError) Is(target error) bool { return target == ErrValidation }
+// Is makes every ValidationError match ErrValidation, and a refusal that
+// stands in for a portal error also match that error's Code.
+func (e *ValidationError) Is(target error) bool {
+	if c, ok := target.(Code); ok && e.code != "" {
+		return strings.EqualFold(string(c), string(e.code))
+	}
+	return target == ErrValidation
+}
 
 // ResponseError is an answer that could not be read as the JSON envelope: an
 // HTML error page, a truncated body, an empty body, or a result of the wrong
@@ -257,6 +267,13 @@ type ResponseError struct {
 	Method      string
 	Reason      string
 	Excerpt     string
+
+	// final: an answer that would come again (too large): not retried.
+	final bool
+	// Set by decodeResult, consumed by finishResponseError.
+	prefix string
+	cause  error
+	raw    []byte
 }
 
 func (e *ResponseError) Error() string {

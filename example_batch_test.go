@@ -78,16 +78,43 @@ func ExampleClient_ScanGroups() {
 	// 120 Team 120
 }
 
-// CreateGroupOnce looks the group up when a create's answer is lost, instead
-// of failing or creating a second one.
-func ExampleClient_CreateGroupOnce() {
+// EnsureGroup is the idempotent create: run twice, it returns the same
+// group. Here the first create's answer is lost (the connection drops after
+// the portal made the group); EnsureGroup finds the group instead of
+// making a second one.
+func ExampleClient_EnsureGroup() {
 	srv := sonettest.NewServer(sonettest.WithFaults(sonettest.Faults{Drop: 1, Methods: []string{"sonet_group.create"}}))
 	defer srv.Close()
 	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
 
-	id, created, err := c.CreateGroupOnce(context.Background(), &sonet.GroupCreateRequest{Name: "Exactly once"})
+	req := &sonet.GroupCreateRequest{Name: "Import 2026"}
+	id, created, err := c.EnsureGroup(context.Background(), req)
+	fmt.Println(id, created, err)
+	id, created, err = c.EnsureGroup(context.Background(), req)
 	fmt.Println(id, created, err, len(srv.Groups()))
-	// Output: 1 false <nil> 1
+	// Output:
+	// 1 true <nil>
+	// 1 false <nil> 1
+}
+
+// FindGroupsByName compares names exactly; the portal's own filter ignores
+// case.
+func ExampleClient_FindGroupsByName() {
+	srv := sonettest.NewServer()
+	defer srv.Close()
+	srv.AddGroup(sonettest.NewGroup("Sales"))
+	srv.AddGroup(sonettest.NewGroup("SALES"))
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
+
+	groups, err := c.FindGroupsByName(context.Background(), "Sales")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, g := range groups {
+		fmt.Println(g.ID, g.Name)
+	}
+	// Output: 1 Sales
 }
 
 // Any method can go into a batch with a result type of your choice.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/b24kit/sonet/internal/wire"
 	"github.com/b24kit/sonet/sonettest"
@@ -166,7 +167,7 @@ func FuzzMemberDecode(f *testing.F) {
 				t.Fatalf("member with USER_ID %d accepted", m.UserID)
 			}
 		}
-		if ids, err := decodeIDList("m", &Response{HTTPStatus: 200, Result: body}); err == nil {
+		if ids, err := decodeIDList("m", &Response{HTTPStatus: 200, Result: body}, func(s string) string { return s }); err == nil {
 			for _, id := range ids {
 				if id <= 0 {
 					t.Fatalf("ID %d accepted in a list of user IDs", id)
@@ -294,6 +295,16 @@ func FuzzEncodeRoundTrip(f *testing.F) {
 			return
 		}
 		form, err := wire.Encode(&req)
+		var te *wire.TextError
+		if errors.As(err, &te) {
+			// NUL or invalid UTF-8: refused, never sent.
+			for _, s := range []string{key, v1, v2, name, site} {
+				if strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s) {
+					return
+				}
+			}
+			t.Fatalf("refused clean text: %v", err)
+		}
 		if err != nil {
 			t.Fatalf("encode: %v", err)
 		}

@@ -106,8 +106,9 @@ func (r *rawGroup) to(g *Group) error {
 type groupRows []Group
 
 func (rows *groupRows) UnmarshalJSON(b []byte) error {
-	if t := bytes.TrimSpace(b); len(t) == 0 || (t[0] != '[' && t[0] != 'n') {
-		return fmt.Errorf("want a JSON list of groups, got %s", excerptOf(t))
+	// null is not an empty list: the portal writes an empty page as [].
+	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '[' {
+		return &wire.ValueError{Msg: "want a JSON list of groups", Value: t}
 	}
 	var raw []rawGroup
 	if err := json.Unmarshal(b, &raw); err != nil {
@@ -121,12 +122,4 @@ func (rows *groupRows) UnmarshalJSON(b []byte) error {
 	}
 	*rows = out
 	return nil
-}
-
-// excerptOf quotes the start of a JSON value for an error message.
-func excerptOf(b []byte) string {
-	if len(b) > 40 {
-		return string(b[:40]) + "..."
-	}
-	return string(b)
 }

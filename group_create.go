@@ -2,9 +2,11 @@ package sonet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/b24kit/sonet/internal/wire"
 )
@@ -80,7 +82,11 @@ func (r *GroupCreateRequest) Validate() error {
 	if r.Project != Yes {
 		switch {
 		case !r.ProjectDateStart.IsZero() || !r.ProjectDateFinish.IsZero():
-			return &ValidationError{Field: "PROJECT_DATE_START", Reason: "project dates need Project: sonet.Yes"}
+			field := "PROJECT_DATE_START"
+			if r.ProjectDateStart.IsZero() {
+				field = "PROJECT_DATE_FINISH"
+			}
+			return &ValidationError{Field: field, Reason: "project dates need Project: sonet.Yes"}
 		case r.ScrumMasterID != 0:
 			return &ValidationError{Field: "SCRUM_MASTER_ID", Reason: "a scrum master needs Project: sonet.Yes (a scrum is a project)"}
 		}
@@ -92,6 +98,9 @@ func (r *GroupCreateRequest) Validate() error {
 		return err
 	}
 	if err := r.Image.validate("IMAGE"); err != nil {
+		return err
+	}
+	if err := checkGroupText(r.Name, r.Description, r.Keywords, r.SiteIDs); err != nil {
 		return err
 	}
 	return validateSites(r.SiteIDs)
@@ -116,9 +125,19 @@ func encodeRequest(v any) (wire.Form, error) {
 	}
 	f, err := wire.Encode(v)
 	if err != nil {
-		return nil, &ValidationError{Field: "request", Reason: err.Error()}
+		return nil, encodeError("request", err)
 	}
 	return f, nil
+}
+
+// encodeError turns an encoder failure into a *ValidationError, naming the
+// wire key when the encoder refused one value (NUL, invalid UTF-8).
+func encodeError(field string, err error) error {
+	var te *wire.TextError
+	if errors.As(err, &te) {
+		return &ValidationError{Field: te.Key, Reason: te.Reason}
+	}
+	return &ValidationError{Field: field, Reason: err.Error()}
 }
 
 // CreateGroup creates a workgroup, project or scrum with sonet_group.create
@@ -127,7 +146,7 @@ func encodeRequest(v any) (wire.Form, error) {
 // The request is validated first; a bad one is refused with a
 // *ValidationError and nothing is sent. If the answer is lost after the
 // request may have reached the portal, the error matches ErrOutcomeUnknown
-// and the call is not repeated (see CreateGroupOnce).
+// and the call is not repeated (EnsureGroup looks the group up instead).
 //
 // Docs: api-reference/sonet-group/sonet-group-create.md
 func (c *Client) CreateGroup(ctx context.Context, req *GroupCreateRequest) (int, error) {
@@ -136,13 +155,57 @@ func (c *Client) CreateGroup(ctx context.Context, req *GroupCreateRequest) (int,
 		return 0, err
 	}
 	var id wire.Int
-	if _, err := c.call(ctx, "sonet_group.create", kindWrite, f, &id); err != nil {
+	r, err := c.call(ctx, "sonet_group.create", kindWrite, f, &id)
+	if err != nil {
 		return 0, err
 	}
 	if id <= 0 {
-		return 0, &ResponseError{HTTPStatus: 200, Method: "sonet_group.create", Reason: fmt.Sprintf("result %d is not a group ID", id)}
+		return 0, c.unusableWrite("sonet_group.create", r, fmt.Sprintf("result %d is not a group ID", id))
 	}
 	return int(id), nil
+}
+
+// Length limits of the text fields, from the socialnetwork module's table
+// definitions (install/db/mysql/install.sql): b_sonet_group has NAME
+// varchar(255), KEYWORDS varchar(255), DESCRIPTION text; b_sonet_group_site
+// has SITE_ID char(2); b_sonet_user2group has MESSAGE text. varchar and char
+// count characters; a MySQL TEXT column holds 65,535 bytes.
+const (
+	maxNameRunes     = 255
+	maxKeywordsRunes = 255
+	maxSiteIDRunes   = 2
+	maxTextBytes     = 65535
+)
+
+// checkLength refuses text longer than its column: maxRunes characters
+// (varchar) or, with maxRunes 0, maxBytes bytes (TEXT).
+func checkLength(field, s string, maxRunes, maxBytes int) error {
+	switch {
+	case maxRunes > 0 && utf8.RuneCountInString(s) > maxRunes:
+		return &ValidationError{Field: field, Reason: fmt.Sprintf("%d characters, the portal stores at most %d", utf8.RuneCountInString(s), maxRunes)}
+	case maxBytes > 0 && len(s) > maxBytes:
+		return &ValidationError{Field: field, Reason: fmt.Sprintf("%d bytes, the portal stores at most %d", len(s), maxBytes)}
+	}
+	return nil
+}
+
+// checkGroupText checks the text fields of a create or update.
+func checkGroupText(name, description, keywords string, sites []string) error {
+	if err := checkLength("NAME", name, maxNameRunes, 0); err != nil {
+		return err
+	}
+	if err := checkLength("DESCRIPTION", description, 0, maxTextBytes); err != nil {
+		return err
+	}
+	if err := checkLength("KEYWORDS", keywords, maxKeywordsRunes, 0); err != nil {
+		return err
+	}
+	for _, s := range sites {
+		if err := checkLength("SITE_ID", s, maxSiteIDRunes, 0); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // validateFlags takes name, flag pairs: ("VISIBLE", r.Visible, ...).

@@ -61,6 +61,8 @@ func TestCreateGroupRefusesBadInputBeforeSending(t *testing.T) {
 		{&GroupCreateRequest{Name: "x", Project: Yes, ProjectDateStart: day, ProjectDateFinish: day.Add(-time.Hour)},
 			"sonet: invalid PROJECT_DATE_FINISH: project ends (2026-04-30T23:00:00+00:00) before it starts (2026-05-01T00:00:00+00:00)"},
 		{&GroupCreateRequest{Name: "x", ProjectDateStart: day}, "sonet: invalid PROJECT_DATE_START: project dates need Project: sonet.Yes"},
+		{&GroupCreateRequest{Name: "x", ProjectDateFinish: day}, "sonet: invalid PROJECT_DATE_FINISH: project dates need Project: sonet.Yes"},
+		{&GroupCreateRequest{Name: "x", Project: No, ProjectDateStart: day, ProjectDateFinish: day}, "sonet: invalid PROJECT_DATE_START: project dates need Project: sonet.Yes"},
 		{&GroupCreateRequest{Name: "x", ScrumMasterID: 5}, "sonet: invalid SCRUM_MASTER_ID: a scrum master needs Project: sonet.Yes (a scrum is a project)"},
 		{&GroupCreateRequest{Name: "x", Project: No, ScrumMasterID: 5}, "sonet: invalid SCRUM_MASTER_ID: a scrum master needs Project: sonet.Yes (a scrum is a project)"},
 		{&GroupCreateRequest{Name: "x", OwnerID: -1}, "sonet: invalid OWNER_ID: negative ID -1"},

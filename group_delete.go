@@ -43,6 +43,9 @@ func (c *Client) callBoolResult(ctx context.Context, method string, kind callKin
 		return false, err
 	}
 	if mustBeTrue && !ok {
+		if kind == kindWrite {
+			return false, c.unusableWrite(method, r, "result is false, want true")
+		}
 		return false, &ResponseError{HTTPStatus: r.HTTPStatus, Method: method, Reason: "result is false, want true"}
 	}
 	return ok, nil

@@ -24,7 +24,10 @@ func TestDeleteGroupErrors(t *testing.T) {
 
 	c, mt = newMockClient(t)
 	mt.RegisterResponder("POST", testEndpoint+"sonet_group.delete", (&recorded{}).respond(200, []byte(`{"result":false}`)))
-	assert.EqualError(t, c.DeleteGroup(context.Background(), 77), "sonet: sonet_group.delete: bad response (HTTP 200): result is false, want true")
+	err = c.DeleteGroup(context.Background(), 77)
+	assert.EqualError(t, err, `sonet: sonet_group.delete: outcome unknown, not retried (the write may have been applied): sonet: sonet_group.delete: bad response (HTTP 200): result is false, want true; body starts "false"`)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.ErrorIs(t, err, ErrBadResponse)
 
 	assert.EqualError(t, c.DeleteGroup(context.Background(), 0), "sonet: invalid GROUP_ID: want a positive group ID, got 0")
 	assert.Equal(t, 1, mt.GetTotalCallCount())

@@ -181,7 +181,7 @@ func (c *Client) CanAccessFeature(ctx context.Context, groupID int, f Feature, o
 		return false, nil
 	}
 	return false, &ResponseError{HTTPStatus: r.HTTPStatus, Method: method, Reason: "result is not a JSON boolean",
-		Excerpt: bodyExcerpt(r.Result, func(s string) string { return s })}
+		Excerpt: bodyExcerpt(r.Result, c.redact)}
 }
 
 type featureAccessParams struct {

@@ -205,6 +205,9 @@ func (c *Client) RequestGroupMembership(ctx context.Context, groupID int, messag
 	if err := checkGroupID("GROUP_ID", groupID); err != nil {
 		return err
 	}
+	if err := checkLength("MESSAGE", message, 0, maxTextBytes); err != nil {
+		return err
+	}
 	return c.callTrue(ctx, "sonet_group.user.request", kindWrite, requestParams{GroupID: groupID, Message: message})
 }
 
@@ -231,6 +234,9 @@ func (c *Client) memberWrite(ctx context.Context, method string, p memberWritePa
 	if err := checkUserIDs("USER_ID", p.UserIDs); err != nil {
 		return nil, err
 	}
+	if err := checkLength("MESSAGE", p.Message, 0, maxTextBytes); err != nil {
+		return nil, err
+	}
 	f, err := encodeRequest(p)
 	if err != nil {
 		return nil, err
@@ -239,23 +245,28 @@ func (c *Client) memberWrite(ctx context.Context, method string, p memberWritePa
 	if err != nil {
 		return nil, err
 	}
-	return decodeIDList(method, r)
+	ids, err := decodeIDList(method, r, c.redact)
+	if err != nil {
+		return nil, outcomeUnknown(method, err)
+	}
+	return ids, nil
 }
 
 // decodeIDList reads a result that must be a list of positive user IDs,
 // written as strings (["1271","1272"]) or numbers. null, an object, or an
-// entry that is not a positive integer is a *ResponseError: the write ran,
-// but its answer cannot be trusted.
-func decodeIDList(method string, r *Response) ([]int, error) {
+// entry that is not a positive integer is a *ResponseError: the write may
+// have run, but its answer cannot be trusted (memberWrite adds
+// ErrOutcomeUnknown).
+func decodeIDList(method string, r *Response, redact func(string) string) ([]int, error) {
 	bad := func(reason string) error {
-		return &ResponseError{HTTPStatus: r.HTTPStatus, Method: method, Reason: reason, Excerpt: bodyExcerpt(r.Result, func(s string) string { return s })}
+		return &ResponseError{HTTPStatus: r.HTTPStatus, Method: method, Reason: redact(reason), Excerpt: bodyExcerpt(r.Result, redact)}
 	}
 	if bytes.Equal(bytes.TrimSpace(r.Result), []byte("null")) {
 		return nil, bad("result is null, want a list of user IDs")
 	}
 	var ids wire.IntList
 	if err := json.Unmarshal(r.Result, &ids); err != nil {
-		return nil, bad("result is not a list of user IDs: " + err.Error())
+		return nil, bad("result is not a list of user IDs: " + errorText(err, redact))
 	}
 	out := make([]int, 0, len(ids))
 	for _, id := range ids {

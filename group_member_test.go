@@ -343,7 +343,8 @@ func TestRequestGroupMembershipFalseIsBadResponse(t *testing.T) {
 	err := c.RequestGroupMembership(context.Background(), 69, "")
 	var re *ResponseError
 	require.ErrorAs(t, err, &re)
-	assert.Equal(t, ResponseError{HTTPStatus: 200, Method: "sonet_group.user.request", Reason: "result is false, want true"}, *re)
+	assert.Equal(t, ResponseError{HTTPStatus: 200, Method: "sonet_group.user.request", Reason: "result is false, want true", Excerpt: "false"}, *re)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
 }
 
 // A member write whose answer is lost is not repeated.

@@ -80,12 +80,22 @@ func (r *GroupUpdateRequest) Validate() error {
 	if err := validateSites(r.SiteIDs); err != nil {
 		return err
 	}
+	if err := checkGroupText(deref(r.Name), deref(r.Description), deref(r.Keywords), r.SiteIDs); err != nil {
+		return err
+	}
 	if r.Name == nil && r.Description == nil && r.Keywords == nil && r.Visible == Unset &&
 		r.Opened == Unset && r.Closed == Unset && r.InitiatePerms == "" && r.ProjectDateStart == nil &&
 		r.ProjectDateFinish == nil && r.OwnerID == 0 && r.Image == nil && r.ImageFileID == nil && len(r.SiteIDs) == 0 {
 		return &ValidationError{Field: "request", Reason: "nothing to update: no field is set"}
 	}
 	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // Encode validates the request and returns the exact form body UpdateGroup
@@ -99,7 +109,8 @@ func (r *GroupUpdateRequest) Encode() (string, error) {
 }
 
 // UpdateGroup changes a group with sonet_group.update and returns its ID as
-// the portal reports it.
+// the portal reports it. An answer other than the group's ID (null, 0,
+// text, another ID) matches ErrOutcomeUnknown and ErrBadResponse.
 //
 // Failures: ErrWrongGroupID, ErrGroupNotFound (also ErrNotFound),
 // ErrNoPermissionToUpdate (also ErrPermissionDenied), ErrCannotUpdateGroup,
@@ -113,8 +124,15 @@ func (c *Client) UpdateGroup(ctx context.Context, req *GroupUpdateRequest) (int,
 		return 0, err
 	}
 	var id wire.Int
-	if _, err := c.call(ctx, "sonet_group.update", kindWrite, f, &id); err != nil {
+	r, err := c.call(ctx, "sonet_group.update", kindWrite, f, &id)
+	if err != nil {
 		return 0, err
+	}
+	// The documented answer is the group's ID. null, 0 or another group's
+	// ID does not say that this update ran: outcome unknown, never a
+	// silent 0.
+	if int(id) != req.GroupID {
+		return 0, c.unusableWrite("sonet_group.update", r, fmt.Sprintf("result %d is not the group's ID %d", id, req.GroupID))
 	}
 	return int(id), nil
 }

@@ -201,6 +201,9 @@ func (a *OAuthApp) Refresh(ctx context.Context, refreshToken string) (*Token, er
 //
 // Docs: settings/oauth/auto-renewal.md
 func NewOAuthAppClient(ctx context.Context, app *OAuthApp, store TokenStore, opts ...Option) (*Client, error) {
+	if err := checkContext(ctx); err != nil {
+		return nil, err
+	}
 	if app == nil {
 		return nil, &ValidationError{Field: "app", Reason: "nil *OAuthApp"}
 	}
@@ -234,6 +237,9 @@ func NewOAuthAppClient(ctx context.Context, app *OAuthApp, store TokenStore, opt
 // in the query string (a POST is not documented), so that is what is sent;
 // the URL then holds the secret, and every error is scrubbed of it.
 func (a *OAuthApp) grant(ctx context.Context, grantType, key, value string) (*Token, error) {
+	if err := checkContext(ctx); err != nil {
+		return nil, err
+	}
 	var f wire.Form
 	f.Add("grant_type", grantType)
 	f.Add("client_id", a.clientID)

@@ -39,7 +39,7 @@ func walk[T any](ctx context.Context, start int, fetch func(ctx context.Context,
 		var zero T
 		var prevFirst, prevLast, prevLen int
 		for page := 0; ; page++ {
-			if err := ctx.Err(); err != nil {
+			if err := ctxErr(ctx); err != nil {
 				yield(zero, err)
 				return
 			}

@@ -3,7 +3,9 @@ package sonet
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/b24kit/sonet/internal/wire"
@@ -129,10 +131,10 @@ func decodeEnvelope(method string, status int, contentType string, body []byte, 
 	r := &Response{HTTPStatus: status, Result: env.Result}
 	var err error
 	if r.Total, r.HasTotal, err = optionalInt(env.Total); err != nil {
-		return nil, bad(`"total" ` + err.Error())
+		return nil, bad(`"total" ` + errorText(err, redact))
 	}
 	if r.Next, r.HasNext, err = optionalInt(env.Next); err != nil {
-		return nil, bad(`"next" ` + err.Error())
+		return nil, bad(`"next" ` + errorText(err, redact))
 	}
 	if env.Time != nil {
 		r.Time = env.Time.timing()
@@ -148,49 +150,77 @@ func optionalInt(b json.RawMessage) (int, bool, error) {
 	return n, err == nil, err
 }
 
-// bodyExcerpt returns the first bytes of a body for an error message, with
-// control characters folded and credentials removed.
+// excerptRunes is how much of an unreadable answer an error quotes.
+const excerptRunes = 120
+
+// bodyExcerpt returns the first runes of a body for an error message,
+// through wire.Excerpt: credentials are removed from the whole body first,
+// then it is cut, so a cut through a secret cannot leave a piece of it.
 func bodyExcerpt(body []byte, redact func(string) string) string {
-	const max = 120
-	// Redact the whole body before cutting: a cut through a secret would
-	// leave its first part unrecognised.
-	s := redact(string(bytes.TrimSpace(body)))
-	out := make([]rune, 0, max)
-	cut := false
-	for _, r := range s {
-		if len(out) == max {
-			cut = true
-			break
-		}
-		if r < 0x20 || r == 0x7f {
-			r = ' '
-		}
-		out = append(out, r)
-	}
-	if cut {
-		return string(out) + "..."
-	}
-	return string(out)
+	return wire.Excerpt(body, excerptRunes, redact)
 }
 
-// scrubResponseError removes credentials from the reason and excerpt of a
-// *ResponseError made by decodeResult (which quotes the result it could not
-// read); other errors pass unchanged.
-func scrubResponseError(err error, redact func(string) string) error {
-	if re, ok := err.(*ResponseError); ok {
-		re.Reason, re.Excerpt = redact(re.Reason), redact(re.Excerpt)
+// errorText renders a decoding error. A *wire.ValueError names the value it
+// could not read without quoting it; with a redactor the value is quoted
+// through wire.Excerpt (redacted, then cut), without one it stays withheld.
+func errorText(err error, redact func(string) string) string {
+	s := err.Error()
+	var ve *wire.ValueError
+	if redact != nil && errors.As(err, &ve) {
+		if q := wire.Excerpt(ve.Value, valueRunes, redact); q != "" {
+			s = strings.Replace(s, ve.Msg, ve.Msg+": "+q, 1)
+		}
 	}
+	if redact != nil {
+		s = redact(s)
+	}
+	return s
+}
+
+// valueRunes is how much of one unreadable value an error quotes.
+const valueRunes = 40
+
+// finishResponseError completes a *ResponseError made where the
+// credentials were not known (decodeResult inside a batch decoder, say):
+// the value it could not read is quoted now, redacted first and cut second.
+// Other errors pass unchanged.
+func finishResponseError(err error, redact func(string) string) error {
+	var re *ResponseError
+	if !errors.As(err, &re) {
+		return err
+	}
+	if re.raw != nil {
+		re.Excerpt = bodyExcerpt(re.raw, redact)
+		re.raw = nil
+	}
+	if re.cause != nil {
+		re.Reason = re.prefix + errorText(re.cause, redact)
+		re.cause = nil
+	}
+	re.Reason, re.Excerpt = redact(re.Reason), redact(re.Excerpt)
 	return err
 }
 
 // decodeResult unmarshals a result into out and turns a failure into a
-// ResponseError, so a wrong type is never taken as a zero value.
+// ResponseError, so a wrong type is never taken as a zero value. The error
+// quotes nothing of the result until finishResponseError gives it the
+// credentials to remove.
 func decodeResult(method string, r *Response, out any) error {
 	if out == nil {
 		return nil
 	}
 	if err := json.Unmarshal(r.Result, out); err != nil {
-		return &ResponseError{HTTPStatus: r.HTTPStatus, Method: method, Reason: "result of the wrong shape: " + err.Error(), Excerpt: bodyExcerpt(r.Result, func(s string) string { return s })}
+		const prefix = "result of the wrong shape: "
+		return &ResponseError{HTTPStatus: r.HTTPStatus, Method: method, Reason: prefix + errorText(err, nil),
+			prefix: prefix, cause: err, raw: r.Result}
 	}
 	return nil
+}
+
+// unusableWrite is the error of a write answered with a result that is not
+// its documented success (null, 0, false, text, an object): the portal may
+// well have run the write, so the error matches ErrOutcomeUnknown as well as
+// ErrBadResponse, and the write is not repeated. One rule for every write.
+func (c *Client) unusableWrite(method string, r *Response, reason string) error {
+	return outcomeUnknown(method, &ResponseError{HTTPStatus: r.HTTPStatus, Method: method, Reason: reason, Excerpt: bodyExcerpt(r.Result, c.redact)})
 }

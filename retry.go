@@ -12,7 +12,7 @@ import (
 // have reached the portal but whose answer was lost or unusable (a dropped
 // connection, a timeout, a 5xx, an unreadable body). The SDK does not repeat
 // such a write, because repeating a create could make a second group. Look
-// the object up before trying again (CreateGroupOnce does this for creates).
+// the object up before trying again (EnsureGroup does this for creates).
 var ErrOutcomeUnknown = errors.New("sonet: outcome unknown: the write may or may not have been applied")
 
 // RetryPolicy says how often and how long the client retries.
@@ -116,6 +116,10 @@ func (c *Client) decide(method string, kind callKind, attempt int, sent bool, er
 	// repeat too).
 	if kind == kindWrite && sent {
 		return 0, false, outcomeUnknown(method, err)
+	}
+	var re *ResponseError
+	if errors.As(err, &re) && re.final {
+		return 0, false, err
 	}
 	if last {
 		return 0, false, err

@@ -120,24 +120,29 @@ func TestWriteThatNeverLeftIsRetried(t *testing.T) {
 }
 
 // With OAuth the caller's user ID is unknown, and a non-administrator's
-// OWNER_ID is ignored by the portal: the lookup must not filter on
-// req.OwnerID, or it misses the group the lost answer made and creates a
-// second one.
-func TestCreateGroupOnceWithOAuthDoesNotFilterOnOwnerID(t *testing.T) {
+// OWNER_ID is ignored by the portal: the look-up after a lost answer must
+// not filter on req.OwnerID, or it misses the group the create made and
+// creates a second one.
+func TestEnsureGroupWithOAuthDoesNotFilterOnOwnerID(t *testing.T) {
 	mt := httpmock.NewMockTransport()
-	var create, get recorded
+	var create recorded
 	mt.RegisterResponder("POST", "https://portal.example/rest/sonet_group.create", create.respond(500, fixture(t, "batch/internal_error.json")))
-	mt.RegisterResponder("POST", "https://portal.example/rest/sonet_group.get", get.respond(200, []byte(`{"result":[
+	get := &script{t: t, steps: []httpmock.Responder{
+		jsonResponder(200, fixture(t, "sonet_group.get/ensure_empty.json")),
+		jsonResponder(200, []byte(`{"result":[
 		{"ID":"90","NAME":"Quarterly review","OWNER_ID":"1","DATE_CREATE":"2026-03-19T16:03:49+02:00"}],
-		"total":1,"time":{"date_start":"2026-03-19T16:03:50+02:00"}}`)))
+		"total":1,"time":{"date_start":"2026-03-19T16:03:50+02:00"}}`)),
+	}}
+	mt.RegisterResponder("POST", "https://portal.example/rest/sonet_group.get", get.respond)
 	c, err := NewOAuthClient("https://portal.example", "acc3ss", WithHTTPClient(&http.Client{Transport: mt}), WithoutRateLimit())
 	require.NoError(t, err)
-	id, created, err := c.CreateGroupOnce(context.Background(), &GroupCreateRequest{Name: "Quarterly review", OwnerID: 1269})
+	id, created, err := c.EnsureGroup(context.Background(), &GroupCreateRequest{Name: "Quarterly review", OwnerID: 1269})
 	require.NoError(t, err)
 	assert.Equal(t, 90, id)
-	assert.False(t, created)
+	assert.True(t, created)
 	assert.Len(t, create.Bodies(), 1, "no second create")
-	assert.Equal(t, []string{"FILTER[NAME]=Quarterly%20review&IS_ADMIN=Y&auth=acc3ss"}, get.Bodies())
+	lookup := "FILTER[NAME]=Quarterly%20review&IS_ADMIN=Y&auth=acc3ss"
+	assert.Equal(t, []string{lookup, lookup}, get.Bodies())
 }
 
 func TestScanGroupsRefusesACursorKeyInAnyCase(t *testing.T) {
@@ -165,11 +170,11 @@ func TestUnreadableResultIsQuotedWithoutCredentials(t *testing.T) {
 	echo := `"/rest/1/` + testWebhookCode + `/"`
 	mt.RegisterResponder("POST", testEndpoint+"sonet_group.create", httpmock.NewStringResponder(200, `{"result":`+echo+`}`))
 	_, err := c.CreateGroup(context.Background(), &GroupCreateRequest{Name: "x"})
-	assert.EqualError(t, err, `sonet: sonet_group.create: bad response (HTTP 200): result of the wrong shape: not an integer: "/rest/1/[REDACTED]/"; body starts "\"/rest/1/[REDACTED]/\""`)
+	assert.EqualError(t, err, `sonet: sonet_group.create: outcome unknown, not retried (the write may have been applied): sonet: sonet_group.create: bad response (HTTP 200): result of the wrong shape: not an integer: "/rest/1/[REDACTED]/"; body starts "\"/rest/1/[REDACTED]/\""`)
 
 	mt.RegisterResponder("POST", testEndpoint+"batch", httpmock.NewStringResponder(200, `{"result":{"result":{"c0":`+echo+`}}}`))
 	b := NewBatch()
 	h := BatchCreateGroup(b, &GroupCreateRequest{Name: "x"})
 	require.Error(t, c.RunBatch(context.Background(), b))
-	assert.EqualError(t, h.Err(), `sonet: sonet_group.create: bad response (HTTP 200): result of the wrong shape: not an integer: "/rest/1/[REDACTED]/"; body starts "\"/rest/1/[REDACTED]/\""`)
+	assert.EqualError(t, h.Err(), `sonet: sonet_group.create: outcome unknown, not retried (the write may have been applied): sonet: sonet_group.create: bad response (HTTP 200): result of the wrong shape: not an integer: "/rest/1/[REDACTED]/"; body starts "\"/rest/1/[REDACTED]/\""`)
 }

@@ -64,7 +64,7 @@ func scanLoop[T any](ctx context.Context, c *Client, s *scanState, progress func
 	what string, decode func(json.RawMessage) ([]T, error), id func(T) int, yield func(T, error) bool) {
 	var zero T
 	for {
-		if err := ctx.Err(); err != nil {
+		if err := ctxErr(ctx); err != nil {
 			yield(zero, err)
 			return
 		}

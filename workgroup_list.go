@@ -321,7 +321,7 @@ func (c *Client) allWorkgroupsByID(ctx context.Context, base WorkgroupListOption
 		}
 		last := 0
 		for {
-			if err := ctx.Err(); err != nil {
+			if err := ctxErr(ctx); err != nil {
 				yield(Workgroup{}, err)
 				return
 			}

@@ -3,7 +3,6 @@ package wire
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"math"
 	"strconv"
 	"time"
@@ -35,7 +34,7 @@ func ParseInt(b []byte) (int, error) {
 	s := b
 	if b[0] == '"' {
 		if len(b) < 2 || b[len(b)-1] != '"' {
-			return 0, fmt.Errorf("bad integer %s", excerpt(b))
+			return 0, valueError("bad integer", b)
 		}
 		s = b[1 : len(b)-1]
 		if len(s) == 0 {
@@ -47,12 +46,12 @@ func ParseInt(b []byte) (int, error) {
 		// 77.0 is still an integer; 77.5 is not.
 		f, ferr := strconv.ParseFloat(string(s), 64)
 		if ferr != nil || f != math.Trunc(f) || math.Abs(f) > math.MaxInt32*1e9 {
-			return 0, fmt.Errorf("not an integer: %s", excerpt(b))
+			return 0, valueError("not an integer", b)
 		}
 		v = int64(f)
 	}
 	if int64(int(v)) != v {
-		return 0, fmt.Errorf("integer out of range: %s", excerpt(b))
+		return 0, valueError("integer out of range", b)
 	}
 	return int(v), nil
 }
@@ -68,7 +67,7 @@ func (f *Flag) UnmarshalJSON(b []byte) error {
 	case `"N"`, `"n"`, `false`, `"0"`, `0`, `null`, `""`, `"false"`:
 		*f = false
 	default:
-		return fmt.Errorf("not a Y/N flag: %s", excerpt(b))
+		return valueError("not a Y/N flag", b)
 	}
 	return nil
 }
@@ -98,7 +97,7 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	}
 	var v string
 	if err := json.Unmarshal(b, &v); err != nil {
-		return fmt.Errorf("not a string: %s", excerpt(b))
+		return valueError("not a string", b)
 	}
 	*s = String(v)
 	return nil
@@ -115,11 +114,11 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
-		return fmt.Errorf("not a date: %s", excerpt(b))
+		return valueError("not a date", b)
 	}
 	v, err := time.Parse(time.RFC3339, string(b[1:len(b)-1]))
 	if err != nil {
-		return fmt.Errorf("not an ISO-8601 date with offset: %s", excerpt(b))
+		return valueError("not an ISO-8601 date with offset", b)
 	}
 	*t = Time(v)
 	return nil
@@ -140,7 +139,7 @@ func (f *Float) UnmarshalJSON(b []byte) error {
 	}
 	v, err := strconv.ParseFloat(string(s), 64)
 	if err != nil {
-		return fmt.Errorf("not a number: %s", excerpt(b))
+		return valueError("not a number", b)
 	}
 	*f = Float(v)
 	return nil
@@ -158,7 +157,7 @@ func (l *IntList) UnmarshalJSON(b []byte) error {
 	}
 	var raw []Int
 	if err := json.Unmarshal(b, &raw); err != nil {
-		return fmt.Errorf("not a list of integers: %s", excerpt(b))
+		return valueError("not a list of integers", b)
 	}
 	out := make([]int, len(raw))
 	for i, v := range raw {
@@ -166,13 +165,4 @@ func (l *IntList) UnmarshalJSON(b []byte) error {
 	}
 	*l = out
 	return nil
-}
-
-// excerpt keeps error messages short: a wrong value is quoted, not dumped.
-func excerpt(b []byte) string {
-	const max = 40
-	if len(b) > max {
-		return string(b[:max]) + "..."
-	}
-	return string(b)
 }

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -22,11 +23,11 @@ func TestIntRejectsWhatIsNotAnInteger(t *testing.T) {
 		`"abc"`:                `not an integer: "abc"`,
 		`77.5`:                 `not an integer: 77.5`,
 		`true`:                 `not an integer: true`,
-		`"7`:                   `bad integer "7`,
+		`"7`:                   `bad integer: "7`,
 		`99999999999999999999`: `not an integer: 99999999999999999999`,
 	} {
 		_, err := ParseInt([]byte(in))
-		assert.EqualError(t, err, msg, in)
+		assert.Equal(t, msg, quoted(t, err), in)
 	}
 }
 
@@ -37,7 +38,7 @@ func TestFlagForms(t *testing.T) {
 		assert.Equal(t, want, bool(f), in)
 	}
 	var f Flag
-	assert.EqualError(t, f.UnmarshalJSON([]byte(`"X"`)), `not a Y/N flag: "X"`)
+	assert.Equal(t, `not a Y/N flag: "X"`, quoted(t, f.UnmarshalJSON([]byte(`"X"`))))
 }
 
 func TestStringNullAndNumbers(t *testing.T) {
@@ -51,7 +52,7 @@ func TestStringNullAndNumbers(t *testing.T) {
 	assert.Equal(t, String(`x"y`), s.B)
 	assert.Equal(t, String("100"), s.C)
 	var bad String
-	assert.EqualError(t, bad.UnmarshalJSON([]byte(`{}`)), `not a string: {}`)
+	assert.Equal(t, `not a string: {}`, quoted(t, bad.UnmarshalJSON([]byte(`{}`))))
 }
 
 func TestTimeISOWithOffset(t *testing.T) {
@@ -63,17 +64,29 @@ func TestTimeISOWithOffset(t *testing.T) {
 	assert.Equal(t, 7200, off)
 	require.NoError(t, json.Unmarshal([]byte(`null`), &v))
 	assert.True(t, time.Time(v).IsZero())
-	assert.EqualError(t, v.UnmarshalJSON([]byte(`"04/17/2025 19:37:55"`)), `not an ISO-8601 date with offset: "04/17/2025 19:37:55"`)
-	assert.EqualError(t, v.UnmarshalJSON([]byte(`17`)), `not a date: 17`)
+	assert.Equal(t, `not an ISO-8601 date with offset: "04/17/2025 19:37:55"`, quoted(t, v.UnmarshalJSON([]byte(`"04/17/2025 19:37:55"`))))
+	assert.Equal(t, `not a date: 17`, quoted(t, v.UnmarshalJSON([]byte(`17`))))
 }
 
 func TestFloatAndIntList(t *testing.T) {
 	var f Float
 	require.NoError(t, json.Unmarshal([]byte(`"0.25"`), &f))
 	assert.Equal(t, Float(0.25), f)
-	assert.EqualError(t, f.UnmarshalJSON([]byte(`"x"`)), `not a number: "x"`)
+	assert.Equal(t, `not a number: "x"`, quoted(t, f.UnmarshalJSON([]byte(`"x"`))))
 	var l IntList
 	require.NoError(t, json.Unmarshal([]byte(`["1271",1272]`), &l))
 	assert.Equal(t, IntList{1271, 1272}, l)
-	assert.EqualError(t, l.UnmarshalJSON([]byte(`["a"]`)), `not a list of integers: ["a"]`)
+	assert.Equal(t, `not a list of integers: ["a"]`, quoted(t, l.UnmarshalJSON([]byte(`["a"]`))))
+}
+
+// quoted renders a *ValueError as "msg: value" and checks that its own
+// Error text quotes nothing of the value.
+func quoted(t *testing.T, err error) string {
+	t.Helper()
+	var ve *ValueError
+	if !errors.As(err, &ve) {
+		t.Fatalf("want a *ValueError, got %v", err)
+	}
+	assert.Equal(t, ve.Msg, err.Error())
+	return ve.Msg + ": " + string(ve.Value)
 }

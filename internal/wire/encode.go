@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-querystring/query"
 )
@@ -103,7 +104,21 @@ type KeyOrderer interface {
 //   - a struct or pointer to struct with `url` tags: encoded by go-querystring,
 //     then put in field order with slices written as NAME[0], NAME[1]...;
 //   - a map[string]any (or map[string]string): nested PHP arrays, keys sorted.
+//
+// Every key and value is then checked with Check: a string the portal
+// cannot store is refused, whatever path it came by.
 func Encode(v any) (Form, error) {
+	f, err := encode(v)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Check(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func encode(v any) (Form, error) {
 	switch t := v.(type) {
 	case nil:
 		return nil, nil
@@ -202,6 +217,39 @@ func Encode(v any) (Form, error) {
 		emit(k)
 	}
 	return f, nil
+}
+
+// TextError is a key or value of a form that the portal cannot store.
+type TextError struct {
+	// Key is the form key, made printable (NAME, FILTER[%NAME], USER_ID[0]).
+	Key    string
+	Reason string
+}
+
+func (e *TextError) Error() string { return e.Key + ": " + e.Reason }
+
+// Check refuses a NUL byte or invalid UTF-8 in any key or value. The portal
+// cuts a value at NUL when it stores it (its database layer treats NUL as
+// the end of the text), and a group stored with invalid UTF-8 makes every
+// later sonet_group.get page that holds it fail with WRONG_ENCODING (the
+// answer cannot be written as JSON): one bad write breaks list reads for
+// every caller of the portal.
+func (f Form) Check() error {
+	for _, p := range f {
+		for _, s := range [2]string{p.Key, p.Value} {
+			switch {
+			case strings.IndexByte(s, 0) >= 0:
+				return &TextError{Key: printable(p.Key), Reason: "holds a NUL byte, which the portal cuts the text at"}
+			case !utf8.ValidString(s):
+				return &TextError{Key: printable(p.Key), Reason: "is not valid UTF-8; the portal would store it and then fail every list that holds it (WRONG_ENCODING)"}
+			}
+		}
+	}
+	return nil
+}
+
+func printable(key string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(key, "?"), "\x00", "?")
 }
 
 func isNilPointer(v reflect.Value) bool {

@@ -1,0 +1,249 @@
+package sonet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ensureSlack is how long before the first look-up's portal clock reading a
+// group's DATE_CREATE may lie and still count as made by EnsureGroup's
+// create. DATE_CREATE is written by the portal's database clock and the
+// answer's time block by its web server, which may differ; DATE_CREATE is
+// also cut to the second. A wide margin costs nothing: the first look-up
+// found no matching group, so an older one cannot be there to be mistaken.
+const ensureSlack = time.Minute
+
+// ErrDuplicateGroups is matched by a *DuplicateGroupsError.
+var ErrDuplicateGroups = errors.New("sonet: several groups match")
+
+// DuplicateGroupsError is returned by EnsureGroup when more than one group
+// matches the request, so it cannot tell which one is meant. It matches
+// ErrDuplicateGroups, and ErrOutcomeUnknown when the matches were found
+// after a create whose answer was lost (Err).
+type DuplicateGroupsError struct {
+	// Name is the name looked up.
+	Name string
+	// IDs are the matching groups, in the portal's order.
+	IDs []int
+	// Err is the lost create's error, nil when the groups existed before.
+	Err error
+}
+
+func (e *DuplicateGroupsError) Error() string {
+	msg := fmt.Sprintf("sonet: %d groups named %q match (IDs %v)", len(e.IDs), e.Name, e.IDs)
+	if e.Err != nil {
+		msg += " after a create whose answer was lost: " + e.Err.Error()
+	}
+	return msg
+}
+
+// Is makes the error match ErrDuplicateGroups.
+func (e *DuplicateGroupsError) Is(target error) bool { return target == ErrDuplicateGroups }
+
+// Unwrap returns the lost create's error, if any.
+func (e *DuplicateGroupsError) Unwrap() error { return e.Err }
+
+// EnsureGroup makes sure a group like req exists and returns its ID: the
+// idempotent create an import or a re-run script wants. It calls
+// sonet_group.get, then sonet_group.create only when needed:
+//
+//  1. it looks for groups named exactly req.Name (case and inner spaces
+//     count; surrounding space is ignored), of the same kind (a project
+//     when req.Project is Yes, a workgroup otherwise) and owner (req.OwnerID
+//     or the webhook's user; an OAuth client's user is unknown, so the
+//     owner is not compared there);
+//  2. one match: its ID is returned with created false. Several: a
+//     *DuplicateGroupsError listing their IDs (ErrDuplicateGroups);
+//  3. none: the group is created and its ID returned with created true.
+//     When the create's answer is lost (ErrOutcomeUnknown) the groups are
+//     looked up again: one match is the group this call made (created
+//     true), several are a *DuplicateGroupsError that also matches
+//     ErrOutcomeUnknown, and none means the create did not commit, so it is
+//     sent again, up to the retry policy's MaxAttempts creates in all.
+//
+// The second look-up counts only groups whose DATE_CREATE is not before the
+// portal's own clock reading in the first look-up's answer (its time block,
+// minus a minute of slack), a reading taken before the create was sent. So
+// the guarantee holds however long the second look-up takes: retries,
+// backoff and rate-limiter waits move no window. (An answer without a time
+// block gives no window; the first look-up found no match, so every match
+// is new.) Both look-ups send IS_ADMIN=Y, which lets an administrator see
+// every group.
+//
+// Limits: two callers ensuring the same name at the same moment may both
+// find nothing and both create (a later EnsureGroup then reports the
+// duplicates). A create still running on the portal when the second look-up
+// reads (its answer lost to a gateway timeout) is not seen, and a second
+// group can result; again a later call reports both. The fields other than
+// name, kind and owner are not compared: an existing group is returned as
+// it is, not updated.
+//
+// Docs: api-reference/sonet-group/sonet-group-create.md,
+// api-reference/sonet-group/sonet-group-get.md
+func (c *Client) EnsureGroup(ctx context.Context, req *GroupCreateRequest) (id int, created bool, err error) {
+	if err := checkContext(ctx); err != nil {
+		return 0, false, err
+	}
+	if _, err := encodeRequest(req); err != nil {
+		return 0, false, err
+	}
+	m := c.matcherFor(req)
+	ids, before, err := c.findMatching(ctx, m, time.Time{})
+	if err != nil {
+		return 0, false, err
+	}
+	switch {
+	case len(ids) == 1:
+		return ids[0], false, nil
+	case len(ids) > 1:
+		return 0, false, &DuplicateGroupsError{Name: m.name, IDs: ids}
+	}
+	// before is the portal's clock when it answered the look-up: the
+	// create below runs later, so the group it makes is not older.
+	from := time.Time{}
+	if !before.IsZero() {
+		from = before.Add(-ensureSlack)
+	}
+	for attempt := 1; ; attempt++ {
+		id, err := c.CreateGroup(ctx, req)
+		if err == nil {
+			return id, true, nil
+		}
+		if !errors.Is(err, ErrOutcomeUnknown) {
+			return 0, false, err
+		}
+		ids, _, lerr := c.findMatching(ctx, m, from)
+		if lerr != nil {
+			return 0, false, fmt.Errorf("%w (and the look-up that followed failed: %w)", err, lerr)
+		}
+		switch {
+		case len(ids) == 1:
+			c.log.InfoContext(ctx, "sonet: create answer lost; found the group it made", "method", "sonet_group.create", "id", ids[0])
+			return ids[0], true, nil
+		case len(ids) > 1:
+			return 0, false, &DuplicateGroupsError{Name: m.name, IDs: ids, Err: err}
+		case attempt >= c.retry.MaxAttempts:
+			return 0, false, err
+		}
+		wait := c.retry.backoff(attempt)
+		c.log.InfoContext(ctx, "sonet: create answer lost and no group made; creating again", "method", "sonet_group.create", "attempt", attempt+1, "wait", wait)
+		if err := c.clock.Sleep(ctx, wait); err != nil {
+			return 0, false, fmt.Errorf("sonet: sonet_group.create: %w", err)
+		}
+	}
+}
+
+// FindGroupsByName returns the groups named exactly name (case and inner
+// spaces count; surrounding space is ignored, as the portal trims names),
+// in the portal's order (ID descending), every page read. The portal's
+// NAME filter compares without regard to case, so the SDK compares again
+// itself. IS_ADMIN=Y is sent, which lets an administrator see every group;
+// others see the groups they may see. No match gives an empty, non-nil
+// slice.
+//
+// Docs: api-reference/sonet-group/sonet-group-get.md
+func (c *Client) FindGroupsByName(ctx context.Context, name string) ([]Group, error) {
+	if err := checkContext(ctx); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(name) == "" {
+		return nil, &ValidationError{Field: "NAME", Reason: "required and empty"}
+	}
+	out := []Group{}
+	if _, err := c.eachNamed(ctx, name, func(g *Group) { out = append(out, *g) }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// eachNamed calls fn for every group named exactly name, page by page, and
+// returns the first page's time block.
+func (c *Client) eachNamed(ctx context.Context, name string, fn func(*Group)) (Timing, error) {
+	want := strings.TrimSpace(name)
+	opts := GroupListOptions{Filter: GroupFilter{FieldName.Eq(want)}, IsAdmin: Yes}
+	var first Timing
+	for page := 0; ; page++ {
+		p, err := c.ListGroups(ctx, &opts)
+		if err != nil {
+			return first, err
+		}
+		if page == 0 {
+			first = p.Time
+		}
+		for i := range p.Items {
+			if strings.TrimSpace(p.Items[i].Name) == want {
+				fn(&p.Items[i])
+			}
+		}
+		if !p.HasNext {
+			return first, nil
+		}
+		if p.Next <= opts.Start {
+			return first, fmt.Errorf("%w: next=%d after start=%d", ErrCursorStalled, p.Next, opts.Start)
+		}
+		opts.Start = p.Next
+	}
+}
+
+// groupMatch is what EnsureGroup compares.
+type groupMatch struct {
+	name    string
+	owners  map[int]bool // empty: any owner
+	project bool
+}
+
+func (c *Client) matcherFor(req *GroupCreateRequest) groupMatch {
+	// The owner is req.OwnerID for an administrator and the caller for
+	// everybody else (OWNER_ID is then ignored). Only a webhook knows its
+	// caller; without it (OAuth) the owner is not compared, since the
+	// group may belong to the caller whatever req.OwnerID says.
+	m := groupMatch{name: strings.TrimSpace(req.Name), owners: map[int]bool{}, project: req.Project == Yes}
+	if uid := c.webhookUser(); uid > 0 {
+		m.owners[uid] = true
+		if req.OwnerID > 0 {
+			m.owners[req.OwnerID] = true
+		}
+	}
+	return m
+}
+
+// findMatching lists the groups matching m created at or after from (the
+// zero time: any), and returns the portal's clock reading of the first
+// page's answer (zero if it sent no time block).
+func (c *Client) findMatching(ctx context.Context, m groupMatch, from time.Time) ([]int, time.Time, error) {
+	var ids []int
+	t, err := c.eachNamed(ctx, m.name, func(g *Group) {
+		switch {
+		case len(m.owners) > 0 && !m.owners[g.OwnerID]:
+		case g.Project != m.project:
+		case !from.IsZero() && !g.DateCreate.IsZero() && g.DateCreate.Before(from):
+		default:
+			ids = append(ids, g.ID)
+		}
+	})
+	return ids, portalClock(t), err
+}
+
+// portalClock is the portal's clock when it began an answer: time.start
+// (microseconds), else date_start (seconds), else zero.
+func portalClock(t Timing) time.Time {
+	if !t.Start.IsZero() {
+		return t.Start
+	}
+	return t.DateStart
+}
+
+// webhookUser returns the user ID of a webhook client, 0 for OAuth.
+func (c *Client) webhookUser() int {
+	w, ok := c.cred.(*webhookAuth)
+	if !ok {
+		return 0
+	}
+	rest := strings.TrimPrefix(w.prefix[strings.Index(w.prefix, "/rest/"):], "/rest/")
+	uid, _ := strconv.Atoi(rest[:strings.IndexByte(rest, '/')])
+	return uid
+}
