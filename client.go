@@ -35,6 +35,7 @@ const Version = "0.1.0"
 type Client struct {
 	cred      credentials
 	hc        *http.Client
+	rt        http.RoundTripper // set by WithTransport
 	userAgent string
 	log       *slog.Logger
 	maxBody   int64
@@ -50,17 +51,59 @@ type Client struct {
 // makes the constructor fail.
 type Option func(*Client) error
 
-// WithHTTPClient sets the HTTP client used for every request. The SDK never
-// follows redirects on its own (a redirected POST would lose its body), so
-// it uses a shallow copy of hc with redirects switched off.
+// WithHTTPClient sets the HTTP client used for every request.
+//
+// The client is copied when the Client is built: its Timeout, Jar and other
+// fields are read once, and later changes to them are not seen. The one
+// exception is the Transport field, which is read again at every request,
+// so httpmock.ActivateNonDefault(hc) works whether it runs before or after
+// the Client is built, and its Deactivate restores the real transport. The
+// SDK never follows redirects on its own (a redirected POST would lose its
+// body), so the copy has redirects switched off whatever hc says.
+//
+// To hand over only a transport (an httpmock.MockTransport, a recorder, an
+// instrumented http.RoundTripper) use WithTransport, the simpler option.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
 			return &ValidationError{Field: "WithHTTPClient", Reason: "nil *http.Client"}
 		}
 		c.hc = hc
+		c.rt = nil
 		return nil
 	}
+}
+
+// WithTransport sends every request through rt (with the default timeout of
+// two minutes and no redirects followed), for example a per-test
+// httpmock.NewMockTransport():
+//
+//	mt := httpmock.NewMockTransport()
+//	c, err := sonet.NewWebhookClient(url, sonet.WithTransport(mt), sonet.WithTestDefaults())
+//
+// Unlike the package-global httpmock.Activate, a private transport does
+// not change http.DefaultTransport, so tests using it may run in parallel.
+func WithTransport(rt http.RoundTripper) Option {
+	return func(c *Client) error {
+		if rt == nil {
+			return &ValidationError{Field: "WithTransport", Reason: "nil http.RoundTripper"}
+		}
+		c.rt = rt
+		c.hc = nil
+		return nil
+	}
+}
+
+// liveTransport reads the Transport of the caller's *http.Client at every
+// request, so a transport swapped in after construction (httpmock's
+// ActivateNonDefault) is used instead of being silently bypassed.
+type liveTransport struct{ hc *http.Client }
+
+func (l liveTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if rt := l.hc.Transport; rt != nil {
+		return rt.RoundTrip(r)
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 // WithUserAgent prepends ua to the SDK's own User-Agent, so the portal's
@@ -116,6 +159,9 @@ func WithInsecurePlainHTTP() Option {
 
 const defaultUserAgent = "b24kit-sonet/" + Version
 
+// defaultTimeout bounds one HTTP attempt unless WithHTTPClient says otherwise.
+const defaultTimeout = 2 * time.Minute
+
 func newClient(opts []Option) (*Client, error) {
 	c := &Client{
 		userAgent: defaultUserAgent,
@@ -133,10 +179,16 @@ func newClient(opts []Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	if c.hc == nil {
-		c.hc = &http.Client{Timeout: 2 * time.Minute}
+	var hc http.Client
+	switch {
+	case c.hc != nil:
+		hc = *c.hc
+		hc.Transport = liveTransport{c.hc}
+	case c.rt != nil:
+		hc = http.Client{Transport: c.rt, Timeout: defaultTimeout}
+	default:
+		hc = http.Client{Timeout: defaultTimeout}
 	}
-	hc := *c.hc
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.hc = &hc
 	if c.limiter == nil {
