@@ -17,7 +17,7 @@ func memberDemo() (*sonettest.Server, *sonet.Client) {
 	srv.AddUser(sonettest.User{Name: "Bob"})
 	srv.AddUser(sonettest.User{Name: "Carol"})
 	g := sonettest.NewGroup("Team")
-	g.Members = map[int]string{2: sonettest.RoleMember}
+	g.Members = map[int]sonettest.Role{2: sonettest.RoleMember}
 	srv.AddGroup(g)
 	c, err := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
 	if err != nil {

@@ -151,7 +151,7 @@ func TestE2EInviteAndRequest(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []Member{{1, RoleOwner}}, members, "invitations and requests are not members")
 	snap, _ := p.srv.Group(p.team)
-	assert.Equal(t, map[int]string{1: "A", p.dave: "Z", p.erin: "Z"}, snap.Members, "both wait in the fake portal")
+	assert.Equal(t, map[int]sonettest.Role{1: "A", p.dave: "Z", p.erin: "Z"}, snap.Members, "both wait in the fake portal")
 
 	// An opened group takes the caller in at once.
 	open := sonettest.NewGroup("Open")

@@ -34,7 +34,7 @@ func seedWorkgroups(srv *sonettest.Server) []int {
 
 	open := sonettest.NewGroup("Open news")
 	open.Opened, open.Description, open.Keywords = true, "Company news", "news, company"
-	open.Members = map[int]string{bob: sonettest.RoleMember, carol: sonettest.RoleRequest}
+	open.Members = map[int]sonettest.Role{bob: sonettest.RoleMember, carol: sonettest.RoleRequest}
 	open.DateCreate = wgPortalNow.Add(-48 * time.Hour)
 	open.DateActivity = wgPortalNow.Add(-time.Hour)
 
@@ -42,7 +42,7 @@ func seedWorkgroups(srv *sonettest.Server) []int {
 	project.Project, project.OwnerID, project.InitiatePerms, project.SubjectID = true, bob, "E", 2
 	project.ProjectDateStart = time.Date(2026, 4, 1, 9, 0, 0, 0, wgPortalZone)
 	project.ProjectDateFinish = time.Date(2026, 4, 30, 18, 0, 0, 0, wgPortalZone)
-	project.Members = map[int]string{1: sonettest.RoleModerator}
+	project.Members = map[int]sonettest.Role{1: sonettest.RoleModerator}
 
 	scrum := sonettest.NewGroup("Sprinters")
 	scrum.Project, scrum.ScrumMasterID, scrum.ScrumOwnerID, scrum.Closed, scrum.Visible = true, carol, bob, true, false

@@ -100,6 +100,8 @@ func appendJSON(b []byte, v any) []byte {
 		return strconv.AppendBool(b, x)
 	case string:
 		return appendString(b, x)
+	case Role:
+		return appendString(b, string(x))
 	case int:
 		return strconv.AppendInt(b, int64(x), 10)
 	case int64:

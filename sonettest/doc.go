@@ -5,6 +5,23 @@
 // the wire (status codes, error bodies, envelopes with a time block, IDs as
 // strings or numbers where the portal uses them).
 //
+// # Seeding and steering
+//
+// Start(t) is NewServer closed by t.Cleanup. NewGroup and NewProject return
+// groups with the create defaults and an empty, never nil, Members map;
+// roles are typed (Role, the portal's letters, the same values as
+// sonet.Role): g.WithMember(2, sonettest.RoleModerator), srv.SetMember,
+// srv.AddUsers("Bob", "Carol"). Override replaces the answer of one method,
+// or of its n-th call (Nth), while every other method keeps its stateful
+// default; ResultAnswer, ErrorAnswer, SonetErrorAnswer and the named error
+// answers build what a portal sends. The SDK's test preset is
+// sonet.WithTestDefaults():
+//
+//	srv := sonettest.Start(t)
+//	srv.AddGroup(sonettest.NewProject("Launch"))
+//	srv.Override("sonet_group.update", sonettest.Nth(1, sonettest.SonetErrorAnswer("User has no permissions to update group")))
+//	c, err := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
+//
 // # Requests
 //
 // Webhook calls go to /rest/{USER_ID}/{CODE}/{method} and OAuth calls to

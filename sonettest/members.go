@@ -41,8 +41,8 @@ var featureOps = map[string]map[string]string{
 }
 
 // roleRank orders roles from most to least powerful.
-func roleRank(r string) int {
-	return strings.Index("AEKV", r)
+func roleRank[T ~string](r T) int {
+	return strings.Index("AEKV", string(r))
 }
 
 // featureAccess answers false, not an error, for a group that does not
@@ -237,7 +237,7 @@ func userDelete(c *call) (any, *page, *apiError) {
 // skipping the owner and users already in the role. A pending request or
 // invitation (Z) is changed too: the REST class does not look at it.
 func userUpdate(c *call) (any, *page, *apiError) {
-	role := leafStr(c.p.get("ROLE"))
+	role := Role(leafStr(c.p.get("ROLE")))
 	st, ids, e := c.memberCall("No permissions to update users role", func() *apiError {
 		if n := c.p.get("ROLE"); n != nil && !n.isArr && (role == RoleModerator || role == RoleMember) {
 			return nil

@@ -66,7 +66,7 @@ func TestUserUpdateAndDeleteFollowRelations(t *testing.T) {
 	bob := s.AddUser(User{Name: "Bob"})
 	eve := s.AddUser(User{Name: "Eve"})
 	g := NewGroup("Team")
-	g.Members = map[int]string{eve: RoleMember, bob: RoleRequest}
+	g.Members = map[int]Role{eve: RoleMember, bob: RoleRequest}
 	s.AddGroup(g)
 	code, body := callJSON(t, s, "sonet_group.user.update", fmt.Sprintf(`{"GROUP_ID":1,"USER_ID":[%d,%d,1],"ROLE":"E"}`, eve, bob))
 	if code != 200 || withoutTime(body) != `{"result":["2","3"]}` {

@@ -102,7 +102,7 @@ func TestFeatureAccess(t *testing.T) {
 	bob := s.AddUser(User{Name: "Bob"})
 	out := s.AddUser(User{Name: "Out"})
 	g := NewGroup("G")
-	g.Members = map[int]string{bob: "K"}
+	g.Members = map[int]Role{bob: "K"}
 	s.AddGroup(g)
 	cases := []struct {
 		user        int

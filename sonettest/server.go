@@ -34,6 +34,8 @@ type Server struct {
 	nextFile  int
 	nextRel   int // last relation ID handed out
 	subjects  map[int]string
+	overrides map[string]OverrideFunc // see Override
+	calls     map[string]int          // direct calls per method, for Override
 }
 
 // NewServer starts a fake portal on 127.0.0.1 and returns it; call Close
@@ -263,7 +265,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.Method = "oauth/token"
 		ans = s.tokenEndpoint(params, &rec)
 	case strings.HasPrefix(r.URL.Path, "/rest/"):
-		ans = s.serveREST(r.URL.Path, r.Header.Get("Authorization"), params, &rec)
+		var over bool
+		if ans, over = s.overridden(r.URL.Path, &rec); !over {
+			ans = s.serveREST(r.URL.Path, r.Header.Get("Authorization"), params, &rec)
+		}
 	default:
 		s.mu.Lock()
 		rec.Time = s.cfg.now()

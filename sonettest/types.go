@@ -5,12 +5,18 @@ import (
 	"time"
 )
 
+// Role is a user's relation to a group, as the portal writes it: one of
+// the letters below. Its values are sonet.Role's, so a sonet.Role converts
+// directly: sonettest.Role(sonet.RoleModerator). (sonettest cannot import
+// sonet: the SDK's own tests import sonettest.)
+type Role string
+
 // Member roles as the portal writes them.
 const (
-	RoleOwner     = "A" // group owner
-	RoleModerator = "E" // moderator
-	RoleMember    = "K" // ordinary member
-	RoleRequest   = "Z" // pending request or invitation, not yet a member
+	RoleOwner     Role = "A" // group owner
+	RoleModerator Role = "E" // moderator
+	RoleMember    Role = "K" // ordinary member
+	RoleRequest   Role = "Z" // pending request or invitation, not yet a member
 )
 
 // Group is a workgroup, project or scrum held by the fake portal.
@@ -41,7 +47,7 @@ type Group struct {
 	ImageURL          string
 	ImageFileID       int
 	IsExtranet        bool
-	Members           map[int]string // user ID -> role letter A, E, K or Z
+	Members           map[int]Role // user ID -> role; the owner needs no entry
 
 	// InitiatedBy says who started each relation in Members: "U" the user
 	// (a join request, or the owner who created the group) or "G" the
@@ -61,10 +67,52 @@ type Group struct {
 
 // NewGroup returns a group with the defaults of sonet_group.create: active,
 // visible, not opened, not closed, not a project, INITIATE_PERMS K, subject
-// 1 "Workgroups", site s1, owned by the admin (user 1).
+// 1 "Workgroups", site s1, owned by the admin (user 1), and empty (never
+// nil) Members and InitiatedBy maps, so g.Members[2] = RoleMember or
+// g.WithMember(2, RoleMember) work at once.
 func NewGroup(name string) Group {
 	return Group{Name: name, SiteID: "s1", Active: true, Visible: true, InitiatePerms: "K",
-		SubjectID: 1, SubjectName: "Workgroups", OwnerID: 1}
+		SubjectID: 1, SubjectName: "Workgroups", OwnerID: 1, Members: map[int]Role{}, InitiatedBy: map[int]string{}}
+}
+
+// NewProject is NewGroup with Project set: what sonet_group.create makes
+// with PROJECT=Y.
+func NewProject(name string) Group {
+	g := NewGroup(name)
+	g.Project = true
+	return g
+}
+
+// WithMember returns a copy of g with the user in the given role (fresh
+// maps, so the original is not changed). RoleOwner makes the user the
+// owner (OwnerID); the previous owner then stays a member only if the map
+// lists them.
+func (g Group) WithMember(userID int, role Role) Group {
+	m := make(map[int]Role, len(g.Members)+1)
+	for k, v := range g.Members {
+		m[k] = v
+	}
+	by := make(map[int]string, len(g.InitiatedBy))
+	for k, v := range g.InitiatedBy {
+		by[k] = v
+	}
+	m[userID] = role
+	if role == RoleOwner {
+		if g.OwnerID != userID {
+			delete(m, g.OwnerID)
+		}
+		g.OwnerID = userID
+	}
+	g.Members, g.InitiatedBy = m, by
+	return g
+}
+
+// WithMembers is WithMember for several users in one role.
+func (g Group) WithMembers(role Role, userIDs ...int) Group {
+	for _, id := range userIDs {
+		g = g.WithMember(id, role)
+	}
+	return g
 }
 
 // User is a portal user. User 1 "Admin" exists from the start and is an
@@ -101,7 +149,7 @@ type gstate struct {
 // newState wraps g (whose Members are ignored) for storage. Callers hold
 // s.mu.
 func (s *Server) newState(g Group) *gstate {
-	g.Members, g.InitiatedBy = map[int]string{}, nil
+	g.Members, g.InitiatedBy = map[int]Role{}, nil
 	return &gstate{g: g, rel: map[int]int{}, by: map[int]string{}, seq: &s.nextRel}
 }
 
@@ -119,11 +167,11 @@ func (st *gstate) clone() *gstate {
 }
 
 // setRole gives uid a role; a new relation is initiated by the group.
-func (st *gstate) setRole(uid int, role string) { st.setRoleBy(uid, role, "G") }
+func (st *gstate) setRole(uid int, role Role) { st.setRoleBy(uid, role, "G") }
 
 // setRoleBy gives uid a role; by ("U" or "G") is recorded when the
 // relation is new.
-func (st *gstate) setRoleBy(uid int, role, by string) {
+func (st *gstate) setRoleBy(uid int, role Role, by string) {
 	if _, ok := st.g.Members[uid]; !ok {
 		st.order = append(st.order, uid)
 		*st.seq++
@@ -146,7 +194,7 @@ func (st *gstate) remove(uid int) {
 }
 
 // role returns the user's role letter, "" when unrelated.
-func (st *gstate) role(uid int) string { return st.g.Members[uid] }
+func (st *gstate) role(uid int) Role { return st.g.Members[uid] }
 
 // isMember reports whether the user is owner, moderator or member.
 func (st *gstate) isMember(uid int) bool {
@@ -158,7 +206,7 @@ func (st *gstate) count(roles string) int {
 	n := 0
 	for _, r := range st.g.Members {
 		for i := 0; i < len(roles); i++ {
-			if r == roles[i:i+1] {
+			if string(r) == roles[i:i+1] {
 				n++
 			}
 		}
@@ -172,7 +220,7 @@ func (st *gstate) idsWithRole(roles string) []int {
 	for _, uid := range st.order {
 		r := st.g.Members[uid]
 		for i := 0; i < len(roles); i++ {
-			if r == roles[i:i+1] {
+			if string(r) == roles[i:i+1] {
 				out = append(out, uid)
 			}
 		}
@@ -182,7 +230,7 @@ func (st *gstate) idsWithRole(roles string) []int {
 
 func (st *gstate) snapshot() Group {
 	g := st.g
-	g.Members = make(map[int]string, len(st.g.Members))
+	g.Members = make(map[int]Role, len(st.g.Members))
 	g.InitiatedBy = make(map[int]string, len(st.by))
 	for k, v := range st.g.Members {
 		g.Members[k] = v

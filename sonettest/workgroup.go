@@ -40,7 +40,7 @@ func scrumResponsible(g *Group) string {
 func (st *gstate) memberIDs(roles, by string) []int {
 	out := []int{}
 	for _, uid := range sortedIDs(st.g.Members) {
-		if r := st.g.Members[uid]; r != "" && strings.Contains(roles, r) && (by == "" || st.initiator(uid) == by) {
+		if r := st.g.Members[uid]; r != "" && strings.Contains(roles, string(r)) && (by == "" || st.initiator(uid) == by) {
 			out = append(out, uid)
 		}
 	}

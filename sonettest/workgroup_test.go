@@ -17,7 +17,7 @@ func seedScrum(s *Server) {
 	g.Description, g.Keywords = "Fast team", "zeta, Alpha"
 	g.Project, g.ScrumMasterID, g.ScrumOwnerID, g.ScrumSprintDuration, g.ChatID = true, 2, 1, 1209600, 34
 	g.SubjectName = "Projects"
-	g.Members = map[int]string{2: RoleModerator, 5: RoleMember, 3: RoleMember, 4: RoleRequest, 6: RoleRequest}
+	g.Members = map[int]Role{2: RoleModerator, 5: RoleMember, 3: RoleMember, 4: RoleRequest, 6: RoleRequest}
 	g.InitiatedBy = map[int]string{4: "U"}
 	s.AddGroup(g)
 }
