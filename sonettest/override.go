@@ -130,7 +130,9 @@ func ErrorAnswer(status int, code, description string) Answer {
 // SonetErrorAnswer is how sonet_group.* methods fail: HTTP 400 with an
 // empty error code and an English message, e.g. "Socialnetwork group not
 // found".
-func SonetErrorAnswer(description string) Answer { return ErrorAnswer(http.StatusBadRequest, "", description) }
+func SonetErrorAnswer(description string) Answer {
+	return ErrorAnswer(http.StatusBadRequest, "", description)
+}
 
 // QueryLimitAnswer is the portal's rate-limit refusal: 503
 // QUERY_LIMIT_EXCEEDED. The call did not run.
