@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"time"
+
+	"github.com/b24kit/sonet/internal/phpjson"
 )
 
 // Answer is an HTTP answer the fake portal sends instead of running a
@@ -92,12 +94,13 @@ func (s *Server) overridden(path string, rec *Request) (answer, bool) {
 }
 
 // ResultAnswer is a 200 success answer {"result": result, "time": {...}}
-// with a time block for now. result is written by encoding/json, so use the
+// with a time block for now. result is written by encoding/json (with
+// PHP's escaping: "\/" and \uXXXX), so use the
 // portal's own shapes: strings for IDs and flags inside rows ("7", "Y"),
 // numbers for a created or updated ID, true for a delete. An extra "total"
 // and "next" can be given as page (nil for none).
 func ResultAnswer(result any, page *Page) Answer {
-	raw, err := json.Marshal(result)
+	raw, err := phpjson.Marshal(result)
 	if err != nil {
 		return ErrorAnswer(http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", "sonettest: cannot encode result: "+err.Error())
 	}

@@ -1,0 +1,71 @@
+package sonetmock_test
+
+import (
+	"context"
+	"net/url"
+	"testing"
+
+	"github.com/b24kit/sonet"
+	"github.com/b24kit/sonet/sonetmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestPortalAnswersInTurnAndRecordsWhatWasSent(t *testing.T) {
+	p := sonetmock.New(t)
+	p.On("sonet_group.get", sonetmock.BadGateway(), sonetmock.Groups(sonet.Group{ID: 7, Name: "Seven"}))
+	p.On("sonet_group.update", sonetmock.Updated(7), sonetmock.SonetError("User has no permissions to update group"))
+	ctx := context.Background()
+
+	// The read is retried past the 502 without waiting.
+	g, err := p.Client.GetGroup(ctx, 7)
+	require.NoError(t, err)
+	assert.Equal(t, "Seven", g.Name)
+	assert.Equal(t, 2, p.Calls("sonet_group.get"))
+
+	_, err = p.Client.UpdateGroup(ctx, &sonet.GroupUpdateRequest{GroupID: 7, Name: sonet.String("Renamed"), Closed: sonet.Yes})
+	require.NoError(t, err)
+	_, err = p.Client.UpdateGroup(ctx, &sonet.GroupUpdateRequest{GroupID: 7, Name: sonet.String("Again")})
+	require.ErrorIs(t, err, sonet.ErrPermissionDenied)
+	_, err = p.Client.UpdateGroup(ctx, &sonet.GroupUpdateRequest{GroupID: 7, Name: sonet.String("Last")})
+	require.ErrorIs(t, err, sonet.ErrPermissionDenied, "the last answer repeats")
+
+	assert.Equal(t, []url.Values{
+		{"GROUP_ID": {"7"}, "NAME": {"Renamed"}, "CLOSED": {"Y"}},
+		{"GROUP_ID": {"7"}, "NAME": {"Again"}},
+		{"GROUP_ID": {"7"}, "NAME": {"Last"}},
+	}, p.Sent("sonet_group.update"))
+	assert.Equal(t, url.Values{"GROUP_ID": {"7"}}, p.Sent("sonet_group.get")[1])
+}
+
+func TestPortalFiltersAreReadableWithBracketKeys(t *testing.T) {
+	p := sonetmock.New(t)
+	p.On("sonet_group.get", sonetmock.Groups())
+	_, err := p.Client.ListGroups(context.Background(), &sonet.GroupListOptions{
+		Filter: sonet.GroupFilter{sonet.FieldName.Like("Pro"), sonet.FieldID.Between(10, 20)},
+		Order:  sonet.Order{sonet.FieldName.Asc()},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, url.Values{
+		"ORDER[NAME]": {"ASC"}, "FILTER[%NAME]": {"Pro"}, "FILTER[><ID][0]": {"10"}, "FILTER[><ID][1]": {"20"},
+	}, p.Sent("sonet_group.get")[0])
+}
+
+// A method without answers fails at once with a message that names it,
+// and nothing reaches the network.
+func TestPortalMissingAnswerNamesTheMethod(t *testing.T) {
+	p := sonetmock.New(t)
+	_, err := p.Client.ListMyGroups(context.Background())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "sonetmock: no answer registered for POST sonet_group.user.groups (use Portal.On)")
+	assert.Equal(t, 3, p.Transport.GetTotalCallCount(), "three instant attempts of the preset")
+}
+
+// Options given to New override the preset.
+func TestNewOptionsOverrideThePreset(t *testing.T) {
+	p := sonetmock.New(t, sonet.WithRetryPolicy(sonet.RetryPolicy{MaxAttempts: 1}))
+	p.On("sonet_group.get", sonetmock.BadGateway())
+	_, err := p.Client.GetGroup(context.Background(), 1)
+	require.ErrorIs(t, err, sonet.ErrBadResponse)
+	assert.Equal(t, 1, p.Calls("sonet_group.get"))
+}
