@@ -1,9 +1,7 @@
 package sonetmock
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -123,14 +121,9 @@ func response(r *http.Request, a Answer) *http.Response {
 // Form reads a request's form body (and query) into url.Values with PHP's
 // bracket keys, and puts the body back so a responder can read it again.
 func Form(r *http.Request) (url.Values, error) {
-	var body []byte
-	if r.Body != nil {
-		b, err := io.ReadAll(r.Body)
-		if err != nil {
-			return nil, fmt.Errorf("sonetmock: read body: %w", err)
-		}
-		body = b
-		r.Body = io.NopCloser(bytes.NewReader(b))
+	body, err := readAndRestore(r)
+	if err != nil {
+		return nil, err
 	}
 	v, err := url.ParseQuery(string(body))
 	if err != nil {
