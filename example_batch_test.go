@@ -14,7 +14,7 @@ import (
 func ExampleClient_RunBatch() {
 	srv := sonettest.NewServer()
 	defer srv.Close()
-	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 
 	b := sonet.NewBatch()
 	b.Halt = true // chained commands need halt
@@ -35,7 +35,7 @@ func ExampleClient_RunBatch() {
 func ExampleBatchError() {
 	srv := sonettest.NewServer()
 	defer srv.Close()
-	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 
 	b := sonet.NewBatch()
 	ok := sonet.BatchCreateGroup(b, &sonet.GroupCreateRequest{Name: "Kept"})
@@ -59,7 +59,7 @@ func ExampleClient_ScanGroups() {
 	for i := 1; i <= 120; i++ {
 		srv.AddGroup(sonettest.NewGroup(fmt.Sprint("Team ", i)))
 	}
-	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 
 	n, last := 0, ""
 	opts := &sonet.GroupScanOptions{Progress: func(p sonet.ScanProgress) {
@@ -85,7 +85,7 @@ func ExampleClient_ScanGroups() {
 func ExampleClient_EnsureGroup() {
 	srv := sonettest.NewServer(sonettest.WithFaults(sonettest.Faults{Drop: 1, Methods: []string{"sonet_group.create"}}))
 	defer srv.Close()
-	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 
 	req := &sonet.GroupCreateRequest{Name: "Import 2026"}
 	id, created, err := c.EnsureGroup(context.Background(), req)
@@ -122,7 +122,7 @@ func ExampleBatchCall() {
 	srv := sonettest.NewServer()
 	defer srv.Close()
 	srv.AddGroup(sonettest.NewGroup("Marketing"))
-	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 
 	type row struct {
 		ID   string `json:"ID"`

@@ -11,31 +11,30 @@ import (
 	"github.com/b24kit/sonet"
 )
 
-// appToken is the application token the app kept from ONAPPINSTALL.
-const appToken = "51856fefc120afa4b628cc82d3935cce"
-
-// portalEvent builds a request the way the portal sends an event: a form in
-// PHP bracket syntax.
-func portalEvent(event, groupID, token string) *http.Request {
-	form := url.Values{
-		"event":                   {event},
-		"event_handler_id":        {"655"},
-		"data[FIELDS][ID]":        {groupID},
-		"ts":                      {"1736424182"},
-		"auth[domain]":            {"some-domain.bitrix24.com"},
-		"auth[member_id]":         {"a223c6b3710f85df22e9377d6c4f7553"},
-		"auth[access_token]":      {"s6p6eclrvim6da22ft9ch94ekreb52lv"},
-		"auth[expires_in]":        {"3600"},
-		"auth[scope]":             {"sonet"},
-		"auth[status]":            {"L"},
-		"auth[application_token]": {token},
-	}
-	r := httptest.NewRequest(http.MethodPost, "https://app.example/events", strings.NewReader(form.Encode()))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return r
-}
-
 func ExampleParseGroupEvent() {
+	// appToken is the application token the app kept from ONAPPINSTALL.
+	const appToken = "51856fefc120afa4b628cc82d3935cce"
+	// portalEvent builds a request the way the portal posts an event: a
+	// form in PHP bracket syntax.
+	portalEvent := func(event, groupID, token string) *http.Request {
+		form := url.Values{
+			"event":                   {event},
+			"event_handler_id":        {"655"},
+			"data[FIELDS][ID]":        {groupID},
+			"ts":                      {"1736424182"},
+			"auth[domain]":            {"some-domain.bitrix24.com"},
+			"auth[member_id]":         {"a223c6b3710f85df22e9377d6c4f7553"},
+			"auth[access_token]":      {"s6p6eclrvim6da22ft9ch94ekreb52lv"},
+			"auth[expires_in]":        {"3600"},
+			"auth[scope]":             {"sonet"},
+			"auth[status]":            {"L"},
+			"auth[application_token]": {token},
+		}
+		r := httptest.NewRequest(http.MethodPost, "https://app.example/events", strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return r
+	}
+
 	ev, err := sonet.ParseGroupEvent(portalEvent("ONSONETGROUPADD", "6675", appToken), appToken)
 	if err != nil {
 		fmt.Println(err)
@@ -53,6 +52,29 @@ func ExampleParseGroupEvent() {
 }
 
 func ExampleNewEventHandler() {
+	// appToken is the application token the app kept from ONAPPINSTALL.
+	const appToken = "51856fefc120afa4b628cc82d3935cce"
+	// portalEvent builds a request the way the portal posts an event: a
+	// form in PHP bracket syntax.
+	portalEvent := func(event, groupID, token string) *http.Request {
+		form := url.Values{
+			"event":                   {event},
+			"event_handler_id":        {"655"},
+			"data[FIELDS][ID]":        {groupID},
+			"ts":                      {"1736424182"},
+			"auth[domain]":            {"some-domain.bitrix24.com"},
+			"auth[member_id]":         {"a223c6b3710f85df22e9377d6c4f7553"},
+			"auth[access_token]":      {"s6p6eclrvim6da22ft9ch94ekreb52lv"},
+			"auth[expires_in]":        {"3600"},
+			"auth[scope]":             {"sonet"},
+			"auth[status]":            {"L"},
+			"auth[application_token]": {token},
+		}
+		r := httptest.NewRequest(http.MethodPost, "https://app.example/events", strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return r
+	}
+
 	h := sonet.NewEventHandler(appToken, func(ctx context.Context, ev *sonet.GroupEvent) error {
 		fmt.Println("handling", ev.Name, ev.GroupID)
 		return nil

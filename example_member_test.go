@@ -9,35 +9,14 @@ import (
 	"github.com/b24kit/sonet/sonettest"
 )
 
-// memberDemo starts a fake portal with the admin (user 1, the webhook's
-// user), Bob (2) and Carol (3), and a group "Team" (1) owned by the admin
-// with Bob as a member.
-func memberDemo() (*sonettest.Server, *sonet.Client) {
-	srv := sonettest.NewServer()
-	srv.AddUser(sonettest.User{Name: "Bob"})
-	srv.AddUser(sonettest.User{Name: "Carol"})
-	g := sonettest.NewGroup("Team")
-	g.Members = map[int]sonettest.Role{2: sonettest.RoleMember}
-	srv.AddGroup(g)
-	c, err := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
-	if err != nil {
-		panic(err)
-	}
-	return srv, c
-}
-
-// clientAs returns a client acting as another user of the fake portal.
-func clientAs(srv *sonettest.Server, userID int) *sonet.Client {
-	c, err := sonet.NewWebhookClient(srv.WebhookURLFor(userID), sonet.WithoutRateLimit())
-	if err != nil {
-		panic(err)
-	}
-	return c
-}
-
 func ExampleClient_ListGroupMembers() {
-	srv, c := memberDemo()
+	// A fake portal: the admin (user 1, the webhook's user), Bob (2) and
+	// Carol (3), and a group "Team" (1) owned by the admin with Bob in it.
+	srv := sonettest.NewServer()
 	defer srv.Close()
+	srv.AddUsers("Bob", "Carol")
+	srv.AddGroup(sonettest.NewGroup("Team").WithMember(2, sonettest.RoleMember))
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 	members, err := c.ListGroupMembers(context.Background(), 1)
 	if err != nil {
 		fmt.Println(err)
@@ -55,8 +34,13 @@ func ExampleClient_ListGroupMembers() {
 }
 
 func ExampleClient_AddGroupMembers() {
-	srv, c := memberDemo()
+	// A fake portal: the admin (user 1, the webhook's user), Bob (2) and
+	// Carol (3), and a group "Team" (1) owned by the admin with Bob in it.
+	srv := sonettest.NewServer()
 	defer srv.Close()
+	srv.AddUsers("Bob", "Carol")
+	srv.AddGroup(sonettest.NewGroup("Team").WithMember(2, sonettest.RoleMember))
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 	// Bob is a member already, so only Carol is added.
 	added, err := c.AddGroupMembers(context.Background(), 1, 2, 3)
 	fmt.Println(added, err)
@@ -68,8 +52,13 @@ func ExampleClient_AddGroupMembers() {
 }
 
 func ExampleClient_RemoveGroupMembers() {
-	srv, c := memberDemo()
+	// A fake portal: the admin (user 1, the webhook's user), Bob (2) and
+	// Carol (3), and a group "Team" (1) owned by the admin with Bob in it.
+	srv := sonettest.NewServer()
 	defer srv.Close()
+	srv.AddUsers("Bob", "Carol")
+	srv.AddGroup(sonettest.NewGroup("Team").WithMember(2, sonettest.RoleMember))
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 	// The owner (user 1) cannot be removed and is skipped without an error.
 	removed, err := c.RemoveGroupMembers(context.Background(), 1, 1, 2)
 	fmt.Println(removed, err)
@@ -78,8 +67,13 @@ func ExampleClient_RemoveGroupMembers() {
 }
 
 func ExampleClient_SetGroupMembersRole() {
-	srv, c := memberDemo()
+	// A fake portal: the admin (user 1, the webhook's user), Bob (2) and
+	// Carol (3), and a group "Team" (1) owned by the admin with Bob in it.
+	srv := sonettest.NewServer()
 	defer srv.Close()
+	srv.AddUsers("Bob", "Carol")
+	srv.AddGroup(sonettest.NewGroup("Team").WithMember(2, sonettest.RoleMember))
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 	changed, err := c.SetGroupMembersRole(context.Background(), 1, sonet.RoleModerator, 2)
 	fmt.Println(changed, err)
 	_, err = c.SetGroupMembersRole(context.Background(), 1, sonet.RoleOwner, 2)
@@ -90,8 +84,13 @@ func ExampleClient_SetGroupMembersRole() {
 }
 
 func ExampleClient_InviteGroupMembers() {
-	srv, c := memberDemo()
+	// A fake portal: the admin (user 1, the webhook's user), Bob (2) and
+	// Carol (3), and a group "Team" (1) owned by the admin with Bob in it.
+	srv := sonettest.NewServer()
 	defer srv.Close()
+	srv.AddUsers("Bob", "Carol")
+	srv.AddGroup(sonettest.NewGroup("Team").WithMember(2, sonettest.RoleMember))
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 	invited, err := c.InviteGroupMembers(context.Background(), 1, "Join the project", 3)
 	fmt.Println(invited, err)
 	// An invitation is not a membership yet.
@@ -103,9 +102,14 @@ func ExampleClient_InviteGroupMembers() {
 }
 
 func ExampleClient_RequestGroupMembership() {
-	srv, _ := memberDemo()
+	// A fake portal: the admin (user 1, the webhook's user), Bob (2) and
+	// Carol (3), and a group "Team" (1) owned by the admin with Bob in it.
+	srv := sonettest.NewServer()
 	defer srv.Close()
-	carol := clientAs(srv, 3)
+	srv.AddUsers("Bob", "Carol")
+	srv.AddGroup(sonettest.NewGroup("Team").WithMember(2, sonettest.RoleMember))
+	// Carol's own webhook: she acts as herself.
+	carol, _ := sonet.NewWebhookClient(srv.WebhookURLFor(3), sonet.WithTestDefaults())
 	fmt.Println(carol.RequestGroupMembership(context.Background(), 1, "Please add me"))
 	err := carol.RequestGroupMembership(context.Background(), 1, "Please add me")
 	fmt.Println(errors.Is(err, sonet.ErrCannotRequestJoin))
@@ -115,8 +119,13 @@ func ExampleClient_RequestGroupMembership() {
 }
 
 func ExampleClient_SetGroupOwner() {
-	srv, c := memberDemo()
+	// A fake portal: the admin (user 1, the webhook's user), Bob (2) and
+	// Carol (3), and a group "Team" (1) owned by the admin with Bob in it.
+	srv := sonettest.NewServer()
 	defer srv.Close()
+	srv.AddUsers("Bob", "Carol")
+	srv.AddGroup(sonettest.NewGroup("Team").WithMember(2, sonettest.RoleMember))
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 	ctx := context.Background()
 	if err := c.SetGroupOwner(ctx, 1, 2); err != nil {
 		fmt.Println(err)
@@ -128,7 +137,8 @@ func ExampleClient_SetGroupOwner() {
 	members, _ := c.ListGroupMembers(ctx, 1)
 	fmt.Println(len(members), "members")
 	// Carol is no owner and may not hand the group on.
-	err := clientAs(srv, 3).SetGroupOwner(ctx, 1, 3)
+	carol, _ := sonet.NewWebhookClient(srv.WebhookURLFor(3), sonet.WithTestDefaults())
+	err := carol.SetGroupOwner(ctx, 1, 3)
 	fmt.Println(errors.Is(err, sonet.ErrPermissionDenied))
 	// Output:
 	// owner: 2
@@ -137,9 +147,14 @@ func ExampleClient_SetGroupOwner() {
 }
 
 func ExampleClient_ListMyGroups() {
-	srv, _ := memberDemo()
+	// A fake portal: the admin (user 1, the webhook's user), Bob (2) and
+	// Carol (3), and a group "Team" (1) owned by the admin with Bob in it.
+	srv := sonettest.NewServer()
 	defer srv.Close()
-	groups, err := clientAs(srv, 2).ListMyGroups(context.Background())
+	srv.AddUsers("Bob", "Carol")
+	srv.AddGroup(sonettest.NewGroup("Team").WithMember(2, sonettest.RoleMember))
+	bob, _ := sonet.NewWebhookClient(srv.WebhookURLFor(2), sonet.WithTestDefaults())
+	groups, err := bob.ListMyGroups(context.Background())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -152,9 +167,13 @@ func ExampleClient_ListMyGroups() {
 }
 
 func ExampleClient_CanAccessFeature() {
-	srv, _ := memberDemo()
+	// A fake portal: the admin (user 1, the webhook's user), Bob (2) and
+	// Carol (3), and a group "Team" (1) owned by the admin with Bob in it.
+	srv := sonettest.NewServer()
 	defer srv.Close()
-	bob := clientAs(srv, 2)
+	srv.AddUsers("Bob", "Carol")
+	srv.AddGroup(sonettest.NewGroup("Team").WithMember(2, sonettest.RoleMember))
+	bob, _ := sonet.NewWebhookClient(srv.WebhookURLFor(2), sonet.WithTestDefaults())
 	ctx := context.Background()
 	ok, err := bob.CanAccessFeature(ctx, 1, sonet.FeatureBlog, sonet.OperationWritePost)
 	fmt.Println(ok, err)

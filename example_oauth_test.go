@@ -63,7 +63,7 @@ func ExampleNewOAuthAppClient() {
 		RefreshToken:   srv.RefreshToken(),
 		ClientEndpoint: srv.PortalURL() + "rest/",
 	})
-	c, err := sonet.NewOAuthAppClient(context.Background(), app, store, sonet.WithoutRateLimit())
+	c, err := sonet.NewOAuthAppClient(context.Background(), app, store, sonet.WithTestDefaults())
 	if err != nil {
 		panic(err)
 	}
@@ -112,7 +112,7 @@ func ExampleParseInstallEvent() {
 	fmt.Println(ev.Event, ev.Domain, ev.Auth.MemberID)
 	fmt.Println("store this:", ev.ApplicationToken)
 
-	c, err := sonet.NewClientFromInstall(ev, sonet.WithoutRateLimit())
+	c, err := sonet.NewClientFromInstall(ev, sonet.WithTestDefaults())
 	if err != nil {
 		panic(err)
 	}

@@ -10,20 +10,6 @@ import (
 	"github.com/b24kit/sonet/sonettest"
 )
 
-// newExampleClient starts a fake portal with three groups; real code passes
-// the webhook URL the portal shows.
-func newExampleClient() (*sonet.Client, func()) {
-	srv := sonettest.NewServer()
-	for _, name := range []string{"Marketing", "Product team", "Support"} {
-		srv.AddGroup(sonettest.NewGroup(name))
-	}
-	c, err := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
-	if err != nil {
-		panic(err)
-	}
-	return c, srv.Close
-}
-
 func ExampleNewWebhookClient() {
 	// The URL exactly as the portal shows it under Developer resources.
 	c, err := sonet.NewWebhookClient("https://portal.example/rest/1/abc123def456/")
@@ -52,8 +38,10 @@ func ExampleNewOAuthClient() {
 }
 
 func ExampleClient_CreateGroup() {
-	c, done := newExampleClient()
-	defer done()
+	// A fake portal stands in for your portal's webhook URL.
+	srv := sonettest.NewServer()
+	defer srv.Close()
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 	start := time.Date(2026, 4, 1, 9, 0, 0, 0, time.FixedZone("CET", 3600))
 	id, err := c.CreateGroup(context.Background(), &sonet.GroupCreateRequest{
 		Name:              "Website relaunch",
@@ -72,7 +60,7 @@ func ExampleClient_CreateGroup() {
 	})
 	fmt.Println(errors.Is(err, sonet.ErrValidation), err)
 	// Output:
-	// 4 <nil>
+	// 1 <nil>
 	// true sonet: invalid PROJECT_DATE_FINISH: project ends (2026-03-31T09:00:00+01:00) before it starts (2026-04-01T09:00:00+01:00)
 }
 
@@ -87,8 +75,11 @@ func ExampleGroupCreateRequest_Encode() {
 }
 
 func ExampleClient_UpdateGroup() {
-	c, done := newExampleClient()
-	defer done()
+	// A fake portal with one group stands in for your portal's webhook URL.
+	srv := sonettest.NewServer()
+	defer srv.Close()
+	srv.AddGroup(sonettest.NewGroup("Marketing"))
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 	ctx := context.Background()
 	// Only what is set is sent: rename, clear the description, hide it.
 	_, err := c.UpdateGroup(ctx, &sonet.GroupUpdateRequest{
@@ -107,8 +98,13 @@ func ExampleClient_UpdateGroup() {
 }
 
 func ExampleClient_GetGroup() {
-	c, done := newExampleClient()
-	defer done()
+	// A fake portal with three groups stands in for your portal's webhook URL.
+	srv := sonettest.NewServer()
+	defer srv.Close()
+	for _, name := range []string{"Marketing", "Product team", "Support"} {
+		srv.AddGroup(sonettest.NewGroup(name))
+	}
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 	g, err := c.GetGroup(context.Background(), 2)
 	fmt.Println(g.ID, g.Name, err)
 
@@ -120,8 +116,13 @@ func ExampleClient_GetGroup() {
 }
 
 func ExampleClient_ListGroups() {
-	c, done := newExampleClient()
-	defer done()
+	// A fake portal with three groups stands in for your portal's webhook URL.
+	srv := sonettest.NewServer()
+	defer srv.Close()
+	for _, name := range []string{"Marketing", "Product team", "Support"} {
+		srv.AddGroup(sonettest.NewGroup(name))
+	}
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 	page, err := c.ListGroups(context.Background(), &sonet.GroupListOptions{
 		Filter: sonet.GroupFilter{sonet.FieldName.Like("t"), sonet.FieldActive.Eq(true)},
 		Order:  sonet.Order{sonet.FieldName.Desc()},
@@ -151,8 +152,13 @@ func ExampleGroupListOptions_Encode() {
 }
 
 func ExampleClient_AllGroups() {
-	c, done := newExampleClient()
-	defer done()
+	// A fake portal with three groups stands in for your portal's webhook URL.
+	srv := sonettest.NewServer()
+	defer srv.Close()
+	for _, name := range []string{"Marketing", "Product team", "Support"} {
+		srv.AddGroup(sonettest.NewGroup(name))
+	}
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 	for g, err := range c.AllGroups(context.Background(), &sonet.GroupListOptions{Order: sonet.Order{sonet.FieldID.Asc()}}) {
 		if err != nil {
 			fmt.Println(err)
@@ -167,8 +173,13 @@ func ExampleClient_AllGroups() {
 }
 
 func ExampleClient_DeleteGroup() {
-	c, done := newExampleClient()
-	defer done()
+	// A fake portal with three groups stands in for your portal's webhook URL.
+	srv := sonettest.NewServer()
+	defer srv.Close()
+	for _, name := range []string{"Marketing", "Product team", "Support"} {
+		srv.AddGroup(sonettest.NewGroup(name))
+	}
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 	err := c.DeleteGroup(context.Background(), 3)
 	fmt.Println(err)
 	err = c.DeleteGroup(context.Background(), 3)
@@ -179,8 +190,13 @@ func ExampleClient_DeleteGroup() {
 }
 
 func ExampleClient_Call() {
-	c, done := newExampleClient()
-	defer done()
+	// A fake portal with three groups stands in for your portal's webhook URL.
+	srv := sonettest.NewServer()
+	defer srv.Close()
+	for _, name := range []string{"Marketing", "Product team", "Support"} {
+		srv.AddGroup(sonettest.NewGroup(name))
+	}
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 	// Any REST method by name, with the same auth, encoding and errors.
 	var rows []struct {
 		ID   string `json:"ID"`
@@ -194,8 +210,10 @@ func ExampleClient_Call() {
 }
 
 func ExampleAPIError() {
-	c, done := newExampleClient()
-	defer done()
+	// A fake portal stands in for your portal's webhook URL.
+	srv := sonettest.NewServer()
+	defer srv.Close()
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 	_, err := c.UpdateGroup(context.Background(), &sonet.GroupUpdateRequest{GroupID: 999, Name: sonet.String("x")})
 	var apiErr *sonet.APIError
 	if errors.As(err, &apiErr) {

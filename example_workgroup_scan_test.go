@@ -3,20 +3,23 @@ package sonet_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/b24kit/sonet"
 	"github.com/b24kit/sonet/sonettest"
 )
 
 func ExampleClient_ScanWorkgroups() {
-	var groups []sonettest.Group
+	// A fake portal in UTC+3 with 120 groups; every 40th is a project.
+	zone := time.FixedZone("UTC+3", 3*3600)
+	srv := sonettest.NewServer(sonettest.WithLocation(zone))
+	defer srv.Close()
 	for i := 1; i <= 120; i++ {
 		g := sonettest.NewGroup(fmt.Sprint("Team ", i))
 		g.Project = i%40 == 0
-		groups = append(groups, g)
+		srv.AddGroup(g)
 	}
-	srv, c, zone := workgroupDemo(groups...)
-	defer srv.Close()
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 
 	// Every project after ID 10, two 50-row pages per batch request.
 	for w, err := range c.ScanWorkgroups(context.Background(), &sonet.WorkgroupScanOptions{

@@ -10,27 +10,16 @@ import (
 	"github.com/b24kit/sonet/sonettest"
 )
 
-// workgroupDemo starts a fake portal in UTC+3 whose clock stands still, with
-// the groups given, and a webhook client for it.
-func workgroupDemo(groups ...sonettest.Group) (*sonettest.Server, *sonet.Client, *time.Location) {
+func ExampleClient_GetWorkgroup() {
+	// A fake portal in UTC+3 whose clock stands still.
 	zone := time.FixedZone("UTC+3", 3*3600)
 	now := time.Date(2026, 3, 19, 15, 1, 27, 0, zone)
 	srv := sonettest.NewServer(sonettest.WithLocation(zone), sonettest.WithClock(func() time.Time { return now }))
-	for _, g := range groups {
-		srv.AddGroup(g)
-	}
-	c, err := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
-	if err != nil {
-		panic(err)
-	}
-	return srv, c, zone
-}
-
-func ExampleClient_GetWorkgroup() {
-	launch := sonettest.NewGroup("Launch")
-	launch.Project, launch.Keywords = true, "launch, q2"
-	srv, c, zone := workgroupDemo(launch)
 	defer srv.Close()
+	launch := sonettest.NewProject("Launch")
+	launch.Keywords = "launch, q2"
+	srv.AddGroup(launch)
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 	ctx := context.Background()
 
 	w, err := c.GetWorkgroup(ctx, 1, &sonet.WorkgroupGetOptions{
@@ -53,10 +42,15 @@ func ExampleClient_GetWorkgroup() {
 }
 
 func ExampleClient_ListWorkgroups() {
-	alpha, beta, gamma := sonettest.NewGroup("Alpha"), sonettest.NewGroup("Beta project"), sonettest.NewGroup("Gamma project")
-	beta.Project, gamma.Project = true, true
-	srv, c, _ := workgroupDemo(alpha, beta, gamma)
+	// A fake portal in UTC+3 whose clock stands still.
+	zone := time.FixedZone("UTC+3", 3*3600)
+	now := time.Date(2026, 3, 19, 15, 1, 27, 0, zone)
+	srv := sonettest.NewServer(sonettest.WithLocation(zone), sonettest.WithClock(func() time.Time { return now }))
 	defer srv.Close()
+	srv.AddGroup(sonettest.NewGroup("Alpha"))
+	srv.AddGroup(sonettest.NewProject("Beta project"))
+	srv.AddGroup(sonettest.NewProject("Gamma project"))
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 
 	p, err := c.ListWorkgroups(context.Background(), &sonet.WorkgroupListOptions{
 		Filter: sonet.Filter{sonet.WorkgroupFilterProject.Eq(true), sonet.FieldName.Like("project")},
@@ -78,8 +72,9 @@ func ExampleClient_ListWorkgroups() {
 }
 
 func ExampleClient_AllWorkgroups() {
-	srv, c, _ := workgroupDemo()
+	srv := sonettest.NewServer()
 	defer srv.Close()
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 	for i := 1; i <= 120; i++ {
 		srv.AddGroup(sonettest.NewGroup(fmt.Sprint("Group ", i)))
 	}

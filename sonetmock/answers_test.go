@@ -3,7 +3,6 @@ package sonetmock_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -231,4 +230,3 @@ func stripTimes(t *testing.T, b []byte) any {
 	return v
 }
 
-var _ = errors.New
