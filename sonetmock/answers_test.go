@@ -229,4 +229,3 @@ func stripTimes(t *testing.T, b []byte) any {
 	walk(v)
 	return v
 }
-
