@@ -33,7 +33,8 @@ type Portal struct {
 }
 
 // New returns a Portal for one test. opts are added after the preset, so
-// they may override it.
+// they may override it. tb may be nil outside a test (in an Example); a bad
+// option then panics instead of failing the test.
 //
 //	p := sonetmock.New(t)
 //	p.On("sonet_group.get", sonetmock.Groups(sonet.Group{ID: 7, Name: "Old name"}))
@@ -41,13 +42,18 @@ type Portal struct {
 //	// ... run code with p.Client, then:
 //	p.Sent("sonet_group.update")[0].Get("NAME")
 func New(tb testing.TB, opts ...sonet.Option) *Portal {
-	tb.Helper()
+	if tb != nil {
+		tb.Helper()
+	}
 	mt := httpmock.NewMockTransport()
 	mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("sonetmock: no answer registered for %s %s (use Portal.On)", r.Method, methodOf(r.URL.Path))
 	})
 	c, err := sonet.NewWebhookClient(WebhookURL, append([]sonet.Option{sonet.WithTransport(mt), sonet.WithTestDefaults()}, opts...)...)
 	if err != nil {
+		if tb == nil {
+			panic("sonetmock.New: " + err.Error())
+		}
 		tb.Fatalf("sonetmock.New: %v", err)
 	}
 	return &Portal{Client: c, Transport: mt, sent: map[string][]url.Values{}}

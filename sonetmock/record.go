@@ -133,12 +133,15 @@ func (r *Recorder) save() error {
 }
 
 func (r *Recorder) saveLocked() error {
-	b, err := json.MarshalIndent(r.rec, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r.rec); err != nil {
 		return fmt.Errorf("sonetmock: recorder: %w", err)
 	}
 	tmp := r.path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(tmp, b.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("sonetmock: recorder: %w", err)
 	}
 	if err := os.Rename(tmp, r.path); err != nil {

@@ -1,6 +1,20 @@
-// Package archiver is an example of user code built on sonet, and of how to
-// test such code without a portal: archiver_test.go runs it against the fake
-// portal (sonettest) and against an httpmock fixture.
+// Package archiver is an example of user code built on sonet, and the
+// recipe for testing such code without a portal, in three ways:
+//
+//   - httpmock fixtures built from typed values with sonetmock.New and
+//     sonetmock.Groups, Updated, SonetError... (rename_test.go,
+//     ExampleRenameProjects_fixtures), or bare httpmock with a fixture file
+//     (archiver_test.go);
+//   - the fake portal sonettest, seeded with groups and steered with
+//     Override (rename_test.go, archiver_test.go,
+//     ExampleRenameProjects_fakePortal);
+//   - a recording made once with sonetmock.NewRecorder (secrets scrubbed
+//     when written) and replayed offline with sonetmock.Replay
+//     (TestRenameProjectsReplay; go test -run Replay -args -record records
+//     it again).
+//
+// Every client in these tests uses sonet.WithTestDefaults(): no pacing and
+// no waiting between retries, so a failing call returns at once.
 //
 //	go test ./examples/testing/
 package archiver

@@ -3,7 +3,6 @@ package archiver
 import (
 	"context"
 	"errors"
-	"net/http"
 	"os"
 	"testing"
 	"time"
@@ -16,8 +15,7 @@ import (
 // Against the fake portal: seed state, run the code, assert on the state it
 // left and on the requests it sent.
 func TestArchiveInactiveWithSonettest(t *testing.T) {
-	srv := sonettest.NewServer()
-	defer srv.Close()
+	srv := sonettest.Start(t)
 	old := time.Date(2025, 1, 10, 12, 0, 0, 0, time.UTC)
 	recent := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	add := func(name string, project bool, activity time.Time) int {
@@ -30,7 +28,7 @@ func TestArchiveInactiveWithSonettest(t *testing.T) {
 	add("Old workgroup", false, old)
 	add("Live project", true, recent)
 
-	c, err := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
+	c, err := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,8 +55,9 @@ func TestArchiveInactiveWithSonettest(t *testing.T) {
 	}
 }
 
-// Against an httpmock fixture: the portal's answer is a file, the transport
-// is private to the test.
+// Against bare httpmock with a fixture file of your own: the transport is
+// private to the test. (sonetmock builds such answers from typed values;
+// see rename_test.go.)
 func TestArchiveInactiveStopsOnPermissionError(t *testing.T) {
 	mt := httpmock.NewMockTransport()
 	page, err := os.ReadFile("testdata/one_stale_project.json")
@@ -69,7 +68,7 @@ func TestArchiveInactiveStopsOnPermissionError(t *testing.T) {
 	mt.RegisterResponder("POST", "https://portal.example/rest/1/code123/sonet_group.update",
 		httpmock.NewStringResponder(400, `{"error":"","error_description":"User has no permissions to update group"}`))
 	c, err := sonet.NewWebhookClient("https://portal.example/rest/1/code123/",
-		sonet.WithHTTPClient(&http.Client{Transport: mt}), sonet.WithoutRateLimit())
+		sonet.WithTransport(mt), sonet.WithTestDefaults())
 	if err != nil {
 		t.Fatal(err)
 	}
