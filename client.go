@@ -51,61 +51,6 @@ type Client struct {
 // makes the constructor fail.
 type Option func(*Client) error
 
-// WithHTTPClient sets the HTTP client used for every request.
-//
-// The client is copied when the Client is built: its Timeout, Jar and other
-// fields are read once, and later changes to them are not seen. The one
-// exception is the Transport field, which is read again at every request,
-// so httpmock.ActivateNonDefault(hc) works whether it runs before or after
-// the Client is built, and its Deactivate restores the real transport. The
-// SDK never follows redirects on its own (a redirected POST would lose its
-// body), so the copy has redirects switched off whatever hc says.
-//
-// To hand over only a transport (an httpmock.MockTransport, a recorder, an
-// instrumented http.RoundTripper) use WithTransport, the simpler option.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(c *Client) error {
-		if hc == nil {
-			return &ValidationError{Field: "WithHTTPClient", Reason: "nil *http.Client"}
-		}
-		c.hc = hc
-		c.rt = nil
-		return nil
-	}
-}
-
-// WithTransport sends every request through rt (with the default timeout of
-// two minutes and no redirects followed), for example a per-test
-// httpmock.NewMockTransport():
-//
-//	mt := httpmock.NewMockTransport()
-//	c, err := sonet.NewWebhookClient(url, sonet.WithTransport(mt), sonet.WithTestDefaults())
-//
-// Unlike the package-global httpmock.Activate, a private transport does
-// not change http.DefaultTransport, so tests using it may run in parallel.
-func WithTransport(rt http.RoundTripper) Option {
-	return func(c *Client) error {
-		if rt == nil {
-			return &ValidationError{Field: "WithTransport", Reason: "nil http.RoundTripper"}
-		}
-		c.rt = rt
-		c.hc = nil
-		return nil
-	}
-}
-
-// liveTransport reads the Transport of the caller's *http.Client at every
-// request, so a transport swapped in after construction (httpmock's
-// ActivateNonDefault) is used instead of being silently bypassed.
-type liveTransport struct{ hc *http.Client }
-
-func (l liveTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if rt := l.hc.Transport; rt != nil {
-		return rt.RoundTrip(r)
-	}
-	return http.DefaultTransport.RoundTrip(r)
-}
-
 // WithUserAgent prepends ua to the SDK's own User-Agent, so the portal's
 // logs show which integration called.
 func WithUserAgent(ua string) Option {
