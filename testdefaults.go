@@ -25,7 +25,10 @@ func NoWaitRetryPolicy() RetryPolicy { return RetryPolicy{MaxAttempts: 3} }
 // It is an Option rather than a Client method of sonettest because the SDK's
 // own tests import sonettest, so sonettest cannot import this package; one
 // option works the same with the fake portal, httpmock and a recording.
-// Options after it override it (WithRetryPolicy, WithClock, ...).
+// Options after it override it (WithRetryPolicy, WithClock, ...). Against
+// a fake portal with its rate limit on (sonettest.WithRateLimit) the three
+// instant attempts may all be refused; a test of pacing or backoff sets
+// WithRateLimit, WithRetryPolicy and a fake Clock of its own.
 func WithTestDefaults() Option {
 	return func(c *Client) error {
 		c.limiter = noLimit{}
