@@ -9,6 +9,7 @@ import (
 func TestNewGroupNeverLeavesANilMap(t *testing.T) {
 	g := NewGroup("Team")
 	g.Members[2] = RoleMember // panicked before: nil map
+	g.InitiatedBy[2] = "U"
 	p := NewProject("Launch")
 	if !p.Project || p.Members == nil || p.Name != "Launch" {
 		t.Fatalf("NewProject = %+v", p)
