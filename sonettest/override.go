@@ -94,11 +94,11 @@ func (s *Server) overridden(path string, rec *Request) (answer, bool) {
 }
 
 // ResultAnswer is a 200 success answer {"result": result, "time": {...}}
-// with a time block for now. result is written by encoding/json (with
-// PHP's escaping: "\/" and \uXXXX), so use the
-// portal's own shapes: strings for IDs and flags inside rows ("7", "Y"),
-// numbers for a created or updated ID, true for a delete. An extra "total"
-// and "next" can be given as page (nil for none).
+// with a time block for now; page adds "next" (when HasNext) and "total"
+// (nil for neither). result is written by encoding/json with PHP's escaping
+// ("\/", \uXXXX), so give it the portal's own shapes: strings for IDs and
+// flags inside rows ("7", "Y"), a number for a created or updated ID, true
+// for a delete. Package sonetmock builds these from the SDK's typed values.
 func ResultAnswer(result any, page *Page) Answer {
 	raw, err := phpjson.Marshal(result)
 	if err != nil {
