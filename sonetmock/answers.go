@@ -241,17 +241,25 @@ func envelope(result any, hasTotal bool, total int, hasNext bool, next int, t so
 		Total  *int      `json:"total,omitempty"`
 		Time   timeBlock `json:"time"`
 	}
-	e := env{Result: result, Time: blockOf(t, true)}
+	// A json.RawMessage result is spliced in as it is (encoding/json would
+	// compact it), so an object kept from a portal goes back byte for byte.
+	raw, ok := result.(json.RawMessage)
+	if !ok {
+		var err error
+		if raw, err = phpjson.Marshal(result); err != nil {
+			return Error(http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", "sonetmock: cannot encode result: "+err.Error())
+		}
+	}
+	e := env{Time: blockOf(t, true)}
 	if hasNext {
 		e.Next = &next
 	}
 	if hasTotal {
 		e.Total = &total
 	}
-	body, err := phpjson.Marshal(e)
-	if err != nil {
-		return Error(http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", "sonetmock: cannot encode result: "+err.Error())
-	}
+	rest, _ := phpjson.Marshal(e) // {"result":null,... of plain values: cannot fail
+	body := append([]byte(`{"result":`), raw...)
+	body = append(body, rest[len(`{"result":null`):]...)
 	return Answer{Status: http.StatusOK, ContentType: jsonType, Body: body}
 }
 

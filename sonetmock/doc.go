@@ -5,14 +5,15 @@
 //
 // # Answers from typed values
 //
-// Groups, GroupPage, Members, UserGroups, Created, Updated, OK, Access,
-// UserIDs, Batch and the errors (SonetError, QueryLimitExceeded,
-// ExpiredToken, OperationTimeLimit, InternalError, BadGateway, Error)
-// return exactly what a portal sends: string IDs, Y/N flags, null for empty
-// text, ISO-8601 dates with an offset, the time block, PHP's JSON escaping,
-// empty-code sonet errors, an HTML 502. They are tested against the fake
-// portal in package sonettest (for the same state the bytes are the same,
-// time block aside) and against the documentation's example answers.
+// Groups, GroupPage, Workgroup, WorkgroupPage, Members, UserGroups,
+// Created, Updated, OK, Access, UserIDs, Batch and the errors (SonetError,
+// QueryLimitExceeded, ExpiredToken, OperationTimeLimit, InternalError,
+// BadGateway, Error) return exactly what a portal sends: string IDs, Y/N
+// flags, null for empty text, ISO-8601 dates with an offset, the time
+// block, PHP's JSON escaping, empty-code sonet errors, an HTML 502. They
+// are tested against the fake portal in package sonettest (for the same
+// state the bytes are the same, time block aside; workgroups decode to the
+// same values) and against the documentation's example answers.
 //
 // # A mock portal
 //
