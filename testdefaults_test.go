@@ -12,12 +12,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const htmlBadGateway = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+const badGatewayPage = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
 
 func badGatewayTransport() *httpmock.MockTransport {
 	mt := httpmock.NewMockTransport()
 	mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", func(*http.Request) (*http.Response, error) {
-		r := httpmock.NewStringResponse(http.StatusBadGateway, htmlBadGateway)
+		r := httpmock.NewStringResponse(http.StatusBadGateway, badGatewayPage)
 		r.Header.Set("Content-Type", "text/html")
 		return r, nil
 	})
