@@ -68,8 +68,7 @@ func TestWorkgroupMatchesSonettest(t *testing.T) {
 func TestWorkgroupPageMatchesSonettest(t *testing.T) {
 	c, zone := workgroupPortal(t)
 	ctx := context.Background()
-	var sel []sonet.WorkgroupField
-	for _, f := range []sonet.WorkgroupField{
+	sel := []sonet.WorkgroupField{
 		sonet.WorkgroupFieldID, sonet.WorkgroupFieldActive, sonet.WorkgroupFieldSubjectID, sonet.WorkgroupFieldName,
 		sonet.WorkgroupFieldDescription, sonet.WorkgroupFieldKeywords, sonet.WorkgroupFieldClosed, sonet.WorkgroupFieldVisible,
 		sonet.WorkgroupFieldOpened, sonet.WorkgroupFieldProject, sonet.WorkgroupFieldLanding, sonet.WorkgroupFieldDateCreate,
@@ -79,8 +78,6 @@ func TestWorkgroupPageMatchesSonettest(t *testing.T) {
 		sonet.WorkgroupFieldProjectDateFinish, sonet.WorkgroupFieldScrumOwnerID, sonet.WorkgroupFieldScrumMasterID,
 		sonet.WorkgroupFieldScrumSprintDuration, sonet.WorkgroupFieldScrumTaskResponsible, sonet.WorkgroupFieldType,
 		sonet.WorkgroupFieldAvatar,
-	} {
-		sel = append(sel, f)
 	}
 	opts := &sonet.WorkgroupListOptions{Select: sel, Location: zone, Order: sonet.Order{sonet.FieldID.Asc()}}
 	want, err := c.ListWorkgroups(ctx, opts)
