@@ -118,7 +118,7 @@ func TestRunBatchListPageReadsObjectSectionsAndQuotedNext(t *testing.T) {
 	mt.RegisterResponder("POST", testEndpoint+"batch", rec.respond(200, fixture(t, "batch/list_page.json")))
 
 	b := NewBatch()
-	page := BatchListGroups(b, &GroupListOptions{Order: Order{FieldName.Asc()}, Filter: Filter{FieldName.Like("Pro")}, Start: 50})
+	page := BatchListGroups(b, &GroupListOptions{Order: Order{FieldName.Asc()}, Filter: GroupFilter{FieldName.Like("Pro")}, Start: 50})
 	require.NoError(t, c.RunBatch(context.Background(), b))
 
 	assert.Equal(t, []string{"cmd[c0]=sonet_group.get%3FORDER%5BNAME%5D%3DASC%26FILTER%5B%2525NAME%5D%3DPro%26start%3D50&halt=0"}, rec.Bodies())

@@ -23,7 +23,7 @@ func ExampleClient_ScanWorkgroups() {
 
 	// Every project after ID 10, two 50-row pages per batch request.
 	for w, err := range c.ScanWorkgroups(context.Background(), &sonet.WorkgroupScanOptions{
-		Filter:          sonet.Filter{sonet.WorkgroupFilterProject.Eq(true)},
+		Filter:          sonet.WorkgroupFilter{sonet.FieldProject.Eq(true)},
 		Select:          []sonet.WorkgroupField{sonet.WorkgroupFieldName, sonet.WorkgroupFieldType},
 		AfterID:         10,
 		PagesPerRequest: 2,

@@ -53,7 +53,7 @@ func ExampleClient_ListWorkgroups() {
 	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 
 	p, err := c.ListWorkgroups(context.Background(), &sonet.WorkgroupListOptions{
-		Filter: sonet.Filter{sonet.WorkgroupFilterProject.Eq(true), sonet.FieldName.Like("project")},
+		Filter: sonet.WorkgroupFilter{sonet.FieldProject.Eq(true), sonet.FieldName.Like("project")},
 		Select: []sonet.WorkgroupField{sonet.WorkgroupFieldName, sonet.WorkgroupFieldType, sonet.WorkgroupFieldDateCreate},
 		Order:  sonet.Order{sonet.FieldID.Asc()},
 	})
@@ -95,7 +95,7 @@ func ExampleClient_AllWorkgroups() {
 
 func ExampleWorkgroupListOptions_Encode() {
 	body, err := (&sonet.WorkgroupListOptions{
-		Filter:  sonet.Filter{sonet.FieldActive.Eq(true), sonet.FieldName.LikePattern("%group%")},
+		Filter:  sonet.WorkgroupFilter{sonet.FieldActive.Eq(true), sonet.FieldName.LikePattern("%group%")},
 		Select:  []sonet.WorkgroupField{sonet.WorkgroupFieldID, sonet.WorkgroupFieldName},
 		Order:   sonet.Order{sonet.FieldID.Desc()},
 		Params:  sonet.WorkgroupListParams{IsAdmin: sonet.Yes, ShouldSelectDialogID: sonet.Yes},

@@ -4,16 +4,23 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 )
 
-// Condition is one FILTER entry: an operator-prefixed key and its value(s).
+// Condition is one filter entry that both list methods, sonet_group.get and
+// socialnetwork.api.workgroup.list, honour: an operator-prefixed key and its
+// value(s). It goes into a GroupFilter or a WorkgroupFilter.
+//
 // Build conditions with the methods of the Field constants (FieldName.Like,
-// FieldID.Between, ...) or with Where for anything the SDK does not type.
+// FieldID.GT, ...). Operators only one method honours return a
+// GroupCondition (FieldID.Between, FieldName.Search, ...) or a
+// WorkgroupCondition (FieldName.LikePattern), so a condition the other
+// method would drop silently does not compile into its filter. Where is the
+// raw escape hatch.
 type Condition struct {
-	key    string
-	values []string
-	list   bool
+	key       string
+	values    []string
+	list      bool
+	unchecked bool
 }
 
 // Key returns the filter key as sent, operator included (">=ID", "%NAME").
@@ -22,23 +29,79 @@ func (c Condition) Key() string { return c.key }
 // Values returns the value or values the condition sends.
 func (c Condition) Values() []string { return append([]string(nil), c.values...) }
 
-// Where is the raw escape hatch: a filter key exactly as the portal expects it
-// (operator prefix and field, e.g. "!%NAME") and its value. With several
-// values the key is sent as a list (KEY[0], KEY[1], ...).
+func (c Condition) groupCondition() Condition     { return c }
+func (c Condition) workgroupCondition() Condition { return c }
+
+// GroupCondition is a filter entry only sonet_group.get honours (operators
+// "><", "!><", "?" and the fields only its GetList knows). It goes into a
+// GroupFilter only.
+type GroupCondition struct{ c Condition }
+
+// Key returns the filter key as sent, operator included.
+func (g GroupCondition) Key() string { return g.c.key }
+
+// Values returns the value or values the condition sends.
+func (g GroupCondition) Values() []string { return g.c.Values() }
+
+func (g GroupCondition) groupCondition() Condition { return g.c }
+
+// WorkgroupCondition is a filter entry only socialnetwork.api.workgroup.list
+// honours (the ORM operators "=%" and "!=%", the TYPE field). It goes into a
+// WorkgroupFilter only.
+type WorkgroupCondition struct{ c Condition }
+
+// Key returns the filter key as sent, operator included.
+func (w WorkgroupCondition) Key() string { return w.c.key }
+
+// Values returns the value or values the condition sends.
+func (w WorkgroupCondition) Values() []string { return w.c.Values() }
+
+func (w WorkgroupCondition) workgroupCondition() Condition { return w.c }
+
+// Where is the raw escape hatch: a filter key exactly as the portal expects
+// it (operator prefix and upper-case field, e.g. "!%NAME") and its value.
+// With several values the key is sent as a list (KEY[0], KEY[1], ...).
+//
+// Before anything is sent, the filter holding it refuses an operator the
+// method drops silently and a field the method does not filter on (a
+// dropped condition would return every row). To send such a key anyway,
+// use WhereUnchecked.
 func Where(key string, values ...string) Condition {
 	return Condition{key: key, values: values, list: len(values) != 1}
 }
 
-// Filter is a list of FILTER conditions, sent in the order given. A condition
-// key may appear once: PHP would keep only the last of two equal keys.
-type Filter []Condition
+// WhereUnchecked is Where without the operator and field check: the key is
+// sent even if the method drops it silently, in which case the portal
+// answers as if the condition were not there (every row). Use it only for
+// a key you know the portal honours and the SDK does not know yet.
+func WhereUnchecked(key string, values ...string) Condition {
+	c := Where(key, values...)
+	c.unchecked = true
+	return c
+}
 
-// GroupFilter is the FILTER of sonet_group.get.
-type GroupFilter = Filter
+func cond(op, field string, values ...string) Condition {
+	return Condition{key: op + field, values: values}
+}
 
-// EncodeValues implements query.Encoder.
-func (f Filter) EncodeValues(key string, v *url.Values) error {
-	for _, c := range f {
+func condList(op, field string, values ...string) Condition {
+	return Condition{key: op + field, values: values, list: true}
+}
+
+// filterRules are the operators and fields a list method honours.
+type filterRules struct {
+	method string
+	ops    map[string]bool
+	fields map[string]bool
+	// split cuts a key into operator and field the way the method does.
+	split func(key string) (op, field string)
+}
+
+// conditions is the shared body of GroupFilter and WorkgroupFilter.
+type conditions []Condition
+
+func (cs conditions) encode(key string, v *url.Values) error {
+	for _, c := range cs {
 		if len(c.values) == 0 {
 			// Only reachable without validation (a raw Call).
 			return &ValidationError{Field: key, Reason: fmt.Sprintf("filter key %q has no value", c.key)}
@@ -55,10 +118,9 @@ func (f Filter) EncodeValues(key string, v *url.Values) error {
 	return nil
 }
 
-// KeyOrder implements wire.KeyOrderer.
-func (f Filter) KeyOrder(key string) []string {
+func (cs conditions) keyOrder(key string) []string {
 	var keys []string
-	for _, c := range f {
+	for _, c := range cs {
 		k := key + "[" + c.key + "]"
 		if !c.list {
 			keys = append(keys, k)
@@ -71,9 +133,17 @@ func (f Filter) KeyOrder(key string) []string {
 	return keys
 }
 
-func (f Filter) validate(field string) error {
-	seen := make(map[string]bool, len(f))
-	for _, c := range f {
+func (cs conditions) keys() []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.key
+	}
+	return out
+}
+
+func (cs conditions) validate(field string, rules *filterRules) error {
+	seen := make(map[string]bool, len(cs))
+	for _, c := range cs {
 		if c.key == "" || strings.TrimLeft(c.key, "=!<>%?") == "" {
 			return &ValidationError{Field: field, Reason: fmt.Sprintf("filter key %q names no field", c.key)}
 		}
@@ -88,45 +158,38 @@ func (f Filter) validate(field string) error {
 			return &ValidationError{Field: field, Reason: fmt.Sprintf("filter key %q appears twice; the portal would keep only the last", c.key)}
 		}
 		seen[c.key] = true
+		if c.unchecked || rules == nil {
+			continue
+		}
+		op, name := rules.split(c.key)
+		if !rules.ops[op] {
+			return &ValidationError{Field: field, Reason: fmt.Sprintf("%s drops the operator %q of filter key %q silently (it would return every row); use WhereUnchecked to send it anyway", rules.method, op, c.key)}
+		}
+		if !rules.fields[name] {
+			return &ValidationError{Field: field, Reason: fmt.Sprintf("%s does not filter on %q (filter key %q would be ignored and return every row); field names are upper case; use WhereUnchecked to send it anyway", rules.method, name, c.key)}
+		}
 	}
 	return nil
 }
 
-func cond(op, field string, values ...string) Condition {
-	return Condition{key: op + field, values: values}
+// leadingNonLetters splits a key as sonet_group.get does
+// (preg_match('/^([^a-zA-Z]*)(.*)/')): the operator is every character
+// before the first ASCII letter.
+func leadingNonLetters(key string) (string, string) {
+	i := strings.IndexFunc(key, func(r rune) bool { return r < 0x80 && ('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') })
+	if i < 0 {
+		return key, ""
+	}
+	return key[:i], key[i:]
 }
 
-func condList(op, field string, values ...string) Condition {
-	return Condition{key: op + field, values: values, list: true}
+func setOf(ss ...string) map[string]bool {
+	m := make(map[string]bool, len(ss))
+	for _, s := range ss {
+		m[s] = true
+	}
+	return m
 }
-
-// IntField is a filterable and sortable integer field.
-type IntField string
-
-// StringField is a filterable and sortable text field.
-type StringField string
-
-// FlagField is a filterable and sortable Y/N field.
-type FlagField string
-
-// TimeField is a filterable and sortable date field. Values are sent as
-// ISO-8601 with the offset of the time.Time given.
-type TimeField string
-
-// Fields of sonet_group.get, for Filter and Order.
-const (
-	FieldID           IntField    = "ID"
-	FieldName         StringField = "NAME"
-	FieldOwnerID      IntField    = "OWNER_ID"
-	FieldActive       FlagField   = "ACTIVE"
-	FieldVisible      FlagField   = "VISIBLE"
-	FieldOpened       FlagField   = "OPENED"
-	FieldClosed       FlagField   = "CLOSED"
-	FieldDateCreate   TimeField   = "DATE_CREATE"
-	FieldDateUpdate   TimeField   = "DATE_UPDATE"
-	FieldDateActivity TimeField   = "DATE_ACTIVITY"
-	FieldIsExtranet   FlagField   = "IS_EXTRANET"
-)
 
 func ints(ns []int) []string {
 	out := make([]string, len(ns))
@@ -136,188 +199,15 @@ func ints(ns []int) []string {
 	return out
 }
 
-// Eq matches field = n.
-func (f IntField) Eq(n int) Condition { return cond("", string(f), itoa(n)) }
-
-// In matches field equal to any of ns (sent as a list under the plain key).
-func (f IntField) In(ns ...int) Condition { return condList("", string(f), ints(ns)...) }
-
-// NotEq matches field != n (operator "!=").
-func (f IntField) NotEq(n int) Condition { return cond("!=", string(f), itoa(n)) }
-
-// Not matches field != n (operator "!").
-func (f IntField) Not(n int) Condition { return cond("!", string(f), itoa(n)) }
-
-// NotIn matches field equal to none of ns (operator "!" with a list).
-func (f IntField) NotIn(ns ...int) Condition { return condList("!", string(f), ints(ns)...) }
-
-// GT matches field > n.
-func (f IntField) GT(n int) Condition { return cond(">", string(f), itoa(n)) }
-
-// GTE matches field >= n.
-func (f IntField) GTE(n int) Condition { return cond(">=", string(f), itoa(n)) }
-
-// LT matches field < n.
-func (f IntField) LT(n int) Condition { return cond("<", string(f), itoa(n)) }
-
-// LTE matches field <= n.
-func (f IntField) LTE(n int) Condition { return cond("<=", string(f), itoa(n)) }
-
-// Between matches lo <= field <= hi (operator "><").
-func (f IntField) Between(lo, hi int) Condition { return condList("><", string(f), itoa(lo), itoa(hi)) }
-
-// NotBetween matches field outside [lo, hi] (operator "!><").
-func (f IntField) NotBetween(lo, hi int) Condition {
-	return condList("!><", string(f), itoa(lo), itoa(hi))
-}
-
-// Asc sorts by the field, ascending.
-func (f IntField) Asc() OrderBy { return OrderBy{string(f), Asc} }
-
-// Desc sorts by the field, descending.
-func (f IntField) Desc() OrderBy { return OrderBy{string(f), Desc} }
-
-// Eq matches field = s exactly.
-func (f StringField) Eq(s string) Condition { return cond("", string(f), s) }
-
-// In matches field equal to any of ss.
-func (f StringField) In(ss ...string) Condition { return condList("", string(f), ss...) }
-
-// NotEq matches field != s (operator "!=").
-func (f StringField) NotEq(s string) Condition { return cond("!=", string(f), s) }
-
-// Not matches field != s (operator "!").
-func (f StringField) Not(s string) Condition { return cond("!", string(f), s) }
-
-// Like matches field containing s (operator "%", SQL LIKE).
-func (f StringField) Like(s string) Condition { return cond("%", string(f), s) }
-
-// NotLike matches field not containing s (operator "!%").
-func (f StringField) NotLike(s string) Condition { return cond("!%", string(f), s) }
-
-// Search matches by the portal's string search (operator "?").
-func (f StringField) Search(s string) Condition { return cond("?", string(f), s) }
-
-// GT matches field > s.
-func (f StringField) GT(s string) Condition { return cond(">", string(f), s) }
-
-// GTE matches field >= s.
-func (f StringField) GTE(s string) Condition { return cond(">=", string(f), s) }
-
-// LT matches field < s.
-func (f StringField) LT(s string) Condition { return cond("<", string(f), s) }
-
-// LTE matches field <= s.
-func (f StringField) LTE(s string) Condition { return cond("<=", string(f), s) }
-
-// Between matches lo <= field <= hi.
-func (f StringField) Between(lo, hi string) Condition { return condList("><", string(f), lo, hi) }
-
-// NotBetween matches field outside [lo, hi].
-func (f StringField) NotBetween(lo, hi string) Condition { return condList("!><", string(f), lo, hi) }
-
-// Asc sorts by the field, ascending.
-func (f StringField) Asc() OrderBy { return OrderBy{string(f), Asc} }
-
-// Desc sorts by the field, descending.
-func (f StringField) Desc() OrderBy { return OrderBy{string(f), Desc} }
-
-// Eq matches field = Y (true) or N (false).
-func (f FlagField) Eq(b bool) Condition { return cond("", string(f), FlagOf(b).String()) }
-
-// NotEq matches field != Y (true) or N (false).
-func (f FlagField) NotEq(b bool) Condition { return cond("!=", string(f), FlagOf(b).String()) }
-
-// Asc sorts by the field, ascending.
-func (f FlagField) Asc() OrderBy { return OrderBy{string(f), Asc} }
-
-// Desc sorts by the field, descending.
-func (f FlagField) Desc() OrderBy { return OrderBy{string(f), Desc} }
-
-// Eq matches field = t.
-func (f TimeField) Eq(t time.Time) Condition { return cond("", string(f), formatTime(t)) }
-
-// NotEq matches field != t.
-func (f TimeField) NotEq(t time.Time) Condition { return cond("!=", string(f), formatTime(t)) }
-
-// GT matches field after t.
-func (f TimeField) GT(t time.Time) Condition { return cond(">", string(f), formatTime(t)) }
-
-// GTE matches field at or after t.
-func (f TimeField) GTE(t time.Time) Condition { return cond(">=", string(f), formatTime(t)) }
-
-// LT matches field before t.
-func (f TimeField) LT(t time.Time) Condition { return cond("<", string(f), formatTime(t)) }
-
-// LTE matches field at or before t.
-func (f TimeField) LTE(t time.Time) Condition { return cond("<=", string(f), formatTime(t)) }
-
-// Between matches from <= field <= to.
-func (f TimeField) Between(from, to time.Time) Condition {
-	return condList("><", string(f), formatTime(from), formatTime(to))
-}
-
-// NotBetween matches field outside [from, to].
-func (f TimeField) NotBetween(from, to time.Time) Condition {
-	return condList("!><", string(f), formatTime(from), formatTime(to))
-}
-
-// Asc sorts by the field, ascending.
-func (f TimeField) Asc() OrderBy { return OrderBy{string(f), Asc} }
-
-// Desc sorts by the field, descending.
-func (f TimeField) Desc() OrderBy { return OrderBy{string(f), Desc} }
-
-// Direction is a sort direction.
-type Direction string
-
-// Sort directions.
-const (
-	Asc  Direction = "ASC"
-	Desc Direction = "DESC"
-)
-
-// OrderBy is one sort key. Build it with a field's Asc or Desc method, or as
-// a literal for a field the SDK does not type.
-type OrderBy struct {
-	Field     string
-	Direction Direction
-}
-
-// Order is an ORDER clause. Its entries are sent in the order given, which is
-// the order the portal sorts by.
-type Order []OrderBy
-
-// EncodeValues implements query.Encoder.
-func (o Order) EncodeValues(key string, v *url.Values) error {
-	for _, ob := range o {
-		v.Set(key+"["+ob.Field+"]", string(ob.Direction))
+// validateStart checks a list's start offset: the portal reads page
+// floor(start/50)+1, so an offset that is not a multiple of 50 would return
+// rows from the start of that page, not from the offset asked for.
+func validateStart(start int) error {
+	if start < 0 {
+		return &ValidationError{Field: "start", Reason: fmt.Sprintf("negative offset %d", start)}
 	}
-	return nil
-}
-
-// KeyOrder implements wire.KeyOrderer.
-func (o Order) KeyOrder(key string) []string {
-	keys := make([]string, len(o))
-	for i, ob := range o {
-		keys[i] = key + "[" + ob.Field + "]"
-	}
-	return keys
-}
-
-func (o Order) validate(field string) error {
-	seen := make(map[string]bool, len(o))
-	for _, ob := range o {
-		if ob.Field == "" || strings.ContainsAny(ob.Field, "[]&=\x00") {
-			return &ValidationError{Field: field, Reason: fmt.Sprintf("bad sort field %q", ob.Field)}
-		}
-		if ob.Direction != Asc && ob.Direction != Desc {
-			return &ValidationError{Field: field, Reason: fmt.Sprintf("sort direction %q for %s is neither ASC nor DESC", ob.Direction, ob.Field)}
-		}
-		if seen[ob.Field] {
-			return &ValidationError{Field: field, Reason: fmt.Sprintf("sort field %s appears twice", ob.Field)}
-		}
-		seen[ob.Field] = true
+	if start%PageSize != 0 {
+		return &ValidationError{Field: "start", Reason: fmt.Sprintf("offset %d is not a multiple of %d; the portal would return the page at offset %d", start, PageSize, start/PageSize*PageSize)}
 	}
 	return nil
 }

@@ -268,7 +268,7 @@ func FuzzParseInstallEvent(f *testing.F) {
 type fuzzRequest struct {
 	Name   string   `url:"NAME"`
 	Sites  []string `url:"SITE_ID,omitempty"`
-	Filter Filter   `url:"FILTER,omitempty"`
+	Filter GroupFilter `url:"FILTER,omitempty"`
 }
 
 // FuzzEncodeRoundTrip encodes a request with wire.Encode and has the fake
@@ -287,7 +287,7 @@ func FuzzEncodeRoundTrip(f *testing.F) {
 		if v2 != "" {
 			vals = append(vals, v2)
 		}
-		req := fuzzRequest{Name: name, Filter: Filter{Where(key, vals...)}}
+		req := fuzzRequest{Name: name, Filter: GroupFilter{WhereUnchecked(key, vals...)}}
 		if site != "" {
 			req.Sites = []string{site, site + "2"}
 		}

@@ -9,16 +9,21 @@ import (
 // GroupListOptions holds the parameters of sonet_group.get.
 type GroupListOptions struct {
 	// Order sorts the list; entries are applied in the order given.
-	// Default (empty): ID descending.
+	// Default (empty): ID descending. Only fields the portal sorts by are
+	// accepted: it skips any other silently.
 	Order Order `url:"ORDER,omitempty"`
 	// Filter selects groups; see the Field constants and Where.
 	Filter GroupFilter `url:"FILTER,omitempty"`
-	// GroupID returns only this group (adds ID = GroupID to the filter).
+	// GroupID returns only this group. The portal puts it in place of a
+	// plain "ID" filter key, so it may not be combined with one.
 	GroupID int `url:"GROUP_ID,omitempty"`
 	// IsAdmin, set to Yes, skips permission checks when the caller is an
 	// administrator (ignored by the portal for everyone else).
 	IsAdmin Flag `url:"IS_ADMIN,omitempty"`
-	// Start is the offset of the page (0, 50, 100, ...).
+	// Start is the offset of the page: 0, 50, 100, ... The portal reads
+	// page floor(start/50)+1, so any other value is refused; asked for a
+	// page past the last one it answers the first page again, which
+	// ListGroups turns into an empty page (HasNext false).
 	Start int `url:"start,omitempty"`
 }
 
@@ -27,7 +32,7 @@ func (o *GroupListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	if err := o.Order.validate("ORDER"); err != nil {
+	if err := o.Order.validate("ORDER", groupRules.method, groupSortFields); err != nil {
 		return err
 	}
 	if err := o.Filter.validate("FILTER"); err != nil {
@@ -36,16 +41,20 @@ func (o *GroupListOptions) Validate() error {
 	if o.GroupID < 0 {
 		return &ValidationError{Field: "GROUP_ID", Reason: fmt.Sprintf("negative group ID %d", o.GroupID)}
 	}
+	if o.GroupID > 0 {
+		for _, k := range o.Filter.conds().keys() {
+			if k == "ID" {
+				return &ValidationError{Field: "GROUP_ID", Reason: `the portal replaces a FILTER "ID" key with GROUP_ID; use one of them`}
+			}
+		}
+	}
 	if o.IsAdmin == No {
 		return &ValidationError{Field: "IS_ADMIN", Reason: "only Yes has a meaning; leave it unset for permission checks"}
 	}
 	if err := validateFlags("IS_ADMIN", o.IsAdmin); err != nil {
 		return err
 	}
-	if o.Start < 0 {
-		return &ValidationError{Field: "start", Reason: fmt.Sprintf("negative offset %d", o.Start)}
-	}
-	return nil
+	return validateStart(o.Start)
 }
 
 // Encode validates the options and returns the exact form body ListGroups
@@ -65,7 +74,9 @@ func (o *GroupListOptions) Encode() (string, error) {
 type GroupPage = Page[Group]
 
 // ListGroups returns one page (up to 50 groups) of sonet_group.get, with the
-// total and the start of the next page. opts may be nil.
+// total and the start of the next page. opts may be nil. A Start at or past
+// the total gives an empty page with HasNext false: the portal answers such
+// a request with its first page again, and those rows are not returned.
 //
 // Docs: api-reference/sonet-group/sonet-group-get.md
 func (c *Client) ListGroups(ctx context.Context, opts *GroupListOptions) (*GroupPage, error) {
@@ -81,7 +92,7 @@ func (c *Client) ListGroups(ctx context.Context, opts *GroupListOptions) (*Group
 	if err != nil {
 		return nil, err
 	}
-	return pageFrom(r, []Group(groups)), nil
+	return listPage(r, opts.Start, []Group(groups)), nil
 }
 
 // AllGroups walks every page of sonet_group.get from opts.Start on:

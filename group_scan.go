@@ -67,13 +67,13 @@ func (c *Client) ScanGroups(ctx context.Context, opts *GroupScanOptions) iter.Se
 }
 
 func (o *GroupScanOptions) validate() error {
-	return validateScan("FILTER", o.PagesPerRequest, o.AfterID, o.Filter)
+	return validateScan("FILTER", o.PagesPerRequest, o.AfterID, o.Filter.conds().keys())
 }
 
 // batch builds one scan request of n chained page commands after cursor.
 func (o *GroupScanOptions) batch(cursor, n int, count bool) (*Batch, []*BatchCommand[json.RawMessage], error) {
 	return scanBatch("sonet_group.get", cursor, n, []any{PageSize - 1, "ID"}, func(k int, after string) (wire.Form, error) {
-		lo := GroupListOptions{Order: Order{FieldID.Asc()}, Filter: append(Filter{Where(">ID", after)}, o.Filter...), IsAdmin: o.IsAdmin}
+		lo := GroupListOptions{Order: Order{FieldID.Asc()}, Filter: append(GroupFilter{Where(">ID", after)}, o.Filter...), IsAdmin: o.IsAdmin}
 		f, err := encodeRequest(&lo)
 		if err != nil {
 			return nil, err

@@ -66,7 +66,7 @@ func TestScanGroupsEqualsPageByPageWalk(t *testing.T) {
 
 func TestScanGroupsSendsChainedCursorCommands(t *testing.T) {
 	srv, c := newFakePortal(t, 120)
-	ids := collect(t, c.ScanGroups(context.Background(), &GroupScanOptions{PagesPerRequest: 2, AfterID: 10, Filter: Filter{FieldActive.Eq(true)}, IsAdmin: Yes}))
+	ids := collect(t, c.ScanGroups(context.Background(), &GroupScanOptions{PagesPerRequest: 2, AfterID: 10, Filter: GroupFilter{FieldActive.Eq(true)}, IsAdmin: Yes}))
 	assert.Len(t, ids, 110)
 	assert.Equal(t, 11, ids[0])
 	reqs := srv.Requests()
@@ -139,8 +139,8 @@ func TestScanGroupsValidatesOptionsAndYieldsCommandErrors(t *testing.T) {
 	for opts, want := range map[*GroupScanOptions]string{
 		{PagesPerRequest: 51}:               "sonet: invalid PagesPerRequest: 51 is outside 0..50",
 		{AfterID: -1}:                       "sonet: invalid AfterID: negative ID -1",
-		{Filter: Filter{FieldID.GT(5)}}:     "sonet: invalid FILTER: the scan owns the >ID condition; set AfterID instead",
-		{Filter: Filter{Where("[x]", "1")}}: `sonet: invalid FILTER: filter key "[x]" contains a bracket, & or NUL`,
+		{Filter: GroupFilter{FieldID.GT(5)}}:     "sonet: invalid FILTER: the scan owns the >ID condition; set AfterID instead",
+		{Filter: GroupFilter{Where("[x]", "1")}}: `sonet: invalid FILTER: filter key "[x]" contains a bracket, & or NUL`,
 		{IsAdmin: No}:                       "sonet: invalid IS_ADMIN: only Yes has a meaning; leave it unset for permission checks",
 	} {
 		var errs []error

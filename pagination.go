@@ -29,6 +29,20 @@ func pageFrom[T any](r *Response, items []T) *Page[T] {
 	return &Page[T]{Items: items, Total: r.Total, HasTotal: r.HasTotal, Next: r.Next, HasNext: r.HasNext, Time: r.Time}
 }
 
+// listPage is pageFrom for a page asked for at start. A portal asked for a
+// page past the last one answers the FIRST page again (CDBResult::NavQuery
+// falls back to page 1), with its next; a start at or past the total is
+// therefore an empty page, whatever rows came with it, and the end of the
+// list.
+func listPage[T any](r *Response, start int, items []T) *Page[T] {
+	p := pageFrom(r, items)
+	if start > 0 && r.HasTotal && start >= r.Total {
+		p.Items = []T{}
+		p.Next, p.HasNext = 0, false
+	}
+	return p
+}
+
 // walk yields every row of a list, page by page, following next. It stops at
 // the first error (yielding it once), stops when the caller breaks out of the
 // loop (no further request), checks the context between pages, and refuses

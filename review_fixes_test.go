@@ -70,8 +70,8 @@ func TestExcerptRedactsASecretCutByTheLimit(t *testing.T) {
 func TestRawCallWithZeroConditionIsRefused(t *testing.T) {
 	c, mt := newMockClient(t)
 	_, err := c.Call(context.Background(), "sonet_group.get", &struct {
-		F Filter `url:"FILTER"`
-	}{Filter{{}}}, nil, nil)
+		F GroupFilter `url:"FILTER"`
+	}{GroupFilter{Condition{}}}, nil, nil)
 	assert.EqualError(t, err, `sonet: invalid params: sonet: invalid FILTER: filter key "" has no value`)
 	assert.Equal(t, 0, mt.GetTotalCallCount())
 }
@@ -147,7 +147,7 @@ func TestEnsureGroupWithOAuthDoesNotFilterOnOwnerID(t *testing.T) {
 
 func TestScanGroupsRefusesACursorKeyInAnyCase(t *testing.T) {
 	c, mt := newMockClient(t)
-	for _, err := range c.ScanGroups(context.Background(), &GroupScanOptions{Filter: Filter{Where(">id", "5")}}) {
+	for _, err := range c.ScanGroups(context.Background(), &GroupScanOptions{Filter: GroupFilter{Where(">id", "5")}}) {
 		assert.ErrorIs(t, err, ErrValidation)
 		break
 	}

@@ -39,15 +39,15 @@ func scanPages(per int) int {
 
 // validateScan checks the options every scan has; filterField names the
 // method's filter parameter in errors.
-func validateScan(filterField string, per, afterID int, f Filter) error {
+func validateScan(filterField string, per, afterID int, keys []string) error {
 	if per < 0 || per > MaxBatchCommands {
 		return &ValidationError{Field: "PagesPerRequest", Reason: fmt.Sprintf("%d is outside 0..%d", per, MaxBatchCommands)}
 	}
 	if afterID < 0 {
 		return &ValidationError{Field: "AfterID", Reason: fmt.Sprintf("negative ID %d", afterID)}
 	}
-	for _, cd := range f {
-		if strings.EqualFold(cd.Key(), ">ID") {
+	for _, k := range keys {
+		if strings.EqualFold(k, ">ID") {
 			return &ValidationError{Field: filterField, Reason: "the scan owns the >ID condition; set AfterID instead"}
 		}
 	}

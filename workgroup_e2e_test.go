@@ -154,14 +154,14 @@ func TestE2EWorkgroupListMatchesGroupList(t *testing.T) {
 	assert.Equal(t, 0, p.Items[2].ScrumOwnerID, "not selected")
 
 	p, err = c.ListWorkgroups(ctx, &WorkgroupListOptions{
-		Filter: Filter{WorkgroupFilterProject.Eq(true), FieldName.LikePattern("%unch")},
+		Filter: WorkgroupFilter{FieldProject.Eq(true), FieldName.LikePattern("%unch")},
 		Params: WorkgroupListParams{IsAdmin: Yes},
 	})
 	require.NoError(t, err)
 	assert.Equal(t, []int{2}, wgIDs(p.Items))
 	assert.Equal(t, "", p.Items[0].Name, "no select: ID only")
 
-	p, err = c.ListWorkgroups(ctx, &WorkgroupListOptions{Filter: Filter{FieldName.Eq("nothing")}})
+	p, err = c.ListWorkgroups(ctx, &WorkgroupListOptions{Filter: WorkgroupFilter{FieldName.Eq("nothing")}})
 	require.NoError(t, err)
 	assert.Equal(t, []Workgroup{}, p.Items)
 	assert.True(t, p.HasTotal)

@@ -51,28 +51,6 @@ const (
 	WorkgroupFieldAvatar WorkgroupField = "AVATAR"
 )
 
-// Filter and order fields of socialnetwork.api.workgroup.list that
-// sonet_group.get lacks. The others are the shared constants FieldID,
-// FieldName, FieldOwnerID, FieldActive, FieldVisible, FieldOpened,
-// FieldClosed, FieldDateCreate, FieldDateUpdate and FieldDateActivity.
-const (
-	WorkgroupFilterProject   FlagField   = "PROJECT"
-	WorkgroupFilterSubjectID IntField    = "SUBJECT_ID"
-	WorkgroupFilterSiteID    StringField = "SITE_ID"
-)
-
-// LikePattern matches field LIKE pattern, with the % wildcards written by
-// the caller (operator "=%"; "%=" is the same). socialnetwork.api.workgroup.list
-// only; Like adds the wildcards itself.
-func (f StringField) LikePattern(pattern string) Condition { return cond("=%", string(f), pattern) }
-
-// NotLikePattern matches field NOT LIKE pattern, with the % wildcards
-// written by the caller (operator "!=%"; "!%=" is the same).
-// socialnetwork.api.workgroup.list only.
-func (f StringField) NotLikePattern(pattern string) Condition {
-	return cond("!=%", string(f), pattern)
-}
-
 // WorkgroupListParams is the params object of socialnetwork.api.workgroup.list.
 type WorkgroupListParams struct {
 	// IsAdmin Yes skips the permission check when the caller is an
@@ -141,10 +119,9 @@ func (p WorkgroupListParams) validate() error {
 // WorkgroupListOptions holds the parameters of socialnetwork.api.workgroup.list.
 type WorkgroupListOptions struct {
 	// Filter selects groups (filter[KEY]); see the Field constants,
-	// WorkgroupFilterProject/SubjectID/SiteID, LikePattern and Where. The
-	// portal adds a permission check (unless Params.IsAdmin) and a site
-	// filter of its own.
-	Filter Filter
+	// WorkgroupFilterType, LikePattern and Where. The portal adds a
+	// permission check (unless Params.IsAdmin) and a site filter of its own.
+	Filter WorkgroupFilter
 	// Select lists the fields to return (select[N]). Empty: only ID.
 	Select []WorkgroupField
 	// Order sorts by filter fields (order[FIELD]=ASC|DESC), in the order
@@ -152,7 +129,8 @@ type WorkgroupListOptions struct {
 	Order Order
 	// Params are the params[...] switches.
 	Params WorkgroupListParams
-	// Start is the offset of the page (0, 50, 100, ...).
+	// Start is the offset of the page: 0, 50, 100, ... (a multiple of 50,
+	// see GroupListOptions.Start).
 	Start int
 	// NoCount sends start=-1: the portal skips counting the rows, which is
 	// much faster on large portals, and returns the first page only, with
@@ -166,7 +144,7 @@ type WorkgroupListOptions struct {
 }
 
 type workgroupListRequest struct {
-	Filter Filter              `url:"filter,omitempty"`
+	Filter WorkgroupFilter     `url:"filter,omitempty"`
 	Select []WorkgroupField    `url:"select,omitempty"`
 	Order  Order               `url:"order,omitempty"`
 	Params WorkgroupListParams `url:"params"`
@@ -186,7 +164,7 @@ func (o *WorkgroupListOptions) Validate() error {
 			return err
 		}
 	}
-	if err := o.Order.validate("order"); err != nil {
+	if err := o.Order.validate("order", workgroupRules.method, workgroupRules.fields); err != nil {
 		return err
 	}
 	if err := o.Params.validate(); err != nil {
@@ -194,6 +172,9 @@ func (o *WorkgroupListOptions) Validate() error {
 	}
 	if o.Start < 0 {
 		return &ValidationError{Field: "start", Reason: fmt.Sprintf("negative offset %d; set NoCount for start=-1", o.Start)}
+	}
+	if err := validateStart(o.Start); err != nil {
+		return err
 	}
 	if o.NoCount && o.Start != 0 {
 		return &ValidationError{Field: "start", Reason: "NoCount sends start=-1 and reads the first page only; Start must be 0"}
@@ -273,7 +254,7 @@ func (c *Client) ListWorkgroups(ctx context.Context, opts *WorkgroupListOptions)
 	for i := range rows {
 		rows[i].setLocation(opts.Location)
 	}
-	p := pageFrom(r, []Workgroup(rows))
+	p := listPage(r, opts.Start, []Workgroup(rows))
 	if opts.NoCount {
 		p.Total, p.HasTotal, p.Next, p.HasNext = 0, false, 0, false
 	}
@@ -354,10 +335,10 @@ func (c *Client) allWorkgroupsByID(ctx context.Context, base WorkgroupListOption
 
 // withCondition returns f with c added, replacing a condition with the same
 // key (a caller's own >ID is always looser than the walk's).
-func withCondition(f Filter, c Condition) Filter {
-	out := make(Filter, 0, len(f)+1)
+func withCondition(f WorkgroupFilter, c Condition) WorkgroupFilter {
+	out := make(WorkgroupFilter, 0, len(f)+1)
 	for _, x := range f {
-		if x.key != c.key {
+		if x == nil || x.workgroupCondition().key != c.key {
 			out = append(out, x)
 		}
 	}

@@ -15,7 +15,7 @@ type WorkgroupScanOptions struct {
 	// Filter adds conditions to the walk (filter[KEY]), as in
 	// WorkgroupListOptions. It may not hold a ">ID" key: the walk owns it
 	// (use AfterID).
-	Filter Filter
+	Filter WorkgroupFilter
 	// Select lists the fields to return. ID is added when missing: the
 	// walk's cursor reads it. Empty: only ID.
 	Select []WorkgroupField
@@ -75,7 +75,7 @@ func (c *Client) ScanWorkgroups(ctx context.Context, opts *WorkgroupScanOptions)
 		sel := o.selectWithID()
 		page := func(_ int, after string) (wire.Form, error) {
 			lo := WorkgroupListOptions{
-				Filter:  append(Filter{Where(">ID", after)}, o.Filter...),
+				Filter:  append(WorkgroupFilter{Where(">ID", after)}, o.Filter...),
 				Select:  sel,
 				Order:   Order{FieldID.Asc()},
 				Params:  o.Params,
@@ -108,7 +108,7 @@ func workgroupID(w Workgroup) int { return w.ID }
 // names, params) is checked when the first request is built, before
 // anything is sent.
 func (o *WorkgroupScanOptions) validate() error {
-	return validateScan("filter", o.PagesPerRequest, o.AfterID, o.Filter)
+	return validateScan("filter", o.PagesPerRequest, o.AfterID, o.Filter.conds().keys())
 }
 
 // selectWithID returns Select with ID appended when it is missing, in a new

@@ -60,7 +60,7 @@ func TestScanWorkgroupsSendsChainedCursorCommands(t *testing.T) {
 	ws := collectWorkgroups(t, c.ScanWorkgroups(context.Background(), &WorkgroupScanOptions{
 		PagesPerRequest: 2,
 		AfterID:         10,
-		Filter:          Filter{FieldActive.Eq(true)},
+		Filter:          WorkgroupFilter{FieldActive.Eq(true)},
 		Select:          []WorkgroupField{WorkgroupFieldName},
 		Params:          WorkgroupListParams{IsAdmin: Yes},
 	}))
@@ -195,10 +195,10 @@ func TestScanWorkgroupsValidatesOptionsBeforeSending(t *testing.T) {
 		{&WorkgroupScanOptions{PagesPerRequest: 51}, "sonet: invalid PagesPerRequest: 51 is outside 0..50"},
 		{&WorkgroupScanOptions{PagesPerRequest: -1}, "sonet: invalid PagesPerRequest: -1 is outside 0..50"},
 		{&WorkgroupScanOptions{AfterID: -1}, "sonet: invalid AfterID: negative ID -1"},
-		{&WorkgroupScanOptions{Filter: Filter{FieldID.GT(5)}}, "sonet: invalid filter: the scan owns the >ID condition; set AfterID instead"},
-		{&WorkgroupScanOptions{Filter: Filter{Where(">id", "5")}}, "sonet: invalid filter: the scan owns the >ID condition; set AfterID instead"},
-		{&WorkgroupScanOptions{Filter: Filter{Where("[x]", "1")}}, `sonet: invalid filter: filter key "[x]" contains a bracket, & or NUL`},
-		{&WorkgroupScanOptions{Filter: Filter{FieldActive.Eq(true), FieldActive.Eq(false)}}, `sonet: invalid filter: filter key "ACTIVE" appears twice; the portal would keep only the last`},
+		{&WorkgroupScanOptions{Filter: WorkgroupFilter{FieldID.GT(5)}}, "sonet: invalid filter: the scan owns the >ID condition; set AfterID instead"},
+		{&WorkgroupScanOptions{Filter: WorkgroupFilter{Where(">id", "5")}}, "sonet: invalid filter: the scan owns the >ID condition; set AfterID instead"},
+		{&WorkgroupScanOptions{Filter: WorkgroupFilter{Where("[x]", "1")}}, `sonet: invalid filter: filter key "[x]" contains a bracket, & or NUL`},
+		{&WorkgroupScanOptions{Filter: WorkgroupFilter{FieldActive.Eq(true), FieldActive.Eq(false)}}, `sonet: invalid filter: filter key "ACTIVE" appears twice; the portal would keep only the last`},
 		{&WorkgroupScanOptions{Select: []WorkgroupField{"NA[ME"}}, `sonet: invalid select: bad field name "NA[ME"`},
 		{&WorkgroupScanOptions{Params: WorkgroupListParams{IsAdmin: No}}, "sonet: invalid params[IS_ADMIN]: only Yes has a meaning; leave it unset for permission checks"},
 		{&WorkgroupScanOptions{Params: WorkgroupListParams{Mode: "desktop"}}, `sonet: invalid params[mode]: unknown mode "desktop": the only mode is "mobile"`},

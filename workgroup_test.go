@@ -290,7 +290,7 @@ func newListMock(t *testing.T, fixtures ...string) (*Client, *recorded, *httpmoc
 func TestListWorkgroupsDocExample(t *testing.T) {
 	c, rec, _ := newListMock(t, "doc_example.json")
 	p, err := c.ListWorkgroups(context.Background(), &WorkgroupListOptions{
-		Filter: Filter{FieldActive.Eq(true), FieldClosed.Eq(false), FieldName.Like("group")},
+		Filter: WorkgroupFilter{FieldActive.Eq(true), FieldClosed.Eq(false), FieldName.Like("group")},
 		Select: []WorkgroupField{WorkgroupFieldID, WorkgroupFieldName, WorkgroupFieldType, WorkgroupFieldAvatar},
 		Order:  Order{FieldID.Desc()},
 		Params: WorkgroupListParams{Mode: WorkgroupModeMobile, ShouldSelectDialogID: Yes},
@@ -316,7 +316,7 @@ func TestListWorkgroupsDocExample(t *testing.T) {
 func TestListWorkgroupsEveryFieldAndParam(t *testing.T) {
 	c, rec, _ := newListMock(t, "all_fields.json")
 	p, err := c.ListWorkgroups(context.Background(), &WorkgroupListOptions{
-		Filter: Filter{WorkgroupFilterProject.Eq(true), WorkgroupFilterSubjectID.In(2, 3), WorkgroupFilterSiteID.Eq("s1"),
+		Filter: WorkgroupFilter{FieldProject.Eq(true), FieldSubjectID.In(2, 3), WorkgroupFilterType.Eq(WorkgroupTypeProject),
 			FieldName.LikePattern("%app%"), FieldName.NotLikePattern("old%"), FieldDateCreate.GTE(time.Date(2026, 1, 1, 0, 0, 0, 0, plus2))},
 		Select: []WorkgroupField{WorkgroupFieldID, WorkgroupFieldActive, WorkgroupFieldSubjectID, WorkgroupFieldName,
 			WorkgroupFieldDescription, WorkgroupFieldKeywords, WorkgroupFieldClosed, WorkgroupFieldVisible, WorkgroupFieldOpened,
@@ -331,7 +331,7 @@ func TestListWorkgroupsEveryFieldAndParam(t *testing.T) {
 		Start: 50,
 	})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"filter[PROJECT]=Y&filter[SUBJECT_ID][0]=2&filter[SUBJECT_ID][1]=3&filter[SITE_ID]=s1" +
+	assert.Equal(t, []string{"filter[PROJECT]=Y&filter[SUBJECT_ID][0]=2&filter[SUBJECT_ID][1]=3&filter[TYPE]=project" +
 		"&filter[%3D%25NAME]=%25app%25&filter[%21%3D%25NAME]=old%25&filter[%3E%3DDATE_CREATE]=2026-01-01T00%3A00%3A00%2B02%3A00" +
 		"&select[0]=ID&select[1]=ACTIVE&select[2]=SUBJECT_ID&select[3]=NAME&select[4]=DESCRIPTION&select[5]=KEYWORDS" +
 		"&select[6]=CLOSED&select[7]=VISIBLE&select[8]=OPENED&select[9]=PROJECT&select[10]=LANDING&select[11]=DATE_CREATE" +
@@ -403,7 +403,7 @@ func TestListWorkgroupsRefusesBadOptions(t *testing.T) {
 		{WorkgroupListOptions{Start: -1}, "start"},
 		{WorkgroupListOptions{NoCount: true, Start: 50}, "start"},
 		{WorkgroupListOptions{Select: []WorkgroupField{"NAME&x=1"}}, "select"},
-		{WorkgroupListOptions{Filter: Filter{FieldID.Eq(1), FieldID.Eq(2)}}, "filter"},
+		{WorkgroupListOptions{Filter: WorkgroupFilter{FieldID.Eq(1), FieldID.Eq(2)}}, "filter"},
 		{WorkgroupListOptions{Order: Order{{Field: "ID", Direction: "UP"}}}, "order"},
 		{WorkgroupListOptions{Params: WorkgroupListParams{IsAdmin: No}}, "params[IS_ADMIN]"},
 		{WorkgroupListOptions{Params: WorkgroupListParams{ShouldSelectDialogID: 7}}, "params[shouldSelectDialogId]"},
@@ -419,7 +419,7 @@ func TestListWorkgroupsRefusesBadOptions(t *testing.T) {
 }
 
 func TestAllWorkgroupsFollowsNext(t *testing.T) {
-	c, rec, _ := newListMock(t, "all_fields.json", "doc_example.json")
+	c, rec, _ := newListMock(t, "all_fields.json", "second_page.json")
 	var ids []int
 	for w, err := range c.AllWorkgroups(context.Background(), &WorkgroupListOptions{Select: []WorkgroupField{WorkgroupFieldName}}) {
 		require.NoError(t, err)

@@ -1,0 +1,202 @@
+package sonet
+
+import "net/url"
+
+// GroupFilterItem is an entry of a GroupFilter: a Condition (both list
+// methods honour it), a GroupCondition or a raw Where. A WorkgroupCondition
+// (LikePattern, ...) is not one: sonet_group.get would drop it silently.
+type GroupFilterItem interface {
+	groupCondition() Condition
+}
+
+// GroupFilter is the FILTER of sonet_group.get, sent in the order given. A
+// key may appear once: PHP would keep only the last of two equal keys.
+//
+// sonet_group.get keeps only the operators "", "!", "=", "!=", "<", "<=",
+// ">", ">=", "><", "!><", "%", "!%" and "?" and ignores unknown fields; in
+// both cases the condition is dropped without an error and every row
+// comes back. The typed conditions cannot express anything else; a raw
+// Where outside these is refused before sending (WhereUnchecked sends it).
+type GroupFilter []GroupFilterItem
+
+func (f GroupFilter) conds() conditions {
+	out := make(conditions, len(f))
+	for i, it := range f {
+		if it != nil {
+			out[i] = it.groupCondition()
+		}
+	}
+	return out
+}
+
+// EncodeValues implements query.Encoder.
+func (f GroupFilter) EncodeValues(key string, v *url.Values) error { return f.conds().encode(key, v) }
+
+// KeyOrder implements wire.KeyOrderer.
+func (f GroupFilter) KeyOrder(key string) []string { return f.conds().keyOrder(key) }
+
+func (f GroupFilter) validate(field string) error { return f.conds().validate(field, groupRules) }
+
+// GroupIntField is an integer field only sonet_group.get filters and sorts
+// on (CSocNetGroup::GetList).
+type GroupIntField string
+
+// GroupStringField is a text field only sonet_group.get filters and sorts
+// on. Comparisons are case-insensitive on the portal.
+type GroupStringField string
+
+// GroupRoleField is a role-letter field only sonet_group.get filters and
+// sorts on (INITIATE_PERMS, SPAM_PERMS).
+type GroupRoleField string
+
+// GroupExtranetField is sonet_group.get's IS_EXTRANET filter. The portal
+// turns it into a site condition when the extranet module is installed and
+// ignores it otherwise; it honours no operator, so only Eq exists.
+type GroupExtranetField string
+
+// Fields only sonet_group.get filters on (its GetList knows more fields than
+// the docs list). The fields both methods know are the Field... constants.
+const (
+	FieldDescription        GroupStringField   = "DESCRIPTION"
+	FieldKeywords           GroupStringField   = "KEYWORDS"
+	FieldSubjectName        GroupStringField   = "SUBJECT_NAME"
+	FieldSiteID             GroupStringField   = "SITE_ID"
+	FieldOwnerName          GroupStringField   = "OWNER_NAME"
+	FieldOwnerLastName      GroupStringField   = "OWNER_LAST_NAME"
+	FieldOwnerLogin         GroupStringField   = "OWNER_LOGIN"
+	FieldOwnerEmail         GroupStringField   = "OWNER_EMAIL"
+	FieldNumberOfMembers    GroupIntField      = "NUMBER_OF_MEMBERS"
+	FieldNumberOfModerators GroupIntField      = "NUMBER_OF_MODERATORS"
+	FieldImageID            GroupIntField      = "IMAGE_ID"
+	FieldInitiatePerms      GroupRoleField     = "INITIATE_PERMS"
+	FieldSpamPerms          GroupRoleField     = "SPAM_PERMS"
+	FieldIsExtranet         GroupExtranetField = "IS_EXTRANET"
+)
+
+// groupRules are the operators (CSocNetLogRestService::$arAllowedOperations)
+// and fields (CSocNetGroup::GetList, plus IS_EXTRANET which the REST layer
+// converts) of sonet_group.get. PROJECT_DATE_START/FINISH are filterable
+// but not typed: the REST layer does not convert their dates from ISO.
+var groupRules = &filterRules{
+	method: "sonet_group.get",
+	ops:    setOf("", "!", "=", "!=", "<", "<=", ">", ">=", "><", "!><", "%", "!%", "?"),
+	fields: setOf("ID", "NAME", "DESCRIPTION", "DATE_CREATE", "DATE_UPDATE", "DATE_ACTIVITY",
+		"ACTIVE", "VISIBLE", "OPENED", "CLOSED", "SUBJECT_ID", "OWNER_ID", "KEYWORDS", "IMAGE_ID",
+		"NUMBER_OF_MEMBERS", "NUMBER_OF_MODERATORS", "INITIATE_PERMS", "SPAM_PERMS", "SUBJECT_NAME",
+		"OWNER_NAME", "OWNER_LAST_NAME", "OWNER_LOGIN", "OWNER_EMAIL", "PROJECT",
+		"PROJECT_DATE_START", "PROJECT_DATE_FINISH", "SITE_ID", "IS_EXTRANET"),
+	split: leadingNonLetters,
+}
+
+// groupSortFields are the ORDER keys sonet_group.get sorts by; any other key
+// is skipped silently.
+var groupSortFields = func() map[string]bool {
+	m := setOf()
+	for k := range groupRules.fields {
+		if k != "IS_EXTRANET" {
+			m[k] = true
+		}
+	}
+	return m
+}()
+
+func gc(op, field string, values ...string) GroupCondition {
+	return GroupCondition{cond(op, field, values...)}
+}
+
+func gcList(op, field string, values ...string) GroupCondition {
+	return GroupCondition{condList(op, field, values...)}
+}
+
+// Eq matches field = n.
+func (f GroupIntField) Eq(n int) GroupCondition { return gc("", string(f), itoa(n)) }
+
+// In matches field equal to any of ns.
+func (f GroupIntField) In(ns ...int) GroupCondition { return gcList("", string(f), ints(ns)...) }
+
+// NotEq matches field != n.
+func (f GroupIntField) NotEq(n int) GroupCondition { return gc("!=", string(f), itoa(n)) }
+
+// NotIn matches field equal to none of ns.
+func (f GroupIntField) NotIn(ns ...int) GroupCondition { return gcList("!", string(f), ints(ns)...) }
+
+// GT matches field > n.
+func (f GroupIntField) GT(n int) GroupCondition { return gc(">", string(f), itoa(n)) }
+
+// GTE matches field >= n.
+func (f GroupIntField) GTE(n int) GroupCondition { return gc(">=", string(f), itoa(n)) }
+
+// LT matches field < n.
+func (f GroupIntField) LT(n int) GroupCondition { return gc("<", string(f), itoa(n)) }
+
+// LTE matches field <= n.
+func (f GroupIntField) LTE(n int) GroupCondition { return gc("<=", string(f), itoa(n)) }
+
+// Between matches lo <= field <= hi.
+func (f GroupIntField) Between(lo, hi int) GroupCondition {
+	return gcList("><", string(f), itoa(lo), itoa(hi))
+}
+
+// NotBetween matches field outside [lo, hi].
+func (f GroupIntField) NotBetween(lo, hi int) GroupCondition {
+	return gcList("!><", string(f), itoa(lo), itoa(hi))
+}
+
+// Asc sorts by the field, ascending.
+func (f GroupIntField) Asc() OrderBy { return OrderBy{string(f), Asc} }
+
+// Desc sorts by the field, descending.
+func (f GroupIntField) Desc() OrderBy { return OrderBy{string(f), Desc} }
+
+// Eq matches field = s (case-insensitively).
+func (f GroupStringField) Eq(s string) GroupCondition { return gc("", string(f), s) }
+
+// In matches field equal to any of ss.
+func (f GroupStringField) In(ss ...string) GroupCondition { return gcList("", string(f), ss...) }
+
+// NotEq matches field != s.
+func (f GroupStringField) NotEq(s string) GroupCondition { return gc("!=", string(f), s) }
+
+// Like matches field containing s (operator "%").
+func (f GroupStringField) Like(s string) GroupCondition { return gc("%", string(f), s) }
+
+// NotLike matches field not containing s (operator "!%").
+func (f GroupStringField) NotLike(s string) GroupCondition { return gc("!%", string(f), s) }
+
+// Search matches by the portal's search syntax (operator "?"); see
+// StringField.Search.
+func (f GroupStringField) Search(query string) GroupCondition { return gc("?", string(f), query) }
+
+// Asc sorts by the field, ascending.
+func (f GroupStringField) Asc() OrderBy { return OrderBy{string(f), Asc} }
+
+// Desc sorts by the field, descending.
+func (f GroupStringField) Desc() OrderBy { return OrderBy{string(f), Desc} }
+
+func roles(rs []Role) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
+	}
+	return out
+}
+
+// Eq matches field = r.
+func (f GroupRoleField) Eq(r Role) GroupCondition { return gc("", string(f), string(r)) }
+
+// In matches field equal to any of rs.
+func (f GroupRoleField) In(rs ...Role) GroupCondition { return gcList("", string(f), roles(rs)...) }
+
+// NotEq matches field != r.
+func (f GroupRoleField) NotEq(r Role) GroupCondition { return gc("!=", string(f), string(r)) }
+
+// Asc sorts by the field, ascending.
+func (f GroupRoleField) Asc() OrderBy { return OrderBy{string(f), Asc} }
+
+// Desc sorts by the field, descending.
+func (f GroupRoleField) Desc() OrderBy { return OrderBy{string(f), Desc} }
+
+// Eq matches extranet groups (true) or the others (false).
+func (f GroupExtranetField) Eq(b bool) GroupCondition {
+	return gc("", string(f), FlagOf(b).String())
+}
