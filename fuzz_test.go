@@ -266,8 +266,8 @@ func FuzzParseInstallEvent(f *testing.F) {
 
 // fuzzRequest is encoded by wire.Encode as a typed request would be.
 type fuzzRequest struct {
-	Name   string   `url:"NAME"`
-	Sites  []string `url:"SITE_ID,omitempty"`
+	Name   string      `url:"NAME"`
+	Sites  []string    `url:"SITE_ID,omitempty"`
 	Filter GroupFilter `url:"FILTER,omitempty"`
 }
 

@@ -137,11 +137,11 @@ func TestScanGroupsRefusesACursorThatDoesNotAdvance(t *testing.T) {
 func TestScanGroupsValidatesOptionsAndYieldsCommandErrors(t *testing.T) {
 	c, mt := newMockClient(t)
 	for opts, want := range map[*GroupScanOptions]string{
-		{PagesPerRequest: 51}:               "sonet: invalid PagesPerRequest: 51 is outside 0..50",
-		{AfterID: -1}:                       "sonet: invalid AfterID: negative ID -1",
+		{PagesPerRequest: 51}:                    "sonet: invalid PagesPerRequest: 51 is outside 0..50",
+		{AfterID: -1}:                            "sonet: invalid AfterID: negative ID -1",
 		{Filter: GroupFilter{FieldID.GT(5)}}:     "sonet: invalid FILTER: the scan owns the >ID condition; set AfterID instead",
 		{Filter: GroupFilter{Where("[x]", "1")}}: `sonet: invalid FILTER: filter key "[x]" contains a bracket, & or NUL`,
-		{IsAdmin: No}:                       "sonet: invalid IS_ADMIN: only Yes has a meaning; leave it unset for permission checks",
+		{IsAdmin: No}:                            "sonet: invalid IS_ADMIN: only Yes has a meaning; leave it unset for permission checks",
 	} {
 		var errs []error
 		for _, err := range c.ScanGroups(context.Background(), opts) {

@@ -1,0 +1,115 @@
+package sonet
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A start that is not a multiple of 50 would be read as the start of its
+// page (floor(start/50)*50): refused before sending, for both lists.
+func TestListStartOffPageIsRefused(t *testing.T) {
+	c, mt := newMockClient(t)
+	for _, start := range []int{1, 30, 49, 120, 1001} {
+		_, err := c.ListGroups(context.Background(), &GroupListOptions{Start: start})
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve)
+		assert.Equal(t, "start", ve.Field)
+		assert.ErrorIs(t, err, ErrValidation)
+		_, err = c.ListWorkgroups(context.Background(), &WorkgroupListOptions{Start: start})
+		require.ErrorAs(t, err, &ve)
+		assert.Equal(t, "start", ve.Field)
+		for _, err := range c.AllGroups(context.Background(), &GroupListOptions{Start: start}) {
+			assert.ErrorIs(t, err, ErrValidation)
+		}
+	}
+	_, err := c.ListGroups(context.Background(), &GroupListOptions{Start: 30})
+	assert.EqualError(t, err, "sonet: invalid start: offset 30 is not a multiple of 50; the portal would return the page at offset 0")
+	assert.Equal(t, 0, mt.GetTotalCallCount())
+}
+
+// Asked for a page past the last, the portal answers page 1 again (with
+// next=50 and the real total): that is an empty page and the end.
+func TestListGroupsPastTheEndIsEmptyNotPageOne(t *testing.T) {
+	c, mt := newMockClient(t)
+	var rec recorded
+	mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", rec.respond(200, fixture(t, "sonet_group.get/page1_of_123.json")))
+	p, err := c.ListGroups(context.Background(), &GroupListOptions{Order: Order{FieldID.Asc()}, Start: 1000})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ORDER[ID]=ASC&start=1000"}, rec.Bodies())
+	assert.Empty(t, p.Items)
+	assert.NotNil(t, p.Items)
+	assert.False(t, p.HasNext)
+	assert.Equal(t, 0, p.Next)
+	assert.Equal(t, 123, p.Total)
+	assert.True(t, p.HasTotal)
+
+	// Exactly at the total is past the end too.
+	p, err = c.ListGroups(context.Background(), &GroupListOptions{Start: 150})
+	require.NoError(t, err)
+	assert.Empty(t, p.Items)
+
+	// The same answer at start 0 is the real first page.
+	p, err = c.ListGroups(context.Background(), nil)
+	require.NoError(t, err)
+	require.Len(t, p.Items, 50)
+	assert.Equal(t, 1, p.Items[0].ID)
+	assert.True(t, p.HasNext)
+	assert.Equal(t, 50, p.Next)
+}
+
+func TestAllGroupsPastTheEndYieldsNothing(t *testing.T) {
+	c, mt := newMockClient(t)
+	var rec recorded
+	mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", rec.respond(200, fixture(t, "sonet_group.get/page1_of_123.json")))
+	n := 0
+	for _, err := range c.AllGroups(context.Background(), &GroupListOptions{Start: 1000}) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 0, n, "the rows of the fallback page are never yielded")
+	assert.Equal(t, []string{"start=1000"}, rec.Bodies())
+}
+
+func TestAllGroupsFromLastPage(t *testing.T) {
+	c, mt := newMockClient(t)
+	var rec recorded
+	mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", rec.respond(200, fixture(t, "sonet_group.get/page3_of_123.json")))
+	var ids []int
+	for g, err := range c.AllGroups(context.Background(), &GroupListOptions{Start: 100}) {
+		require.NoError(t, err)
+		ids = append(ids, g.ID)
+	}
+	require.Len(t, ids, 23)
+	assert.Equal(t, 101, ids[0])
+	assert.Equal(t, 123, ids[22])
+	assert.Equal(t, []string{"start=100"}, rec.Bodies())
+}
+
+// In a batch too: the page-1 rows answered for start=1000 are not returned.
+func TestBatchListGroupsPastTheEndIsEmpty(t *testing.T) {
+	c, mt := newMockClient(t)
+	var rec recorded
+	mt.RegisterResponder("POST", testEndpoint+"batch", rec.respond(200, fixture(t, "batch/list_past_end.json")))
+	b := NewBatch()
+	page := BatchListGroups(b, &GroupListOptions{Start: 1000})
+	require.NoError(t, c.RunBatch(context.Background(), b))
+	assert.Equal(t, []string{"cmd[c0]=sonet_group.get%3Fstart%3D1000&halt=0"}, rec.Bodies())
+	p, err := page.Result()
+	require.NoError(t, err)
+	assert.Empty(t, p.Items)
+	assert.False(t, p.HasNext)
+	assert.Equal(t, 123, p.Total)
+}
+
+func TestListWorkgroupsPastTheEndIsEmpty(t *testing.T) {
+	c, rec, _ := newListMock(t, "second_page.json")
+	p, err := c.ListWorkgroups(context.Background(), &WorkgroupListOptions{Start: 100})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"start=100"}, rec.Bodies())
+	assert.Empty(t, p.Items)
+	assert.False(t, p.HasNext)
+	assert.Equal(t, 51, p.Total)
+}
