@@ -145,10 +145,10 @@ func ExampleClient_ListGroups() {
 func ExampleGroupListOptions_Encode() {
 	body, _ := (&sonet.GroupListOptions{
 		Order:  sonet.Order{sonet.FieldName.Asc()},
-		Filter: sonet.GroupFilter{sonet.FieldName.Like("Pro"), sonet.FieldID.Between(10, 20)},
+		Filter: sonet.GroupFilter{sonet.FieldName.Like("Pro"), sonet.FieldID.GTE(10), sonet.FieldID.LTE(20)},
 	}).Encode()
 	fmt.Println(body)
-	// Output: ORDER[NAME]=ASC&FILTER[%25NAME]=Pro&FILTER[%3E%3CID][0]=10&FILTER[%3E%3CID][1]=20
+	// Output: ORDER[NAME]=ASC&FILTER[%25NAME]=Pro&FILTER[%3E%3DID]=10&FILTER[%3C%3DID]=20
 }
 
 func ExampleClient_AllGroups() {

@@ -11,11 +11,14 @@ import (
 // value(s). It goes into a GroupFilter or a WorkgroupFilter.
 //
 // Build conditions with the methods of the Field constants (FieldName.Like,
-// FieldID.GT, ...). Operators only one method honours return a
-// GroupCondition (FieldID.Between, FieldName.Search, ...) or a
-// WorkgroupCondition (FieldName.LikePattern), so a condition the other
-// method would drop silently does not compile into its filter. Where is the
-// raw escape hatch.
+// FieldID.GT, ...). Operators and fields only one method honours return a
+// GroupCondition (FieldName.Search, FieldDescription.Like, ...) or a
+// WorkgroupCondition (FieldName.NotLike, FieldName.LikePattern, ...), so a
+// condition the other method would drop or misread does not compile into
+// its filter. Where is the raw escape hatch.
+//
+// sonet_group.get compares text case-insensitively (the database
+// collation): FieldName.Eq("alpha") also matches "Alpha".
 type Condition struct {
 	key       string
 	values    []string
@@ -32,8 +35,8 @@ func (c Condition) Values() []string { return append([]string(nil), c.values...)
 func (c Condition) groupCondition() Condition     { return c }
 func (c Condition) workgroupCondition() Condition { return c }
 
-// GroupCondition is a filter entry only sonet_group.get honours (operators
-// "><", "!><", "?" and the fields only its GetList knows). It goes into a
+// GroupCondition is a filter entry only sonet_group.get honours (the search
+// operator "?" and the fields only its GetList knows). It goes into a
 // GroupFilter only.
 type GroupCondition struct{ c Condition }
 
@@ -46,8 +49,8 @@ func (g GroupCondition) Values() []string { return g.c.Values() }
 func (g GroupCondition) groupCondition() Condition { return g.c }
 
 // WorkgroupCondition is a filter entry only socialnetwork.api.workgroup.list
-// honours (the ORM operators "=%" and "!=%", the TYPE field). It goes into a
-// WorkgroupFilter only.
+// honours (the ORM operators "!%", "=%" and "!=%", the TYPE field). It goes
+// into a WorkgroupFilter only.
 type WorkgroupCondition struct{ c Condition }
 
 // Key returns the filter key as sent, operator included.
@@ -92,7 +95,10 @@ func condList(op, field string, values ...string) Condition {
 type filterRules struct {
 	method string
 	ops    map[string]bool
-	fields map[string]bool
+	// opReasons explain operators the method mishandles in a way other
+	// than dropping them.
+	opReasons map[string]string
+	fields    map[string]bool
 	// split cuts a key into operator and field the way the method does.
 	split func(key string) (op, field string)
 }
@@ -162,6 +168,9 @@ func (cs conditions) validate(field string, rules *filterRules) error {
 			continue
 		}
 		op, name := rules.split(c.key)
+		if why, ok := rules.opReasons[op]; ok {
+			return &ValidationError{Field: field, Reason: fmt.Sprintf("%s %s (filter key %q); use WhereUnchecked to send it anyway", rules.method, why, c.key)}
+		}
 		if !rules.ops[op] {
 			return &ValidationError{Field: field, Reason: fmt.Sprintf("%s drops the operator %q of filter key %q silently (it would return every row); use WhereUnchecked to send it anyway", rules.method, op, c.key)}
 		}

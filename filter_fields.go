@@ -61,16 +61,7 @@ func (f IntField) LT(n int) Condition { return cond("<", string(f), itoa(n)) }
 // LTE matches field <= n.
 func (f IntField) LTE(n int) Condition { return cond("<=", string(f), itoa(n)) }
 
-// Between matches lo <= field <= hi (operator "><"; sonet_group.get only).
-func (f IntField) Between(lo, hi int) GroupCondition {
-	return GroupCondition{condList("><", string(f), itoa(lo), itoa(hi))}
-}
 
-// NotBetween matches field outside [lo, hi] (operator "!><";
-// sonet_group.get only).
-func (f IntField) NotBetween(lo, hi int) GroupCondition {
-	return GroupCondition{condList("!><", string(f), itoa(lo), itoa(hi))}
-}
 
 // Asc sorts by the field, ascending.
 func (f IntField) Asc() OrderBy { return OrderBy{string(f), Asc} }
@@ -94,8 +85,12 @@ func (f StringField) Not(s string) Condition { return cond("!", string(f), s) }
 // Like matches field containing s (operator "%", SQL LIKE '%s%').
 func (f StringField) Like(s string) Condition { return cond("%", string(f), s) }
 
-// NotLike matches field not containing s (operator "!%").
-func (f StringField) NotLike(s string) Condition { return cond("!%", string(f), s) }
+// NotLike matches field not containing s (operator "!%";
+// socialnetwork.api.workgroup.list only: sonet_group.get's SQL layer
+// ignores the negation of a LIKE and returns the rows that DO contain s).
+func (f StringField) NotLike(s string) WorkgroupCondition {
+	return WorkgroupCondition{cond("!%", string(f), s)}
+}
 
 // GT matches field > s.
 func (f StringField) GT(s string) Condition { return cond(">", string(f), s) }
@@ -117,15 +112,7 @@ func (f StringField) Search(query string) GroupCondition {
 	return GroupCondition{cond("?", string(f), query)}
 }
 
-// Between matches lo <= field <= hi (sonet_group.get only).
-func (f StringField) Between(lo, hi string) GroupCondition {
-	return GroupCondition{condList("><", string(f), lo, hi)}
-}
 
-// NotBetween matches field outside [lo, hi] (sonet_group.get only).
-func (f StringField) NotBetween(lo, hi string) GroupCondition {
-	return GroupCondition{condList("!><", string(f), lo, hi)}
-}
 
 // LikePattern matches field LIKE pattern, with the % and _ wildcards
 // written by the caller (operator "=%"; socialnetwork.api.workgroup.list
@@ -176,15 +163,7 @@ func (f TimeField) LT(t time.Time) Condition { return cond("<", string(f), forma
 // LTE matches field at or before t.
 func (f TimeField) LTE(t time.Time) Condition { return cond("<=", string(f), formatTime(t)) }
 
-// Between matches from <= field <= to (sonet_group.get only).
-func (f TimeField) Between(from, to time.Time) GroupCondition {
-	return GroupCondition{condList("><", string(f), formatTime(from), formatTime(to))}
-}
 
-// NotBetween matches field outside [from, to] (sonet_group.get only).
-func (f TimeField) NotBetween(from, to time.Time) GroupCondition {
-	return GroupCondition{condList("!><", string(f), formatTime(from), formatTime(to))}
-}
 
 // Asc sorts by the field, ascending.
 func (f TimeField) Asc() OrderBy { return OrderBy{string(f), Asc} }

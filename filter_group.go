@@ -12,11 +12,15 @@ type GroupFilterItem interface {
 // GroupFilter is the FILTER of sonet_group.get, sent in the order given. A
 // key may appear once: PHP would keep only the last of two equal keys.
 //
-// sonet_group.get keeps only the operators "", "!", "=", "!=", "<", "<=",
-// ">", ">=", "><", "!><", "%", "!%" and "?" and ignores unknown fields; in
-// both cases the condition is dropped without an error and every row
-// comes back. The typed conditions cannot express anything else; a raw
-// Where outside these is refused before sending (WhereUnchecked sends it).
+// The portal honours the operators "" and "=" (equal), "!" and "!="
+// (not equal), "<", "<=", ">", ">=", "%" (contains) and "?" (search
+// syntax), on upper-case field names of CSocNetGroup::GetList. Anything
+// else is dropped without an error and every row comes back: its REST layer
+// drops other prefixes, and its SQL layer (CSqlUtil) does not know "><" and
+// "!><" although the REST layer lets them through, and ignores the "!" of
+// "!%" (it returns the rows that DO contain the value). The typed
+// conditions cannot express any of these; a raw Where with one is refused
+// before sending (WhereUnchecked sends it anyway).
 type GroupFilter []GroupFilterItem
 
 func (f GroupFilter) conds() conditions {
@@ -73,13 +77,22 @@ const (
 	FieldIsExtranet         GroupExtranetField = "IS_EXTRANET"
 )
 
-// groupRules are the operators (CSocNetLogRestService::$arAllowedOperations)
-// and fields (CSocNetGroup::GetList, plus IS_EXTRANET which the REST layer
-// converts) of sonet_group.get. PROJECT_DATE_START/FINISH are filterable
-// but not typed: the REST layer does not convert their dates from ISO.
+// groupRules are the operators and fields sonet_group.get honours: the
+// operators CSocNetLogRestService::$arAllowedOperations lets through minus
+// those CSqlUtil::GetFilterOperation mangles ("><", "!><": read as ">" on a
+// field named "<ID"; "!%": its LIKE branch never applies the negation), and
+// the fields of CSocNetGroup::GetList plus IS_EXTRANET, which the REST layer
+// converts. PROJECT_DATE_START/FINISH are filterable but not typed: the REST
+// layer does not convert their dates from ISO, so they take the portal's
+// own date format.
 var groupRules = &filterRules{
 	method: "sonet_group.get",
-	ops:    setOf("", "!", "=", "!=", "<", "<=", ">", ">=", "><", "!><", "%", "!%", "?"),
+	ops:    setOf("", "!", "=", "!=", "<", "<=", ">", ">=", "%", "?"),
+	opReasons: map[string]string{
+		"><":  "passes the operator \"><\" to its SQL layer, which does not know it and drops the condition",
+		"!><": "passes the operator \"!><\" to its SQL layer, which does not know it and drops the condition",
+		"!%":  "ignores the negation of \"!%\" and returns the rows that DO contain the value",
+	},
 	fields: setOf("ID", "NAME", "DESCRIPTION", "DATE_CREATE", "DATE_UPDATE", "DATE_ACTIVITY",
 		"ACTIVE", "VISIBLE", "OPENED", "CLOSED", "SUBJECT_ID", "OWNER_ID", "KEYWORDS", "IMAGE_ID",
 		"NUMBER_OF_MEMBERS", "NUMBER_OF_MODERATORS", "INITIATE_PERMS", "SPAM_PERMS", "SUBJECT_NAME",
@@ -132,15 +145,7 @@ func (f GroupIntField) LT(n int) GroupCondition { return gc("<", string(f), itoa
 // LTE matches field <= n.
 func (f GroupIntField) LTE(n int) GroupCondition { return gc("<=", string(f), itoa(n)) }
 
-// Between matches lo <= field <= hi.
-func (f GroupIntField) Between(lo, hi int) GroupCondition {
-	return gcList("><", string(f), itoa(lo), itoa(hi))
-}
 
-// NotBetween matches field outside [lo, hi].
-func (f GroupIntField) NotBetween(lo, hi int) GroupCondition {
-	return gcList("!><", string(f), itoa(lo), itoa(hi))
-}
 
 // Asc sorts by the field, ascending.
 func (f GroupIntField) Asc() OrderBy { return OrderBy{string(f), Asc} }
@@ -160,8 +165,6 @@ func (f GroupStringField) NotEq(s string) GroupCondition { return gc("!=", strin
 // Like matches field containing s (operator "%").
 func (f GroupStringField) Like(s string) GroupCondition { return gc("%", string(f), s) }
 
-// NotLike matches field not containing s (operator "!%").
-func (f GroupStringField) NotLike(s string) GroupCondition { return gc("!%", string(f), s) }
 
 // Search matches by the portal's search syntax (operator "?"); see
 // StringField.Search.

@@ -54,7 +54,7 @@ func TestListGroupsEncodesEveryOption(t *testing.T) {
 	body, err := (&GroupListOptions{
 		Order: Order{FieldDateCreate.Desc(), FieldName.Asc(), {Field: "PROJECT", Direction: Asc}},
 		Filter: GroupFilter{
-			FieldID.Between(10, 20), FieldID.NotBetween(13, 14), FieldOwnerID.In(1, 2), FieldName.NotLike("Old"),
+			FieldID.GTE(10), FieldSubjectID.NotIn(13, 14), FieldOwnerID.In(1, 2), FieldName.NotEq("Old"),
 			FieldName.Search("sales"), FieldActive.Eq(true), FieldClosed.NotEq(true), FieldDateCreate.GTE(from),
 			FieldDateUpdate.LT(from), FieldID.Not(15), FieldOwnerID.NotEq(3), FieldID.GT(1), FieldID.LTE(99),
 			Where("=PROJECT", "Y"),
@@ -63,8 +63,8 @@ func TestListGroupsEncodesEveryOption(t *testing.T) {
 	}).Encode()
 	require.NoError(t, err)
 	assert.Equal(t, "ORDER[DATE_CREATE]=DESC&ORDER[NAME]=ASC&ORDER[PROJECT]=ASC"+
-		"&FILTER[%3E%3CID][0]=10&FILTER[%3E%3CID][1]=20&FILTER[%21%3E%3CID][0]=13&FILTER[%21%3E%3CID][1]=14"+
-		"&FILTER[OWNER_ID][0]=1&FILTER[OWNER_ID][1]=2&FILTER[%21%25NAME]=Old&FILTER[%3FNAME]=sales&FILTER[ACTIVE]=Y"+
+		"&FILTER[%3E%3DID]=10&FILTER[%21SUBJECT_ID][0]=13&FILTER[%21SUBJECT_ID][1]=14"+
+		"&FILTER[OWNER_ID][0]=1&FILTER[OWNER_ID][1]=2&FILTER[%21%3DNAME]=Old&FILTER[%3FNAME]=sales&FILTER[ACTIVE]=Y"+
 		"&FILTER[%21%3DCLOSED]=Y&FILTER[%3E%3DDATE_CREATE]=2026-01-01T00%3A00%3A00%2B03%3A00"+
 		"&FILTER[%3CDATE_UPDATE]=2026-01-01T00%3A00%3A00%2B03%3A00&FILTER[%21ID]=15&FILTER[%21%3DOWNER_ID]=3"+
 		"&FILTER[%3EID]=1&FILTER[%3C%3DID]=99&FILTER[%3DPROJECT]=Y&GROUP_ID=7&IS_ADMIN=Y&start=100", body)
