@@ -262,36 +262,6 @@ func (s *Server) newFileID() int {
 	return 1000 + s.nextFile
 }
 
-func groupGet(c *call) (any, *page, *apiError) {
-	adminMode := leafStr(c.p.get("IS_ADMIN")) == "Y"
-	conds := []cond(nil)
-	if f := c.p.get("FILTER"); f != nil && f.isArr {
-		for _, cd := range parseFilter(f, sonetOps) {
-			if cd.field != "DESCRIPTION" && cd.field != "KEYWORDS" && cd.field != "NUMBER_OF_MEMBERS" {
-				conds = append(conds, cd)
-			}
-		}
-	}
-	if n := c.p.get("GROUP_ID"); n != nil {
-		conds = append(conds, cond{op: "=", field: "ID", kind: kInt, val: leaf(leafStr(n))})
-	}
-	order := parseOrder(c.p.get("ORDER"))
-	limit := -1
-	startStr := leafStr(c.p.get("start"))
-	if phpIntval(startStr) < 0 && len(order) == 1 && order[0].field == "ID" {
-		// No count wanted and rows come in ID order: the first page is
-		// all there is to find (the ID-cursor walk of big lists).
-		limit = pageSize
-	}
-	list := c.s.selectGroups(c, conds, order, adminMode, limit)
-	rows, pg := paginate(len(list), startStr)
-	out := []obj{}
-	for _, st := range list[rows[0]:rows[1]] {
-		out = append(out, c.s.groupRow(st))
-	}
-	return out, pg, nil
-}
-
 // selectGroups returns the visible groups matching conds, ordered; with
 // limit >= 0 and an order by ID alone, at most limit of them.
 func (s *Server) selectGroups(c *call, conds []cond, order []orderKey, adminMode bool, limit int) []*gstate {
