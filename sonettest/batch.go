@@ -86,6 +86,9 @@ func (s *Server) runBatch(c *call) answer {
 		}},
 		{"time", s.timeBlock(c, true).block(s.cfg.loc)},
 	}
+	if !utf8Clean(o) {
+		return errAnswer(errWrongEncoding)
+	}
 	return jsonAnswer(http.StatusOK, encodeJSON(o))
 }
 

@@ -1,11 +1,15 @@
 package sonettest
 
 import (
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 )
+
+// leadingFloat is PHP's leading-numeric string with a fraction or exponent.
+var leadingFloat = regexp.MustCompile(`^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?`)
 
 type fieldKind int
 
@@ -327,9 +331,21 @@ func parseDate(s string, loc *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// phpIntval converts like PHP's (int) cast: optional space, sign, digits.
+// phpIntval converts like PHP 8's (int) cast: optional space, sign, digits;
+// a leading number with a fraction or exponent ("75.9", "1e3") is read as
+// a float and truncated.
 func phpIntval(s string) int {
 	s = strings.TrimLeft(s, " \t\n\r\v\f")
+	if m := leadingFloat.FindString(s); m != "" && strings.ContainsAny(m, ".eE") {
+		f, _ := strconv.ParseFloat(m, 64)
+		switch {
+		case f >= 1<<62:
+			return 1 << 62
+		case f <= -(1 << 62):
+			return -(1 << 62)
+		}
+		return int(f)
+	}
 	i, neg := 0, false
 	if i < len(s) && (s[i] == '+' || s[i] == '-') {
 		neg = s[i] == '-'

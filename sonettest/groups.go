@@ -254,6 +254,8 @@ func (c *call) applyFields(st *gstate, create bool) *apiError {
 			*dst = phpIntval(leafStr(n))
 		}
 	}
+	// Text is stored cut at its first NUL.
+	g.Name, g.Description, g.Keywords = cutAtNUL(g.Name), cutAtNUL(g.Description), cutAtNUL(g.Keywords)
 	return c.applyImage(st, create)
 }
 

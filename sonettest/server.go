@@ -407,7 +407,7 @@ func (s *Server) runOne(c *call, h handler) answer {
 		o = append(o, kv{"total", pg.total})
 	}
 	o = append(o, kv{"time", s.timeBlock(c, true).block(s.cfg.loc)})
-	return jsonAnswer(http.StatusOK, encodeJSON(o))
+	return restJSON(o)
 }
 
 // invoke checks and charges the operating limit around one handler call.
