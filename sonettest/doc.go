@@ -55,6 +55,65 @@
 //     processing bounds in int-typed properties (the docs' examples show
 //     "start": 1773921687 next to "finish": 1773921688.071989).
 //
+// # sonet_group.get as the portal's code runs it
+//
+// The list follows CSocNetLogRestService::getGroup, CSocNetGroup::GetList,
+// CSqlUtil::PrepareWhere and CDBResult::NavQuery, including where they
+// surprise:
+//
+//   - FILTER keys: the run of characters before the first letter is the
+//     operator; a key whose operator is not "", "!", "=", "!=", "<", "<=",
+//     ">", ">=", "><", "!><", "%", "!%" or "?" is dropped without an error.
+//     The SQL layer then reads what is left: "><ID" and "!><ID" become ">"
+//     on a field "<ID" and are dropped too; the "!" of "!%" is never
+//     applied (a negated LIKE matches like LIKE). Field names are
+//     case-sensitive: "%name" is an unknown field and dropped.
+//   - Fields are those of GetList: ID, NAME, DESCRIPTION, KEYWORDS,
+//     SUBJECT_ID, SUBJECT_NAME, OWNER_ID, OWNER_NAME (the user's name;
+//     OWNER_LAST_NAME, OWNER_LOGIN, OWNER_EMAIL are empty here), ACTIVE,
+//     VISIBLE, OPENED, CLOSED, PROJECT, SITE_ID, IMAGE_ID,
+//     NUMBER_OF_MEMBERS, NUMBER_OF_MODERATORS (A and E), INITIATE_PERMS,
+//     SPAM_PERMS (always A), DATE_CREATE, DATE_UPDATE, DATE_ACTIVITY,
+//     PROJECT_DATE_START, PROJECT_DATE_FINISH. Unknown fields are dropped.
+//     IS_EXTRANET=Y or N (exactly) selects extranet groups or the others,
+//     whatever its operator; CHECK_PERMISSIONS is removed.
+//   - Text compares case-insensitively (the database collation); "%" is a
+//     literal substring; an empty DESCRIPTION or KEYWORDS is NULL; "?" is
+//     Bitrix search syntax: words are substrings, a space, & or "and" is
+//     AND, | or "or" is OR, ~ or "not" negates, parentheses group, "quoted
+//     text" is one word. "%" and "?" on a number or date compare with =.
+//     Several values are OR-ed (AND-ed when negated); an empty list adds no
+//     condition; FILTER[LOGIC]=OR joins the conditions with OR.
+//   - Dates: DATE_* values may be ISO-8601 (the REST layer converts them),
+//     the site format "01.01.2026 00:03:00" or "2026-01-01 00:05";
+//     PROJECT_DATE_* take only the last two. An unreadable date matches
+//     nothing; NOW is the server clock.
+//   - GROUP_ID whose intval is above 0 replaces the "ID" key of the filter
+//     (other ID keys stay); 0, negative or non-numeric is ignored.
+//   - IS_ADMIN must be exactly the string "Y" (the current code compares
+//     with ===; a JSON true does not switch admin mode on), and only for an
+//     administrator.
+//   - ORDER not given (or not an array) is ID descending; keys are upper
+//     cased; any direction but ASC sorts descending; unknown keys are
+//     skipped, and with none left there is no ORDER BY: rows come in ID
+//     order.
+//   - Paging: start is PHP's intval (a JSON true is 1, "75.9" is 75, 1e2
+//     is 100); the page read is floor(start/50)+1, and a page past the last
+//     one reads page 1 again, with next=50 when there is more than one
+//     page; next is page*50 while pages remain. start < 0 reads the first
+//     50 rows without counting: "total" is 0 and there is no next.
+//
+// # Stored text
+//
+//   - NAME, DESCRIPTION and KEYWORDS are stored cut at their first NUL byte
+//     (sonet_group.create and update).
+//   - Any answer that would contain a string that is not valid UTF-8 (a
+//     group name stored with bad bytes, on a sonet_group.get page, in a
+//     batch...) is replaced as a whole by
+//     {"error":"WRONG_ENCODING","error_description":"Wrong request encoding"}
+//     with HTTP status 200 and no time block: CRestServer::outputJson
+//     catches Json::encode's exception after the method ran.
+//
 // # Behaviour chosen where the documentation is silent
 //
 //   - Errors carry no time block. Success answers list result, next, total,
@@ -96,12 +155,7 @@
 //     change group owner"; the owner or an administrator may call it; the
 //     previous owner stays as an ordinary member (K), or as moderator (E)
 //     when they are the scrum master.
-//   - sonet_group.get: string comparisons are case-insensitive (like MySQL's
-//     default collation); an empty array for = matches everything; a
-//     malformed >< or !>< is ignored; ties in ORDER are broken by ID
-//     ascending; start < 0 reads from 0 and sends neither total nor next.
-//     DESCRIPTION, KEYWORDS, SUBJECT_ID, SITE_ID and NUMBER_OF_MEMBERS are
-//     sortable too.
+//   - sonet_group.get: ties in ORDER are broken by ID ascending.
 //   - Member methods check in the portal's order: GROUP_ID, administrator
 //     (add, update, delete), ROLE (update: only E or K), USER_ID (one ID
 //     must be positive, a list must not be empty; its entries are not

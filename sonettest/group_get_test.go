@@ -50,6 +50,9 @@ func TestGroupGetExtraGetListFieldsFilter(t *testing.T) {
 		{`{"%NAME":"a%h"}`, ""},
 		// LIKE and ? on a number compare with =.
 		{`{"%ID":"3"}`, "3"},
+		// LOGIC=OR joins the conditions with OR.
+		{`{"LOGIC":"OR","ID":1,"NAME":"beta"}`, "4,1"},
+		{`{"ID":1,"NAME":"beta"}`, ""},
 	} {
 		st, body := callJSON(t, s, "sonet_group.get", `{"FILTER":`+c.filter+`}`)
 		if got := ids(t, body); st != 200 || got != c.want {
