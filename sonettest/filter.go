@@ -31,7 +31,6 @@ var groupFields = map[string]fieldKind{
 
 // Filter key prefixes, longest first so that the first match wins.
 var (
-	sonetOps     = []string{"!><", "><", ">=", "<=", "!=", "!%", ">", "<", "!", "%", "?", "="}
 	workgroupOps = []string{"!=%", "!%=", "=%", "%=", ">=", "<=", "!=", "!%", ">", "<", "!", "%", "="}
 )
 
