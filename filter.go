@@ -98,7 +98,9 @@ type filterRules struct {
 	// opReasons explain operators the method mishandles in a way other
 	// than dropping them.
 	opReasons map[string]string
-	fields    map[string]bool
+	// emptyReasons explain operators whose empty value the method misreads.
+	emptyReasons map[string]string
+	fields       map[string]bool
 	// split cuts a key into operator and field the way the method does.
 	split func(key string) (op, field string)
 }
@@ -173,6 +175,13 @@ func (cs conditions) validate(field string, rules *filterRules) error {
 		}
 		if !rules.ops[op] {
 			return &ValidationError{Field: field, Reason: fmt.Sprintf("%s drops the operator %q of filter key %q silently (it would return every row); use WhereUnchecked to send it anyway", rules.method, op, c.key)}
+		}
+		if why, ok := rules.emptyReasons[op]; ok {
+			for _, v := range c.values {
+				if v == "" {
+					return &ValidationError{Field: field, Reason: fmt.Sprintf("empty value for filter key %q: %s", c.key, why)}
+				}
+			}
 		}
 		if !rules.fields[name] {
 			return &ValidationError{Field: field, Reason: fmt.Sprintf("%s does not filter on %q (filter key %q would be ignored and return every row); field names are upper case; use WhereUnchecked to send it anyway", rules.method, name, c.key)}

@@ -93,6 +93,10 @@ var groupRules = &filterRules{
 		"!><": "passes the operator \"!><\" to its SQL layer, which does not know it and drops the condition",
 		"!%":  "ignores the negation of \"!%\" and returns the rows that DO contain the value",
 	},
+	emptyReasons: map[string]string{
+		"%": "the portal's SQL then tests the field as a number and matches almost nothing; leave the condition out to match every row",
+		"?": "the portal builds no search condition from it; leave the condition out to match every row",
+	},
 	fields: setOf("ID", "NAME", "DESCRIPTION", "DATE_CREATE", "DATE_UPDATE", "DATE_ACTIVITY",
 		"ACTIVE", "VISIBLE", "OPENED", "CLOSED", "SUBJECT_ID", "OWNER_ID", "KEYWORDS", "IMAGE_ID",
 		"NUMBER_OF_MEMBERS", "NUMBER_OF_MODERATORS", "INITIATE_PERMS", "SPAM_PERMS", "SUBJECT_NAME",

@@ -66,6 +66,20 @@ func TestWhereRefusesWhatTheMethodDrops(t *testing.T) {
 	assert.Equal(t, 0, mt.GetTotalCallCount())
 }
 
+// An empty "contains" or search value is refused for sonet_group.get:
+// CSqlUtil turns "%NAME" = "" into "WHERE NAME", a numeric test.
+func TestGroupFilterRefusesEmptyLikeAndSearch(t *testing.T) {
+	_, err := (&GroupListOptions{Filter: GroupFilter{FieldName.Like("")}}).Encode()
+	assert.EqualError(t, err, `sonet: invalid FILTER: empty value for filter key "%NAME": the portal's SQL then tests the field as a number and matches almost nothing; leave the condition out to match every row`)
+	_, err = (&GroupListOptions{Filter: GroupFilter{FieldDescription.Search("")}}).Encode()
+	assert.ErrorIs(t, err, ErrValidation)
+	_, err = (&GroupListOptions{Filter: GroupFilter{Where("%NAME", "a", "")}}).Encode()
+	assert.ErrorIs(t, err, ErrValidation)
+	body, err := (&GroupListOptions{Filter: GroupFilter{FieldName.Eq("")}}).Encode()
+	require.NoError(t, err, "= with an empty value matches empty text, as asked")
+	assert.Equal(t, "FILTER[NAME]=", body)
+}
+
 // Every operator and field the method honours passes through Where.
 func TestWhereAcceptsWhatTheMethodHonours(t *testing.T) {
 	for _, op := range []string{"", "!", "=", "!=", "<", "<=", ">", ">=", "%", "?"} {

@@ -50,6 +50,9 @@ func TestGroupGetExtraGetListFieldsFilter(t *testing.T) {
 		{`{"%NAME":"a%h"}`, ""},
 		// LIKE and ? on a number compare with =.
 		{`{"%ID":"3"}`, "3"},
+		// An empty LIKE is "WHERE NAME": a numeric test no name passes.
+		{`{"%NAME":""}`, ""},
+		{`{"%NAME":"", "%KEYWORDS":"mobile"}`, ""},
 		// LOGIC=OR joins the conditions with OR.
 		{`{"LOGIC":"OR","ID":1,"NAME":"beta"}`, "4,1"},
 		{`{"ID":1,"NAME":"beta"}`, ""},
