@@ -4,7 +4,7 @@ import "net/url"
 
 // WorkgroupFilterItem is an entry of a WorkgroupFilter: a Condition (both
 // list methods honour it), a WorkgroupCondition or a raw Where. A
-// GroupCondition (Between, Search, the fields only sonet_group.get knows) is
+// GroupCondition (Search, the fields only sonet_group.get knows) is
 // not one.
 type WorkgroupFilterItem interface {
 	workgroupCondition() Condition
