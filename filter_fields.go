@@ -61,8 +61,6 @@ func (f IntField) LT(n int) Condition { return cond("<", string(f), itoa(n)) }
 // LTE matches field <= n.
 func (f IntField) LTE(n int) Condition { return cond("<=", string(f), itoa(n)) }
 
-
-
 // Asc sorts by the field, ascending.
 func (f IntField) Asc() OrderBy { return OrderBy{string(f), Asc} }
 
@@ -112,8 +110,6 @@ func (f StringField) Search(query string) GroupCondition {
 	return GroupCondition{cond("?", string(f), query)}
 }
 
-
-
 // LikePattern matches field LIKE pattern, with the % and _ wildcards
 // written by the caller (operator "=%"; socialnetwork.api.workgroup.list
 // only: sonet_group.get drops this operator silently).
@@ -162,8 +158,6 @@ func (f TimeField) LT(t time.Time) Condition { return cond("<", string(f), forma
 
 // LTE matches field at or before t.
 func (f TimeField) LTE(t time.Time) Condition { return cond("<=", string(f), formatTime(t)) }
-
-
 
 // Asc sorts by the field, ascending.
 func (f TimeField) Asc() OrderBy { return OrderBy{string(f), Asc} }

@@ -149,8 +149,6 @@ func (f GroupIntField) LT(n int) GroupCondition { return gc("<", string(f), itoa
 // LTE matches field <= n.
 func (f GroupIntField) LTE(n int) GroupCondition { return gc("<=", string(f), itoa(n)) }
 
-
-
 // Asc sorts by the field, ascending.
 func (f GroupIntField) Asc() OrderBy { return OrderBy{string(f), Asc} }
 
@@ -168,7 +166,6 @@ func (f GroupStringField) NotEq(s string) GroupCondition { return gc("!=", strin
 
 // Like matches field containing s (operator "%").
 func (f GroupStringField) Like(s string) GroupCondition { return gc("%", string(f), s) }
-
 
 // Search matches by the portal's search syntax (operator "?"); see
 // StringField.Search.
