@@ -270,3 +270,25 @@ func TestGroupGetWrongEncoding(t *testing.T) {
 	st, body = callForm(t, s, "batch", "cmd[a]="+url.QueryEscape("sonet_group.get?GROUP_ID=61"))
 	expectErr(t, st, body, 200, "WRONG_ENCODING", "Wrong request encoding")
 }
+
+// The search parser never panics or hangs, and a single plain word is a
+// case-insensitive substring test.
+func FuzzSearchMatch(f *testing.F) {
+	f.Add("Alpha launch", "alpha ~draft | (omega & \"x y\")")
+	f.Add("", "((~")
+	f.Add("a|b", "a|b")
+	f.Fuzz(func(t *testing.T, text, query string) {
+		got := searchMatch(text, query)
+		fields := strings.Fields(query)
+		if len(fields) != 1 || strings.ContainsAny(query, "&|~()\"") {
+			return
+		}
+		switch strings.ToLower(fields[0]) {
+		case "and", "or", "not":
+			return
+		}
+		if want := strings.Contains(strings.ToLower(text), strings.ToLower(fields[0])); got != want {
+			t.Errorf("searchMatch(%q, %q) = %v, want %v", text, query, got, want)
+		}
+	})
+}

@@ -15,22 +15,32 @@ func searchMatch(text, query string) bool {
 	return p.or()
 }
 
+// stok is a search token: an operator (& | ~ ( )) or, with op 0, a word.
+type stok struct {
+	op   byte
+	word string
+}
+
 type searchParser struct {
-	toks []string
+	toks []stok
 	i    int
 	text string
 }
 
-func (p *searchParser) peek() string {
-	if p.i < len(p.toks) {
-		return p.toks[p.i]
+// peek returns the next operator, 'w' for a word and 0 at the end.
+func (p *searchParser) peek() byte {
+	if p.i >= len(p.toks) {
+		return 0
 	}
-	return ""
+	if p.toks[p.i].op == 0 {
+		return 'w'
+	}
+	return p.toks[p.i].op
 }
 
 func (p *searchParser) or() bool {
 	v := p.and()
-	for p.peek() == "|" {
+	for p.peek() == '|' {
 		p.i++
 		w := p.and()
 		v = v || w
@@ -42,9 +52,9 @@ func (p *searchParser) and() bool {
 	v := p.not()
 	for {
 		t := p.peek()
-		if t == "&" {
+		if t == '&' {
 			p.i++
-		} else if t == "" || t == "|" || t == ")" {
+		} else if t == 0 || t == '|' || t == ')' {
 			return v
 		}
 		w := p.not()
@@ -54,42 +64,42 @@ func (p *searchParser) and() bool {
 
 func (p *searchParser) not() bool {
 	switch p.peek() {
-	case "~":
+	case '~':
 		p.i++
 		return !p.not()
-	case "(":
+	case '(':
 		p.i++
 		v := p.or()
-		if p.peek() == ")" {
+		if p.peek() == ')' {
 			p.i++
 		}
 		return v
-	case "", "|", ")", "&":
-		// A missing operand (e.g. "a &" or "()") is skipped.
-		if p.peek() != "" {
-			p.i++
-		}
+	case 'w':
+		w := p.toks[p.i].word
+		p.i++
+		return strings.Contains(p.text, strings.ToLower(w))
+	case 0:
 		return true
 	}
-	w := p.toks[p.i]
+	// A missing operand (e.g. "a &" or "()") is skipped.
 	p.i++
-	return strings.Contains(p.text, strings.ToLower(strings.TrimPrefix(w, "\x00")))
+	return true
 }
 
-// searchTokens splits a query into words (a quoted word is prefixed with
-// NUL so that it is never read as an operator) and the operators & | ~ ( ).
-func searchTokens(q string) []string {
-	var toks []string
+// searchTokens splits a query into words (quoted text is one word) and
+// the operators & | ~ ( ); the words and, or, not are operators.
+func searchTokens(q string) []stok {
+	var toks []stok
 	word := func(w string) {
 		switch strings.ToLower(w) {
 		case "and":
-			toks = append(toks, "&")
+			toks = append(toks, stok{op: '&'})
 		case "or":
-			toks = append(toks, "|")
+			toks = append(toks, stok{op: '|'})
 		case "not":
-			toks = append(toks, "~")
+			toks = append(toks, stok{op: '~'})
 		default:
-			toks = append(toks, w)
+			toks = append(toks, stok{word: w})
 		}
 	}
 	for i := 0; i < len(q); {
@@ -98,7 +108,7 @@ func searchTokens(q string) []string {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			i++
 		case strings.IndexByte("&|~()", c) >= 0:
-			toks = append(toks, string(c))
+			toks = append(toks, stok{op: c})
 			i++
 		case c == '"':
 			j := strings.IndexByte(q[i+1:], '"')
@@ -106,7 +116,7 @@ func searchTokens(q string) []string {
 				j = len(q) - i - 1
 			}
 			if w := q[i+1 : i+1+j]; w != "" {
-				toks = append(toks, "\x00"+w)
+				toks = append(toks, stok{word: w})
 			}
 			i += j + 2
 		default:
