@@ -211,7 +211,7 @@ func TestPaging(t *testing.T) {
 				wantNext = fmt.Sprint(nomer * 50)
 			}
 			if e.Total == nil || *e.Total != n || rows != wantRows || next != wantNext {
-				t.Errorf("n=%d start=%d: total %s rows %d next %s; want %d %d %s", n, start, withoutTime(body)[:40], rows, next, n, wantRows, wantNext)
+				t.Errorf("n=%d start=%d: total %s rows %d next %s; want %d %d %s", n, start, withoutTime(body), rows, next, n, wantRows, wantNext)
 			}
 		}
 	}
