@@ -273,26 +273,6 @@ type orderKey struct {
 	desc  bool
 }
 
-// parseOrder reads ORDER in the order given; unknown fields are ignored and
-// any direction other than DESC (case-insensitive) is ascending. With no
-// usable key the order is ID DESC.
-func parseOrder(n *pnode) []orderKey {
-	var out []orderKey
-	if n != nil && n.isArr {
-		for _, k := range n.keys {
-			f := strings.ToUpper(k)
-			if _, ok := groupFields[f]; !ok {
-				continue
-			}
-			out = append(out, orderKey{f, strings.EqualFold(leafStr(n.kids[k]), "DESC")})
-		}
-	}
-	if len(out) == 0 {
-		out = []orderKey{{"ID", true}}
-	}
-	return out
-}
-
 // sortGroups orders groups by keys, ties broken by ID ascending.
 func sortGroups(list []*gstate, keys []orderKey) {
 	sort.SliceStable(list, func(i, j int) bool {
