@@ -42,12 +42,14 @@ func (f WorkgroupFilter) validate(field string) error {
 
 // workgroupRules are the documented filter operators and fields of
 // socialnetwork.api.workgroup.list (docs' filter table; TYPE filters and
-// sorts too).
+// sorts too), plus the group table's text and count columns the ORM
+// filters on like any other (DESCRIPTION, KEYWORDS, NUMBER_OF_MEMBERS).
 var workgroupRules = &filterRules{
 	method: "socialnetwork.api.workgroup.list",
 	ops:    setOf("", "=", "!", "!=", "<", "<=", ">", ">=", "%", "!%", "=%", "%=", "!=%", "!%="),
 	fields: setOf("ID", "NAME", "OWNER_ID", "ACTIVE", "VISIBLE", "OPENED", "CLOSED", "PROJECT",
-		"SUBJECT_ID", "DATE_CREATE", "DATE_UPDATE", "DATE_ACTIVITY", "TYPE"),
+		"SUBJECT_ID", "DATE_CREATE", "DATE_UPDATE", "DATE_ACTIVITY", "TYPE",
+		"DESCRIPTION", "KEYWORDS", "NUMBER_OF_MEMBERS"),
 	split: leadingNonLetters,
 }
 

@@ -58,7 +58,7 @@ func TestWhereRefusesWhatTheMethodDrops(t *testing.T) {
 		"><ID":         `sonet: invalid filter: socialnetwork.api.workgroup.list drops the operator "><" of filter key "><ID" silently (it would return every row); use WhereUnchecked to send it anyway`,
 		"SITE_ID":      `sonet: invalid filter: socialnetwork.api.workgroup.list does not filter on "SITE_ID" (filter key "SITE_ID" would be ignored and return every row); field names are upper case; use WhereUnchecked to send it anyway`,
 		"IS_EXTRANET":  `sonet: invalid filter: socialnetwork.api.workgroup.list does not filter on "IS_EXTRANET" (filter key "IS_EXTRANET" would be ignored and return every row); field names are upper case; use WhereUnchecked to send it anyway`,
-		"%DESCRIPTION": `sonet: invalid filter: socialnetwork.api.workgroup.list does not filter on "DESCRIPTION" (filter key "%DESCRIPTION" would be ignored and return every row); field names are upper case; use WhereUnchecked to send it anyway`,
+		"SUBJECT_NAME": `sonet: invalid filter: socialnetwork.api.workgroup.list does not filter on "SUBJECT_NAME" (filter key "SUBJECT_NAME" would be ignored and return every row); field names are upper case; use WhereUnchecked to send it anyway`,
 	} {
 		_, err := c.ListWorkgroups(context.Background(), &WorkgroupListOptions{Filter: WorkgroupFilter{Where(key, "x")}})
 		assert.EqualError(t, err, msg)
@@ -89,7 +89,7 @@ func TestWhereAcceptsWhatTheMethodHonours(t *testing.T) {
 		}
 	}
 	for _, op := range []string{"", "=", "!", "!=", "<", "<=", ">", ">=", "%", "!%", "=%", "%=", "!=%", "!%="} {
-		for _, f := range []string{"ID", "NAME", "TYPE", "PROJECT", "SUBJECT_ID"} {
+		for _, f := range []string{"ID", "NAME", "TYPE", "PROJECT", "SUBJECT_ID", "DESCRIPTION", "NUMBER_OF_MEMBERS"} {
 			_, err := (&WorkgroupListOptions{Filter: WorkgroupFilter{Where(op+f, "1")}}).Encode()
 			assert.NoError(t, err, op+f)
 		}
@@ -139,16 +139,16 @@ func TestOrderRefusesUnknownField(t *testing.T) {
 	assert.EqualError(t, err, `sonet: invalid ORDER: sonet_group.get does not sort by "name" (field names are upper case)`)
 	_, err = (&GroupListOptions{Order: Order{{Field: "IS_EXTRANET", Direction: Asc}}}).Encode()
 	assert.ErrorIs(t, err, ErrValidation)
-	_, err = (&WorkgroupListOptions{Order: Order{fieldDescriptionSortProbe()}}).Encode()
-	assert.EqualError(t, err, `sonet: invalid order: socialnetwork.api.workgroup.list does not sort by "DESCRIPTION" (field names are upper case)`)
+	_, err = (&WorkgroupListOptions{Order: Order{groupOnlySortProbe()}}).Encode()
+	assert.EqualError(t, err, `sonet: invalid order: socialnetwork.api.workgroup.list does not sort by "SUBJECT_NAME" (field names are upper case)`)
 	body, err := (&WorkgroupListOptions{Order: Order{WorkgroupFilterType.Asc(), FieldID.Desc()}}).Encode()
 	require.NoError(t, err)
 	assert.Equal(t, "order[TYPE]=ASC&order[ID]=DESC", body)
 }
 
-// fieldDescriptionSortProbe is a group-only sort key, to show it does not
+// groupOnlySortProbe is a group-only sort key, to show it does not
 // pass as a workgroup.list order.
-func fieldDescriptionSortProbe() OrderBy { return FieldDescription.Asc() }
+func groupOnlySortProbe() OrderBy { return FieldSubjectName.Asc() }
 
 // The portal puts GROUP_ID in place of a FILTER "ID" key: both together
 // would silently lose the filter's.
