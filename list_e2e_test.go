@@ -72,7 +72,7 @@ func TestE2EGroupFilterFields(t *testing.T) {
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i, g := range []sonettest.Group{
 		{Name: "Alpha launch", Description: "web shop", Keywords: "web", InitiatePerms: "A", Active: true, Visible: true, DateCreate: base},
-		{Name: "Omega", InitiatePerms: "E", SubjectID: 2, SubjectName: "Sales", Active: true, Visible: true, Members: map[int]string{2: "K"}},
+		{Name: "Omega", InitiatePerms: "E", SubjectID: 2, SubjectName: "Sales", Active: true, Visible: true, Members: map[int]sonettest.Role{2: sonettest.RoleMember}},
 		{Name: "alpha draft", Description: "draft report", InitiatePerms: "K", Active: true, Visible: true},
 	} {
 		if g.DateCreate.IsZero() {

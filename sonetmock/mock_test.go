@@ -42,12 +42,12 @@ func TestPortalFiltersAreReadableWithBracketKeys(t *testing.T) {
 	p := sonetmock.New(t)
 	p.On("sonet_group.get", sonetmock.Groups())
 	_, err := p.Client.ListGroups(context.Background(), &sonet.GroupListOptions{
-		Filter: sonet.GroupFilter{sonet.FieldName.Like("Pro"), sonet.FieldID.Between(10, 20)},
+		Filter: sonet.GroupFilter{sonet.FieldName.Like("Pro"), sonet.FieldID.In(10, 20)},
 		Order:  sonet.Order{sonet.FieldName.Asc()},
 	})
 	require.NoError(t, err)
 	assert.Equal(t, url.Values{
-		"ORDER[NAME]": {"ASC"}, "FILTER[%NAME]": {"Pro"}, "FILTER[><ID][0]": {"10"}, "FILTER[><ID][1]": {"20"},
+		"ORDER[NAME]": {"ASC"}, "FILTER[%NAME]": {"Pro"}, "FILTER[ID][0]": {"10"}, "FILTER[ID][1]": {"20"},
 	}, p.Sent("sonet_group.get")[0])
 }
 

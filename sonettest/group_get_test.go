@@ -16,7 +16,7 @@ func seedSearchGroups(s *Server) {
 		{Name: "Alpha launch", Description: "web shop", Keywords: "web,mobile", InitiatePerms: "A", SubjectID: 1, SubjectName: "Workgroups", Active: true, Visible: true},
 		{Name: "Omega", Description: "", Keywords: "", InitiatePerms: "E", SubjectID: 2, SubjectName: "Sales", Active: true, Visible: true, OwnerID: 2},
 		{Name: "Alpha draft", Description: "draft report", InitiatePerms: "K", SubjectID: 2, SubjectName: "Sales", Active: true, Visible: true,
-			Members: map[int]string{2: RoleModerator}},
+			Members: map[int]Role{2: RoleModerator}},
 		{Name: "Beta", Description: "report", Keywords: "mobile", InitiatePerms: "K", Active: true, Visible: true, IsExtranet: true},
 	} {
 		s.AddGroup(g)
