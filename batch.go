@@ -374,7 +374,7 @@ func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt, readOnly 
 	if readOnly {
 		kind = kindRead
 	}
-	if _, err := c.call(ctx, "batch", kind, form, &raw); err != nil {
+	if _, err := c.callN(ctx, "batch", kind, form, &raw, len(ch)); err != nil {
 		return err
 	}
 	for _, e := range ch {

@@ -45,6 +45,7 @@ type Client struct {
 	clock     Clock
 	opLimit   OperatingLimitMode
 	ops       *operatingState
+	observers []Observer
 }
 
 // Option configures a Client. Options validate their input; a bad option
@@ -263,9 +264,22 @@ const (
 // call runs one logical call: waits for the limiter, sends, decodes, and
 // retries what may be retried (see retry.go).
 func (c *Client) call(ctx context.Context, method string, kind callKind, form wire.Form, out any) (*Response, error) {
+	return c.callN(ctx, method, kind, form, out, 0)
+}
+
+// callN is call with the number of batch commands, for the observers.
+func (c *Client) callN(ctx context.Context, method string, kind callKind, form wire.Form, out any, commands int) (*Response, error) {
 	if err := checkContext(ctx); err != nil {
 		return nil, err
 	}
+	ctx, tr := c.startTrace(ctx, CallStart{Method: method, Write: kind == kindWrite, BatchCommands: commands})
+	resp, err := c.attempts(ctx, tr, method, kind, form, out)
+	tr.finish(ctx, err)
+	return resp, err
+}
+
+// attempts is the loop of call.
+func (c *Client) attempts(ctx context.Context, tr *callTrace, method string, kind callKind, form wire.Form, out any) (*Response, error) {
 	body := form.Encode()
 	// expiredTokens holds the tokens the portal declared expired during
 	// this call. Each gets one refresh; the same token twice is final.
@@ -274,14 +288,16 @@ func (c *Client) call(ctx context.Context, method string, kind callKind, form wi
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("sonet: %s: %w", method, err)
 		}
-		if err := c.waitTurn(ctx, method); err != nil {
+		if err := c.waitTurn(ctx, tr, method, attempt); err != nil {
 			return nil, err
 		}
 		tok, err := c.cred.token(ctx)
 		if err != nil {
 			return nil, err
 		}
+		sendStart := c.clock.Now()
 		resp, sent, err := c.send(ctx, method, body, tok, attempt)
+		tr.attempt(ctx, method, attempt, resp, err, c.clock.Now().Sub(sendStart))
 		if err == nil {
 			c.ops.observe(method, resp.Time)
 			if err := c.decodeResult(method, resp, out); err != nil {
@@ -318,11 +334,12 @@ func (c *Client) call(ctx context.Context, method string, kind callKind, form wi
 				continue
 			}
 		}
-		wait, retry, final := c.decide(method, kind, attempt, sent, err)
+		wait, retry, final := c.decide(ctx, method, kind, attempt, sent, err)
 		if !retry {
 			return nil, final
 		}
 		c.log.DebugContext(ctx, "sonet: retrying", "method", method, "attempt", attempt+1, "wait", wait, "reason", reasonOf(err))
+		tr.wait(ctx, WaitEvent{Method: method, Kind: WaitRetry, Duration: wait, Attempt: attempt + 1, Reason: reasonOf(err)})
 		if err := c.clock.Sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("sonet: %s: %w", method, err)
 		}

@@ -86,6 +86,13 @@ func (r *appRefresher) refreshToken(ctx context.Context, stale string) (string, 
 
 // flight is one refresh; r.sem is held.
 func (r *appRefresher) flight(ctx context.Context, stale string) (string, error) {
+	if l, ok := r.store.(RefreshLocker); ok {
+		unlock, err := l.LockRefresh(ctx)
+		if err != nil {
+			return "", fmt.Errorf("sonet: token store: lock: %w", err)
+		}
+		defer unlock()
+	}
 	r.mu.Lock()
 	r.retire(stale)
 	cur, deadErr := r.cur, r.dead[r.cur.RefreshToken]

@@ -242,22 +242,54 @@ func (o *operatingState) unblock(method string) {
 }
 
 // waitTurn waits for an operating-limit block on method to end, then for
-// the rate limiter. Every wait is logged with its reason and length.
-func (c *Client) waitTurn(ctx context.Context, method string) error {
-	if until := c.ops.blockedUntil(method); !until.IsZero() {
-		if d := until.Sub(c.clock.Now()); d > 0 {
-			c.log.WarnContext(ctx, "sonet: waiting for operating limit reset", "method", method, "wait", d)
+// the rate limiter. Every wait is logged with its reason and length. A
+// SharedLimiter is asked for shared blocks and its budget (limiter_shared.go).
+func (c *Client) waitTurn(ctx context.Context, tr *callTrace, method string, attempt int) error {
+	sl, shared := c.limiter.(SharedLimiter)
+	for {
+		if until := c.ops.blockedUntil(method); !until.IsZero() {
+			if err := c.waitOperating(ctx, tr, method, attempt, until.Sub(c.clock.Now())); err != nil {
+				return err
+			}
+			c.ops.unblock(method)
+		}
+		var d time.Duration
+		if shared {
+			wait, blocked, err := sl.ReserveFor(ctx, method)
+			if err != nil {
+				return &LimiterError{Method: method, Err: err}
+			}
+			if blocked > 0 {
+				// Another process met OPERATION_TIME_LIMIT: nothing was
+				// taken from the budget; wait and ask again.
+				if err := c.waitOperating(ctx, tr, method, attempt, blocked); err != nil {
+					return err
+				}
+				continue
+			}
+			d = wait
+		} else {
+			d = c.limiter.Reserve(c.clock.Now())
+		}
+		if d > 0 {
+			c.log.InfoContext(ctx, "sonet: waiting for rate limit", "method", method, "wait", d)
+			tr.wait(ctx, WaitEvent{Method: method, Kind: WaitRateLimit, Duration: d, Attempt: attempt})
 			if err := c.clock.Sleep(ctx, d); err != nil {
 				return fmt.Errorf("sonet: %s: %w", method, err)
 			}
 		}
-		c.ops.unblock(method)
+		return nil
 	}
-	if d := c.limiter.Reserve(c.clock.Now()); d > 0 {
-		c.log.InfoContext(ctx, "sonet: waiting for rate limit", "method", method, "wait", d)
-		if err := c.clock.Sleep(ctx, d); err != nil {
-			return fmt.Errorf("sonet: %s: %w", method, err)
-		}
+}
+
+func (c *Client) waitOperating(ctx context.Context, tr *callTrace, method string, attempt int, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	c.log.WarnContext(ctx, "sonet: waiting for operating limit reset", "method", method, "wait", d)
+	tr.wait(ctx, WaitEvent{Method: method, Kind: WaitOperatingLimit, Duration: d, Attempt: attempt})
+	if err := c.clock.Sleep(ctx, d); err != nil {
+		return fmt.Errorf("sonet: %s: %w", method, err)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package sonet
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -82,14 +83,14 @@ func IsCode(err error, code Code) bool { return errors.Is(err, code) }
 
 // decide says whether a failed attempt is retried, after how long, and what
 // error the caller gets if it is not.
-func (c *Client) decide(method string, kind callKind, attempt int, sent bool, err error) (time.Duration, bool, error) {
+func (c *Client) decide(ctx context.Context, method string, kind callKind, attempt int, sent bool, err error) (time.Duration, bool, error) {
 	last := attempt >= c.retry.MaxAttempts
 	var ae *APIError
 	if errors.As(err, &ae) {
 		switch {
 		case IsCode(ae, ErrQueryLimitExceeded):
 			// Refused before execution: safe for reads and writes alike.
-			c.limiter.Throttled(c.clock.Now())
+			c.throttled(ctx)
 			if last {
 				return 0, false, err
 			}
@@ -98,7 +99,7 @@ func (c *Client) decide(method string, kind callKind, attempt int, sent bool, er
 			if last || c.opLimit != WaitForOperatingReset {
 				return 0, false, err
 			}
-			c.ops.block(method, c.clock.Now())
+			c.blockMethod(ctx, method)
 			return 0, true, nil // waitTurn sleeps until the reset
 		case ae.HTTPStatus >= 500 && !IsCode(ae, ErrOverloadLimit) && !IsCode(ae, ErrPortalDeleted):
 			if kind == kindWrite {
