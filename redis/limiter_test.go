@@ -1,0 +1,242 @@
+package sonetredis_test
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/b24kit/sonet"
+	sonetredis "github.com/b24kit/sonet/redis"
+	"github.com/b24kit/sonet/sonettest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const portal = "portal.example"
+
+func newLimiter(t *testing.T, scope sonetredis.Scope, plan sonet.Plan, opts ...sonetredis.LimiterOption) *sonetredis.Limiter {
+	t.Helper()
+	rdb, prefix := newRedis(t)
+	scope.Prefix = prefix
+	l, err := sonetredis.NewLimiter(rdb, scope, plan, opts...)
+	require.NoError(t, err)
+	return l
+}
+
+// near asserts got is want less at most slack (time passes in Redis between
+// two reservations, which shortens later waits a little).
+func near(t *testing.T, want, got time.Duration) {
+	t.Helper()
+	const slack = 200 * time.Millisecond
+	assert.True(t, got <= want && got > want-slack, "want %s (less at most %s), got %s", want, slack, got)
+}
+
+func TestLimiterMirrorsThePortalBucket(t *testing.T) {
+	ctx := context.Background()
+	l := newLimiter(t, sonetredis.WebhookScope(portal, 1), sonet.Plan{PerSecond: 2, Burst: 4})
+	var waits []time.Duration
+	for range 6 {
+		w, blocked, err := l.ReserveFor(ctx, "sonet_group.get")
+		require.NoError(t, err)
+		require.Zero(t, blocked)
+		waits = append(waits, w)
+	}
+	// Burst 4 less one request of headroom at once, then one every 500 ms.
+	assert.Equal(t, []time.Duration{0, 0, 0}, waits[:3])
+	near(t, 500*time.Millisecond, waits[3])
+	near(t, time.Second, waits[4])
+	near(t, 1500*time.Millisecond, waits[5])
+}
+
+// The host's clock plays no part: a Reserve told it is an hour later (a
+// host whose clock runs ahead) still waits, where a bucket drained by that
+// clock would let a burst through.
+func TestLimiterTakesTimeFromRedisNotTheHost(t *testing.T) {
+	l := newLimiter(t, sonetredis.WebhookScope(portal, 1), sonet.Plan{PerSecond: 2, Burst: 4})
+	ahead := time.Now().Add(time.Hour)
+	var waits []time.Duration
+	for range 4 {
+		waits = append(waits, l.Reserve(ahead))
+	}
+	assert.Equal(t, []time.Duration{0, 0, 0}, waits[:3])
+	near(t, 500*time.Millisecond, waits[3])
+
+	local := sonet.NewRateLimiter(2, 4)
+	for range 3 {
+		local.Reserve(time.Now())
+	}
+	assert.Zero(t, local.Reserve(ahead), "the in-process bucket trusts the host clock")
+}
+
+func TestLimiterThrottledFillsTheSharedBucket(t *testing.T) {
+	ctx := context.Background()
+	scope := sonetredis.WebhookScope(portal, 1)
+	rdb, prefix := newRedis(t)
+	scope.Prefix = prefix
+	a, err := sonetredis.NewLimiter(rdb, scope, sonet.StandardPlan)
+	require.NoError(t, err)
+	b, err := sonetredis.NewLimiter(rdb, scope, sonet.StandardPlan)
+	require.NoError(t, err)
+	w, _, err := b.ReserveFor(ctx, "sonet_group.get")
+	require.NoError(t, err)
+	assert.Zero(t, w)
+	require.NoError(t, a.ThrottledContext(ctx)) // process a met QUERY_LIMIT_EXCEEDED
+	w, _, err = b.ReserveFor(ctx, "sonet_group.get")
+	require.NoError(t, err)
+	near(t, 500*time.Millisecond, w) // process b now waits too
+}
+
+func TestLimiterSharesOperatingBlocksPerCredentialAndMethod(t *testing.T) {
+	ctx := context.Background()
+	rdb, prefix := newRedis(t)
+	mk := func(s sonetredis.Scope) *sonetredis.Limiter {
+		s.Prefix = prefix
+		l, err := sonetredis.NewLimiter(rdb, s, sonet.Plan{PerSecond: 100, Burst: 100})
+		require.NoError(t, err)
+		return l
+	}
+	a, b := mk(sonetredis.WebhookScope(portal, 1)), mk(sonetredis.WebhookScope(portal, 1))
+	other := mk(sonetredis.WebhookScope(portal, 2))
+	require.NoError(t, a.BlockMethod(ctx, "sonet_group.get", time.Now().Add(3*time.Second)))
+	// An earlier block never shortens a later one.
+	require.NoError(t, a.BlockMethod(ctx, "sonet_group.get", time.Now().Add(time.Second)))
+	w, blocked, err := b.ReserveFor(ctx, "SONET_GROUP.GET")
+	require.NoError(t, err)
+	assert.Zero(t, w)
+	near(t, 3*time.Second, blocked)
+	for _, tc := range []struct {
+		l      *sonetredis.Limiter
+		method string
+	}{{b, "sonet_group.user.get"}, {other, "sonet_group.get"}} {
+		_, blocked, err := tc.l.ReserveFor(ctx, tc.method)
+		require.NoError(t, err)
+		assert.Zero(t, blocked, tc.method)
+	}
+	// A block in the past is not recorded.
+	require.NoError(t, a.BlockMethod(ctx, "sonet_group.create", time.Now().Add(-time.Second)))
+	_, blocked, err = b.ReserveFor(ctx, "sonet_group.create")
+	require.NoError(t, err)
+	assert.Zero(t, blocked)
+}
+
+// Many goroutines over several Limiter values (as in several processes)
+// take from one bucket: exactly limit requests pass at once and every other
+// one gets its own slot, 1/rate apart: no two take the same place.
+func TestLimiterIsAtomicAcrossClients(t *testing.T) {
+	ctx := context.Background()
+	rdb, prefix := newRedis(t)
+	scope := sonetredis.WebhookScope(portal, 1)
+	scope.Prefix = prefix
+	const workers, each = 8, 25
+	var mu sync.Mutex
+	var waits []time.Duration
+	var wg sync.WaitGroup
+	for range workers {
+		l, err := sonetredis.NewLimiter(rdb, scope, sonet.Plan{PerSecond: 10, Burst: 20})
+		require.NoError(t, err)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				w, _, err := l.ReserveFor(ctx, "sonet_group.get")
+				if !assert.NoError(t, err) {
+					return
+				}
+				mu.Lock()
+				waits = append(waits, w)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	require.Len(t, waits, workers*each)
+	slices.Sort(waits)
+	zeros := 0
+	for _, w := range waits {
+		if w == 0 {
+			zeros++
+		}
+	}
+	assert.Equal(t, 19, zeros, "burst 20 less one of headroom")
+	// The k-th request past the burst waits k/rate, less the time that
+	// passed since the first reservation (well under a second here).
+	last := waits[len(waits)-1]
+	want := time.Duration(workers*each-19) * 100 * time.Millisecond
+	assert.True(t, last <= want && last > want-time.Second, "last wait %s, want about %s", last, want)
+	for i := 20; i < len(waits); i++ {
+		gap := waits[i] - waits[i-1]
+		assert.True(t, gap > 0, "two reservations share a slot: %s and %s", waits[i-1], waits[i])
+	}
+}
+
+func TestLimiterValidatesItsInput(t *testing.T) {
+	rdb, _ := newRedis(t)
+	for _, tc := range []struct {
+		scope sonetredis.Scope
+		plan  sonet.Plan
+		msg   string
+	}{
+		{sonetredis.WebhookScope("https://portal.example/rest/1/code/", 1), sonet.StandardPlan, "sonet: invalid Scope.Portal: want the portal's host name, like portal.bitrix24.com (no scheme, path or credentials)"},
+		{sonetredis.WebhookScope(portal, 0), sonet.StandardPlan, "sonet: invalid Scope.ID: a webhook is named by its numeric user ID (never its code)"},
+		{sonetredis.Scope{Portal: portal, Kind: "webhook", ID: "s3cr3tc0de"}, sonet.StandardPlan, "sonet: invalid Scope.ID: a webhook is named by its numeric user ID (never its code)"},
+		{sonetredis.AppScope(portal, "local.abc/../x"), sonet.StandardPlan, "sonet: invalid Scope.ID: want the application's client ID: letters, digits, '.', '_' or '-'"},
+		{sonetredis.Scope{Portal: portal, Kind: "user", ID: "1"}, sonet.StandardPlan, `sonet: invalid Scope.Kind: "user": want webhook or app`},
+		{sonetredis.Scope{Prefix: "a b", Portal: portal, Kind: "app", ID: "x"}, sonet.StandardPlan, "sonet: invalid Scope.Prefix: want 1-64 letters, digits, '.', '_' or '-'"},
+		{sonetredis.WebhookScope(portal, 1), sonet.Plan{PerSecond: 0, Burst: 50}, "sonet: invalid plan: need PerSecond > 0 and Burst >= 1"},
+	} {
+		_, err := sonetredis.NewLimiter(rdb, tc.scope, tc.plan)
+		assert.ErrorIs(t, err, sonet.ErrValidation)
+		assert.EqualError(t, err, tc.msg)
+	}
+	_, err := sonetredis.NewLimiter(nil, sonetredis.WebhookScope(portal, 1), sonet.StandardPlan)
+	assert.EqualError(t, err, "sonet: invalid rdb: nil redis client")
+}
+
+// Two clients (two processes' worth) share the Redis budget against a
+// portal that enforces it: not one QUERY_LIMIT_EXCEEDED. The same load with
+// two in-process limiters overflows the portal.
+func TestClientsSharingTheLimiterNeverOverflowThePortal(t *testing.T) {
+	plan := sonet.Plan{PerSecond: 20, Burst: 10}
+	run := func(lims [2]sonet.Limiter) int {
+		srv := sonettest.NewServer(sonettest.WithRateLimit(plan.PerSecond, plan.Burst))
+		defer srv.Close()
+		var wg sync.WaitGroup
+		for _, l := range lims {
+			c, err := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithLimiter(l),
+				sonet.WithRetryPolicy(sonet.RetryPolicy{MaxAttempts: 8, BaseDelay: 50 * time.Millisecond, MaxDelay: time.Second}))
+			require.NoError(t, err)
+			for range 2 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for range 10 {
+						_, err := c.ListGroups(context.Background(), nil)
+						assert.NoError(t, err)
+					}
+				}()
+			}
+		}
+		wg.Wait()
+		n := 0
+		for _, r := range srv.Requests() {
+			if r.HTTPStatus == 503 {
+				n++
+			}
+		}
+		return n
+	}
+	rdb, prefix := newRedis(t)
+	scope := sonetredis.WebhookScope(portal, 1)
+	scope.Prefix = prefix
+	var shared [2]sonet.Limiter
+	for i := range shared {
+		l, err := sonetredis.NewLimiter(rdb, scope, plan)
+		require.NoError(t, err)
+		shared[i] = l
+	}
+	assert.Zero(t, run(shared), "503s with the shared limiter")
+	assert.Positive(t, run([2]sonet.Limiter{sonet.NewRateLimiter(plan.PerSecond, plan.Burst), sonet.NewRateLimiter(plan.PerSecond, plan.Burst)}),
+		"two in-process limiters each spend the whole burst")
+}

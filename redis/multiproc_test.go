@@ -1,0 +1,313 @@
+package sonetredis_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/b24kit/sonet"
+	sonetredis "github.com/b24kit/sonet/redis"
+	"github.com/b24kit/sonet/sonettest"
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The multi-process proof: the test binary runs again as a portal process
+// (one sonettest server at the standard plan, 2 requests/s, burst 50) and
+// as N worker processes that call it as fast as their limiter lets them,
+// sharing one OAuth grant in a Redis TokenStore. The token is expired
+// before the workers start (all of them meet it on their first call) and
+// again mid-run.
+
+const roleEnv = "SONET_MULTI_ROLE"
+
+// portalInfo is what the portal process prints on its first line. The
+// tokens are the fake portal's, handed to the parent over a pipe.
+type portalInfo struct {
+	URL          string `json:"url"`
+	Access       string `json:"access"`
+	Refresh      string `json:"refresh"`
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+}
+
+type wireRecord struct {
+	Method string `json:"m"`
+	Status int    `json:"s"`
+	At     int64  `json:"t"` // server time, unix nanoseconds
+}
+
+// runPortal serves a fake portal until its standard input closes. Commands
+// on standard input: "expire" (expire the access token), "stats" (print
+// every request as JSON), "quit".
+func runPortal() int {
+	srv := sonettest.NewServer(sonettest.WithRateLimit(sonet.StandardPlan.PerSecond, sonet.StandardPlan.Burst))
+	defer srv.Close()
+	out := json.NewEncoder(os.Stdout)
+	out.Encode(portalInfo{srv.PortalURL(), srv.AccessToken(), srv.RefreshToken(), srv.ClientID(), srv.ClientSecret()})
+	in := bufio.NewScanner(os.Stdin)
+	for in.Scan() {
+		switch in.Text() {
+		case "expire":
+			srv.ExpireAccessToken()
+			out.Encode(time.Now().UnixNano())
+		case "stats":
+			var recs []wireRecord
+			for _, r := range srv.Requests() {
+				recs = append(recs, wireRecord{r.Method, r.HTTPStatus, r.Time.UnixNano()})
+			}
+			out.Encode(recs)
+		case "quit":
+			return 0
+		}
+	}
+	return 0
+}
+
+type workerReport struct {
+	OK     int            `json:"ok"`
+	Errors map[string]int `json:"errors"`
+}
+
+// runWorker calls the portal until the stop time, with the Redis limiter
+// (SONET_MULTI_LIMITER=redis) or an in-process one (local), and prints a
+// workerReport.
+func runWorker() int {
+	fail := func(err error) int { fmt.Fprintln(os.Stderr, "worker:", err); return 1 }
+	var info portalInfo
+	if err := json.Unmarshal([]byte(os.Getenv("SONET_MULTI_PORTAL")), &info); err != nil {
+		return fail(err)
+	}
+	stopNano, _ := strconv.ParseInt(os.Getenv("SONET_MULTI_STOP"), 10, 64)
+	ctx, cancel := context.WithDeadline(context.Background(), time.Unix(0, stopNano))
+	defer cancel()
+	rdb := redis.NewClient(&redis.Options{Addr: os.Getenv("SONET_REDIS_ADDR")})
+	defer rdb.Close()
+	u, _ := url.Parse(info.URL)
+	prefix := os.Getenv("SONET_MULTI_PREFIX")
+	appScope := sonetredis.AppScope(u.Host, info.ClientID)
+	appScope.Prefix = prefix
+	store, err := sonetredis.NewTokenStore(rdb, appScope)
+	if err != nil {
+		return fail(err)
+	}
+	var lim sonet.Limiter = sonet.NewRateLimiter(sonet.StandardPlan.PerSecond, sonet.StandardPlan.Burst)
+	if os.Getenv("SONET_MULTI_LIMITER") == "redis" {
+		if lim, err = sonetredis.NewLimiter(rdb, appScope, sonet.StandardPlan); err != nil {
+			return fail(err)
+		}
+	}
+	app, err := sonet.NewOAuthApp(info.ClientID, info.ClientSecret, sonet.WithTokenURL(info.URL+"oauth/token/"))
+	if err != nil {
+		return fail(err)
+	}
+	c, err := sonet.NewOAuthAppClient(ctx, app, store, sonet.WithLimiter(lim))
+	if err != nil {
+		return fail(err)
+	}
+	rep := workerReport{Errors: map[string]int{}}
+	for ctx.Err() == nil {
+		_, err := c.ListGroups(ctx, nil)
+		switch {
+		case err == nil:
+			rep.OK++
+		case ctx.Err() != nil:
+		default:
+			rep.Errors[err.Error()]++
+		}
+	}
+	json.NewEncoder(os.Stdout).Encode(rep)
+	return 0
+}
+
+// multiResult holds the figures of one run.
+type multiResult struct {
+	Procs          int
+	Limiter        string
+	Requests       int // REST requests on the wire
+	QueryLimit     int // 503 QUERY_LIMIT_EXCEEDED answers
+	Expired        int // 401 answers (calls made with the expired token)
+	TokenRequests  int // requests to the token endpoint
+	Expiries       int
+	Rate           float64 // steady-state successful requests per second
+	Share          float64 // Rate / the plan's rate
+	Window         time.Duration
+	WorkerErrors   map[string]int
+	WorkerOK       int
+	TokenSucceeded int
+}
+
+// runMulti runs procs workers for runFor and measures.
+func runMulti(t *testing.T, procs int, limiter string, runFor time.Duration) multiResult {
+	t.Helper()
+	addr := needRedis(t)
+	rdb, prefix := newRedis(t)
+
+	portal := exec.Command(os.Args[0], "-test.run=^$")
+	portal.Env = append(os.Environ(), roleEnv+"=portal")
+	portal.Stderr = os.Stderr
+	stdin, err := portal.StdinPipe()
+	require.NoError(t, err)
+	stdout, err := portal.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, portal.Start())
+	defer func() {
+		stdin.Close()
+		portal.Wait()
+	}()
+	dec := json.NewDecoder(stdout)
+	var info portalInfo
+	require.NoError(t, dec.Decode(&info))
+	ask := func(cmd string, v any) {
+		t.Helper()
+		_, err := io.WriteString(stdin, cmd+"\n")
+		require.NoError(t, err)
+		require.NoError(t, dec.Decode(v))
+	}
+
+	// The stored pair is expired before anyone starts.
+	u, err := url.Parse(info.URL)
+	require.NoError(t, err)
+	scope := sonetredis.AppScope(u.Host, info.ClientID)
+	scope.Prefix = prefix
+	store, err := sonetredis.NewTokenStore(rdb, scope)
+	require.NoError(t, err)
+	require.NoError(t, store.Save(context.Background(), sonet.Token{AccessToken: info.Access, RefreshToken: info.Refresh, ClientEndpoint: info.URL + "rest/"}))
+	var expiredAt int64
+	ask("expire", &expiredAt)
+
+	infoJSON, _ := json.Marshal(info)
+	start := time.Now()
+	stop := start.Add(runFor)
+	midExpiry := stop.Add(-3 * time.Second)
+	workers := make([]*exec.Cmd, procs)
+	outs := make([]*json.Decoder, procs)
+	for i := range workers {
+		w := exec.Command(os.Args[0], "-test.run=^$")
+		w.Env = append(os.Environ(), roleEnv+"=worker", "SONET_REDIS_ADDR="+addr, "SONET_MULTI_PREFIX="+prefix,
+			"SONET_MULTI_PORTAL="+string(infoJSON), "SONET_MULTI_LIMITER="+limiter,
+			"SONET_MULTI_STOP="+strconv.FormatInt(stop.UnixNano(), 10))
+		w.Stderr = os.Stderr
+		out, err := w.StdoutPipe()
+		require.NoError(t, err)
+		require.NoError(t, w.Start())
+		workers[i], outs[i] = w, json.NewDecoder(out)
+	}
+	time.Sleep(time.Until(midExpiry))
+	var midAt int64
+	ask("expire", &midAt)
+
+	res := multiResult{Procs: procs, Limiter: limiter, Expiries: 2, WorkerErrors: map[string]int{}}
+	for i, w := range workers {
+		var rep workerReport
+		require.NoError(t, outs[i].Decode(&rep), "worker %d report", i)
+		require.NoError(t, w.Wait())
+		res.WorkerOK += rep.OK
+		for k, v := range rep.Errors {
+			res.WorkerErrors[k] += v
+		}
+	}
+	var recs []wireRecord
+	ask("stats", &recs)
+	_, _ = io.WriteString(stdin, "quit\n")
+
+	var okTimes []int64
+	for _, r := range recs {
+		if r.Method == "oauth/token" {
+			res.TokenRequests++
+			if r.Status == 200 {
+				res.TokenSucceeded++
+			}
+			continue
+		}
+		res.Requests++
+		switch r.Status {
+		case 503:
+			res.QueryLimit++
+		case 401:
+			res.Expired++
+		case 200:
+			if r.At < midAt {
+				okTimes = append(okTimes, r.At)
+			}
+		}
+	}
+	// Steady state: from the burst's end plus a margin to the second
+	// expiry; the rate is the spacing of the successful requests there.
+	sort.Slice(okTimes, func(i, j int) bool { return okTimes[i] < okTimes[j] })
+	from := sonet.StandardPlan.Burst + 5
+	if len(okTimes) > from+1 {
+		w := okTimes[from:]
+		res.Window = time.Duration(w[len(w)-1] - w[0])
+		res.Rate = float64(len(w)-1) / res.Window.Seconds()
+		res.Share = res.Rate / sonet.StandardPlan.PerSecond
+	}
+	return res
+}
+
+func (r multiResult) row() string {
+	return fmt.Sprintf("| %d | %s | %.1f%% (%.3f/s over %s) | %d of %d | %d per expiry (%d token requests, %d expiries) | %d |",
+		r.Procs, r.Limiter, r.Share*100, r.Rate, r.Window.Round(100*time.Millisecond), r.QueryLimit, r.Requests,
+		r.TokenRequests/r.Expiries, r.TokenRequests, r.Expiries, sumErrors(r.WorkerErrors))
+}
+
+func sumErrors(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// Four processes, one budget: not one QUERY_LIMIT_EXCEEDED, at least 95%
+// of the allowed rate in steady state, one refresh per expiry.
+func TestFourProcessesShareOneBudgetAndOneGrant(t *testing.T) {
+	needRedis(t)
+	r := runMulti(t, 4, "redis", 15*time.Second)
+	t.Log("| processes | limiter | steady rate / allowed | 503 on the wire | refreshes | failed calls |")
+	t.Log(r.row())
+	assert.Zero(t, r.QueryLimit, "QUERY_LIMIT_EXCEEDED on the wire")
+	assert.GreaterOrEqual(t, r.Share, 0.95, "steady-state rate %.3f/s over %s", r.Rate, r.Window)
+	assert.LessOrEqual(t, r.Share, 1.02, "faster than the portal allows")
+	assert.GreaterOrEqual(t, r.Window, 5*time.Second)
+	assert.Equal(t, 2, r.TokenRequests, "one refresh per expiry across four processes")
+	assert.Equal(t, 2, r.TokenSucceeded)
+	assert.Empty(t, r.WorkerErrors)
+	assert.Positive(t, r.Expired, "the workers met the expired tokens")
+}
+
+// The figures of the README: 1, 2 and 4 processes on the Redis limiter and
+// 4 on in-process limiters. About a minute; run with
+// SONET_MULTI_FIGURES=1 go test -run TestMultiProcessFigures -v .
+func TestMultiProcessFigures(t *testing.T) {
+	if os.Getenv("SONET_MULTI_FIGURES") == "" {
+		t.Skip("set SONET_MULTI_FIGURES=1 to measure the README's table")
+	}
+	needRedis(t)
+	rows := []string{"| processes | limiter | steady rate / allowed | 503 on the wire | refreshes | failed calls |", "|---:|---|---|---|---|---:|"}
+	for _, tc := range []struct {
+		procs   int
+		limiter string
+	}{{1, "redis"}, {2, "redis"}, {4, "redis"}, {4, "local"}} {
+		r := runMulti(t, tc.procs, tc.limiter, 15*time.Second)
+		rows = append(rows, r.row())
+		if len(r.WorkerErrors) > 0 {
+			b, _ := json.Marshal(r.WorkerErrors)
+			t.Logf("%d x %s: errors %s", tc.procs, tc.limiter, b)
+		}
+	}
+	for _, row := range rows {
+		t.Log(row)
+	}
+}
+
