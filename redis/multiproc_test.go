@@ -310,4 +310,3 @@ func TestMultiProcessFigures(t *testing.T) {
 		t.Log(row)
 	}
 }
-
