@@ -215,3 +215,28 @@ func TestRefreshLockerMakesProcessesRefreshOnce(t *testing.T) {
 		featureBody + "&auth=" + newAccess, featureBody + "&auth=" + newAccess,
 	}, bodies)
 }
+
+// A cancelled call whose shared limiter gave up because of it is a
+// cancellation, not a limiter failure.
+func TestSharedLimiterCancellationIsNotALimiterFailure(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	lim := cancellingLimiter{&scriptedLimiter{answers: []reserveAnswer{{}}}, cancel}
+	c, mt := newMockClient(t, WithLimiter(lim))
+	_, err := c.ListGroups(ctx, nil)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.NotErrorIs(t, err, ErrLimiterUnavailable)
+	assert.EqualError(t, err, "sonet: sonet_group.get: context canceled")
+	assert.Zero(t, mt.GetTotalCallCount())
+}
+
+// cancellingLimiter cancels the call while it waits for the store, as a
+// caller giving up would, and fails with the context's error.
+type cancellingLimiter struct {
+	*scriptedLimiter
+	cancel context.CancelFunc
+}
+
+func (c cancellingLimiter) ReserveFor(ctx context.Context, _ string) (time.Duration, time.Duration, error) {
+	c.cancel()
+	return 0, 0, fmt.Errorf("redis: %w", ctx.Err())
+}

@@ -257,6 +257,9 @@ func (c *Client) waitTurn(ctx context.Context, tr *callTrace, method string, att
 		if shared {
 			wait, blocked, err := sl.ReserveFor(ctx, method)
 			if err != nil {
+				if ctxErr := ctx.Err(); ctxErr != nil {
+					return fmt.Errorf("sonet: %s: %w", method, ctxErr)
+				}
 				return &LimiterError{Method: method, Err: err}
 			}
 			if blocked > 0 {
