@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/b24kit/sonet"
@@ -54,8 +55,9 @@ func (JSONCodec) Encode(t sonet.Token) ([]byte, error) {
 func (JSONCodec) Decode(b []byte) (sonet.Token, error) {
 	var j jsonToken
 	if err := json.Unmarshal(b, &j); err != nil {
-		// The error names no value, only positions and types.
-		return sonet.Token{}, err
+		// encoding/json may quote a character of the input: say only
+		// what kind of failure it was.
+		return sonet.Token{}, fmt.Errorf("not a JSON token pair (%T)", err)
 	}
 	t := sonet.Token{
 		AccessToken: j.AccessToken, RefreshToken: j.RefreshToken, ExpiresIn: time.Duration(j.ExpiresIn) * time.Second,

@@ -244,3 +244,16 @@ func TestTokenStoreValidatesItsInput(t *testing.T) {
 	_, err = sonetredis.NewTokenStore(nil, sonetredis.AppScope(portal, "local.x"))
 	assert.EqualError(t, err, "sonet: invalid rdb: nil redis client")
 }
+
+// A value the codec cannot read is an error that names the key and the
+// kind of failure, and quotes nothing of the value.
+func TestTokenStoreRefusesAnUnreadableValueWithoutQuotingIt(t *testing.T) {
+	ctx := context.Background()
+	s, rdb, key := newStore(t)
+	require.NoError(t, rdb.Set(ctx, key, "Xs3cr3t-not-json", 0).Err())
+	_, err := s.Load(ctx)
+	assert.EqualError(t, err, "sonetredis: decode the token stored at "+key+": not a JSON token pair (*json.SyntaxError)")
+	require.NoError(t, rdb.Set(ctx, key, `{"access_token": 5}`, 0).Err())
+	_, err = s.Load(ctx)
+	assert.EqualError(t, err, "sonetredis: decode the token stored at "+key+": not a JSON token pair (*json.UnmarshalTypeError)")
+}
