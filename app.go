@@ -38,9 +38,10 @@ type TokenStore interface {
 // processes.
 type RefreshLocker interface {
 	// LockRefresh waits until this caller holds the store's refresh lock
-	// or ctx ends. The lock must expire by itself after a while (a minute
-	// is the client's bound on one refresh) so that a crashed holder does
-	// not block the others for ever. unlock releases it.
+	// or ctx ends. The lock must expire by itself, in less than a minute
+	// (the client's bound on one refresh, the wait for the lock included),
+	// so that a crashed holder does not block the others. unlock releases
+	// it.
 	LockRefresh(ctx context.Context) (unlock func(), err error)
 }
 

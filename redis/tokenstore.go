@@ -78,8 +78,12 @@ func WithSealer(x Sealer) StoreOption {
 }
 
 // WithLockTTL sets how long a refresh lock lives if its holder dies
-// without releasing it (1 minute by default: the client's bound on one
-// refresh).
+// without releasing it. The default, 45 s, is longer than a refresh takes
+// (the token endpoint's HTTP client gives up after 30 s) and shorter than
+// the minute after which a refresh waiting for the lock gives up, so the
+// others outlive a crashed holder's lock. Should a live holder outlast it,
+// compare-and-swap still keeps one pair in the store (the slower refresh
+// gets invalid_grant and takes the stored pair).
 func WithLockTTL(d time.Duration) StoreOption {
 	return func(s *TokenStore) error {
 		if d < 100*time.Millisecond {
@@ -102,7 +106,7 @@ func NewTokenStore(rdb redis.UniversalClient, scope Scope, opts ...StoreOption) 
 	if scope.Kind != "app" {
 		return nil, &sonet.ValidationError{Field: "Scope.Kind", Reason: "a token store belongs to an application (AppScope)"}
 	}
-	s := &TokenStore{rdb: rdb, key: scope.credKey() + ":token", codec: JSONCodec{}, lockTTL: time.Minute, poll: 20 * time.Millisecond}
+	s := &TokenStore{rdb: rdb, key: scope.credKey() + ":token", codec: JSONCodec{}, lockTTL: 45 * time.Second, poll: 20 * time.Millisecond}
 	s.lockKey = s.key + ":lock"
 	for _, o := range opts {
 		if o == nil {
