@@ -25,6 +25,23 @@ const (
 	invalidGrantPause   = 100 * time.Millisecond
 )
 
+// RefreshLocker is an optional extension of TokenStore for stores shared by
+// several processes. Compare-and-swap alone keeps one pair in the store, but
+// processes that read the expired pair at the same moment would each spend a
+// request at the token endpoint (all but one refused with invalid_grant).
+// When the store implements RefreshLocker the client holds its lock from
+// the moment it reads the store until its new pair is stored, so the others
+// wait and then find the new pair: one refresh per expiry across all
+// processes.
+type RefreshLocker interface {
+	// LockRefresh waits until this caller holds the store's refresh lock
+	// or ctx ends. The lock must expire by itself, in less than a minute
+	// (the client's bound on one refresh, the wait for the lock included),
+	// so that a crashed holder does not block the others. unlock releases
+	// it.
+	LockRefresh(ctx context.Context) (unlock func(), err error)
+}
+
 // appRefresher is the tokenRefresher of NewOAuthAppClient.
 type appRefresher struct {
 	app   *OAuthApp
