@@ -22,7 +22,8 @@ import (
 // AccessToken and RefreshToken of old, and reports whether it did; it is
 // what lets several processes share one grant and refresh it once (a SQL
 // "UPDATE … WHERE access_token = ? AND refresh_token = ?" is enough).
-// Implementations must be safe for concurrent use.
+// Implementations must be safe for concurrent use. A store shared by
+// several processes should also implement RefreshLocker.
 type TokenStore interface {
 	Load(ctx context.Context) (Token, error)
 	CompareAndSwap(ctx context.Context, old, next Token) (swapped bool, err error)

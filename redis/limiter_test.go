@@ -3,6 +3,7 @@ package sonetredis_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -239,4 +240,45 @@ func TestClientsSharingTheLimiterNeverOverflowThePortal(t *testing.T) {
 	assert.Zero(t, run(shared), "503s with the shared limiter")
 	assert.Positive(t, run([2]sonet.Limiter{sonet.NewRateLimiter(plan.PerSecond, plan.Burst), sonet.NewRateLimiter(plan.PerSecond, plan.Burst)}),
 		"two in-process limiters each spend the whole burst")
+}
+
+// An OPERATION_TIME_LIMIT met by one process holds the method in another:
+// the second client waits for the block instead of sending, while its other
+// methods go on.
+func TestOperatingLimitBlockReachesAnotherProcess(t *testing.T) {
+	srv := sonettest.NewServer(sonettest.WithOperatingLimit(30*time.Millisecond), sonettest.WithCallCost(10*time.Millisecond))
+	defer srv.Close()
+	rdb, prefix := newRedis(t)
+	host := strings.TrimSuffix(strings.TrimPrefix(srv.PortalURL(), "http://"), "/")
+	scope := sonetredis.WebhookScope(host, 1)
+	scope.Prefix = prefix
+	client := func() *sonet.Client {
+		l, err := sonetredis.NewLimiter(rdb, scope, sonet.Plan{PerSecond: 100, Burst: 100})
+		require.NoError(t, err)
+		c, err := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithLimiter(l))
+		require.NoError(t, err)
+		return c
+	}
+	a, b := client(), client()
+	for range 3 {
+		_, err := a.ListGroups(context.Background(), nil)
+		require.NoError(t, err)
+	}
+	// The fourth call is refused; a waits for the reset (minutes away).
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	_, err := a.ListGroups(ctx, nil)
+	cancel()
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	sent := len(srv.Requests())
+	assert.Equal(t, 429, srv.Requests()[sent-1].HTTPStatus)
+
+	ctx, cancel = context.WithTimeout(context.Background(), 300*time.Millisecond)
+	_, err = b.ListGroups(ctx, nil)
+	cancel()
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "b waits for the block a met")
+	assert.Len(t, srv.Requests(), sent, "b sent nothing")
+
+	_, err = b.ListMyGroups(context.Background())
+	require.NoError(t, err, "other methods are not blocked")
+	assert.Len(t, srv.Requests(), sent+1)
 }
