@@ -274,7 +274,7 @@ func (c *Client) callN(ctx context.Context, method string, kind callKind, form w
 	}
 	ctx, tr := c.startTrace(ctx, CallStart{Method: method, Write: kind == kindWrite, BatchCommands: commands})
 	resp, err := c.attempts(ctx, tr, method, kind, form, out)
-	tr.finish(ctx, err)
+	tr.finish(err)
 	return resp, err
 }
 
@@ -297,7 +297,7 @@ func (c *Client) attempts(ctx context.Context, tr *callTrace, method string, kin
 		}
 		sendStart := c.clock.Now()
 		resp, sent, err := c.send(ctx, method, body, tok, attempt)
-		tr.attempt(ctx, method, attempt, resp, err, c.clock.Now().Sub(sendStart))
+		tr.attempt(method, attempt, resp, err, c.clock.Now().Sub(sendStart))
 		if err == nil {
 			c.ops.observe(method, resp.Time)
 			if err := c.decodeResult(method, resp, out); err != nil {
@@ -339,7 +339,7 @@ func (c *Client) attempts(ctx context.Context, tr *callTrace, method string, kin
 			return nil, final
 		}
 		c.log.DebugContext(ctx, "sonet: retrying", "method", method, "attempt", attempt+1, "wait", wait, "reason", reasonOf(err))
-		tr.wait(ctx, WaitEvent{Method: method, Kind: WaitRetry, Duration: wait, Attempt: attempt + 1, Reason: reasonOf(err)})
+		tr.wait(WaitEvent{Method: method, Kind: WaitRetry, Duration: wait, Attempt: attempt + 1, Reason: reasonOf(err)})
 		if err := c.clock.Sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("sonet: %s: %w", method, err)
 		}

@@ -135,8 +135,10 @@ type CallEnd struct {
 	Duration time.Duration
 }
 
-// WithObserver adds an Observer; several may be added and are called in
-// the order given.
+// WithObserver adds an Observer. Several may be added: StartCall, Attempt
+// and Wait are called in the order given, EndCall in the reverse order (so
+// spans close inside out), each with the context its own StartCall
+// returned.
 func WithObserver(o Observer) Option {
 	return func(c *Client) error {
 		if o == nil {
@@ -150,24 +152,30 @@ func WithObserver(o Observer) Option {
 // callTrace follows one call for the observers.
 type callTrace struct {
 	c        *Client
+	ctxs     []context.Context // what each observer's StartCall returned
 	start    time.Time
 	end      CallEnd
 	attempts int
 }
 
 // startTrace starts observing a call; it returns nil when there is no
-// observer (every method of a nil *callTrace is a no-op).
+// observer (every method of a nil *callTrace is a no-op). Each observer
+// gets back the context its own StartCall returned (so that two tracing
+// observers each end their own span); the call goes on with the last one.
 func (c *Client) startTrace(ctx context.Context, s CallStart) (context.Context, *callTrace) {
 	if len(c.observers) == 0 {
 		return ctx, nil
 	}
-	for _, o := range c.observers {
+	t := &callTrace{c: c, ctxs: make([]context.Context, len(c.observers)), start: c.clock.Now(),
+		end: CallEnd{Method: s.Method, Waited: map[WaitKind]time.Duration{}}}
+	for i, o := range c.observers {
 		ctx = o.StartCall(ctx, s)
+		t.ctxs[i] = ctx
 	}
-	return ctx, &callTrace{c: c, start: c.clock.Now(), end: CallEnd{Method: s.Method, Waited: map[WaitKind]time.Duration{}}}
+	return ctx, t
 }
 
-func (t *callTrace) attempt(ctx context.Context, method string, n int, resp *Response, err error, d time.Duration) {
+func (t *callTrace) attempt(method string, n int, resp *Response, err error, d time.Duration) {
 	if t == nil {
 		return
 	}
@@ -191,28 +199,28 @@ func (t *callTrace) attempt(ctx context.Context, method string, n int, resp *Res
 	if err == nil {
 		t.end.Time = a.Time
 	}
-	for _, o := range t.c.observers {
-		o.Attempt(ctx, a)
+	for i, o := range t.c.observers {
+		o.Attempt(t.ctxs[i], a)
 	}
 }
 
-func (t *callTrace) wait(ctx context.Context, w WaitEvent) {
+func (t *callTrace) wait(w WaitEvent) {
 	if t == nil || w.Duration <= 0 {
 		return
 	}
 	t.end.Waited[w.Kind] += w.Duration
-	for _, o := range t.c.observers {
-		o.Wait(ctx, w)
+	for i, o := range t.c.observers {
+		o.Wait(t.ctxs[i], w)
 	}
 }
 
-func (t *callTrace) finish(ctx context.Context, err error) {
+func (t *callTrace) finish(err error) {
 	if t == nil {
 		return
 	}
 	t.end.Attempts, t.end.Err = t.attempts, err
 	t.end.Duration = t.c.clock.Now().Sub(t.start)
-	for _, o := range t.c.observers {
-		o.EndCall(ctx, t.end)
+	for i := len(t.c.observers) - 1; i >= 0; i-- {
+		t.c.observers[i].EndCall(t.ctxs[i], t.end)
 	}
 }

@@ -162,3 +162,38 @@ func TestWaitKindNames(t *testing.T) {
 	assert.Equal(t, []string{"rate_limit", "operating_limit", "retry", "unknown"},
 		[]string{WaitRateLimit.String(), WaitOperatingLimit.String(), WaitRetry.String(), WaitKind(0).String()})
 }
+
+// tagObserver puts its own tag in the context and records what it gets back.
+type tagObserver struct {
+	NopObserver
+	tag  string
+	seen *[]string
+}
+
+type tagKey struct{ tag string }
+
+func (o tagObserver) StartCall(ctx context.Context, c CallStart) context.Context {
+	*o.seen = append(*o.seen, "start "+o.tag)
+	return context.WithValue(ctx, tagKey{o.tag}, o.tag)
+}
+
+func (o tagObserver) Attempt(ctx context.Context, _ AttemptEvent) {
+	*o.seen = append(*o.seen, fmt.Sprintf("attempt %s ctx a=%v b=%v", o.tag, ctx.Value(tagKey{"a"}), ctx.Value(tagKey{"b"})))
+}
+
+func (o tagObserver) EndCall(ctx context.Context, _ CallEnd) {
+	*o.seen = append(*o.seen, fmt.Sprintf("end %s ctx a=%v b=%v", o.tag, ctx.Value(tagKey{"a"}), ctx.Value(tagKey{"b"})))
+}
+
+func TestEachObserverGetsItsOwnContext(t *testing.T) {
+	var seen []string
+	c, mt := newMockClient(t, WithObserver(tagObserver{tag: "a", seen: &seen}), WithObserver(tagObserver{tag: "b", seen: &seen}))
+	mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", okGroupsResponder(t))
+	_, err := c.ListGroups(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"start a", "start b",
+		"attempt a ctx a=a b=<nil>", "attempt b ctx a=a b=b",
+		"end b ctx a=a b=b", "end a ctx a=a b=<nil>",
+	}, seen)
+}

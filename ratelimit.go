@@ -276,7 +276,7 @@ func (c *Client) waitTurn(ctx context.Context, tr *callTrace, method string, att
 		}
 		if d > 0 {
 			c.log.InfoContext(ctx, "sonet: waiting for rate limit", "method", method, "wait", d)
-			tr.wait(ctx, WaitEvent{Method: method, Kind: WaitRateLimit, Duration: d, Attempt: attempt})
+			tr.wait(WaitEvent{Method: method, Kind: WaitRateLimit, Duration: d, Attempt: attempt})
 			if err := c.clock.Sleep(ctx, d); err != nil {
 				return fmt.Errorf("sonet: %s: %w", method, err)
 			}
@@ -290,7 +290,7 @@ func (c *Client) waitOperating(ctx context.Context, tr *callTrace, method string
 		return nil
 	}
 	c.log.WarnContext(ctx, "sonet: waiting for operating limit reset", "method", method, "wait", d)
-	tr.wait(ctx, WaitEvent{Method: method, Kind: WaitOperatingLimit, Duration: d, Attempt: attempt})
+	tr.wait(WaitEvent{Method: method, Kind: WaitOperatingLimit, Duration: d, Attempt: attempt})
 	if err := c.clock.Sleep(ctx, d); err != nil {
 		return fmt.Errorf("sonet: %s: %w", method, err)
 	}
