@@ -272,7 +272,7 @@ func (c *Client) callN(ctx context.Context, method string, kind callKind, form w
 	if err := checkContext(ctx); err != nil {
 		return nil, err
 	}
-	ctx, tr := c.startTrace(ctx, CallStart{Method: method, Write: kind == kindWrite, BatchCommands: commands})
+	ctx, tr := c.startTrace(ctx, CallStart{Method: method, Portal: c.cred.host(), Write: kind == kindWrite, BatchCommands: commands})
 	resp, err := c.attempts(ctx, tr, method, kind, form, out)
 	tr.finish(err)
 	return resp, err

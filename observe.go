@@ -49,6 +49,8 @@ func (NopObserver) EndCall(context.Context, CallEnd) {}
 type CallStart struct {
 	// Method is the REST method ("sonet_group.get", "batch").
 	Method string
+	// Portal is the portal's host name.
+	Portal string
 	// Write is true for calls that may change the portal (and are
 	// therefore not retried once they may have reached it).
 	Write bool

@@ -38,7 +38,7 @@ func (l *eventLog) Lines() []string {
 }
 
 func (l *eventLog) StartCall(ctx context.Context, c CallStart) context.Context {
-	l.add("start %s write=%v batch=%d", c.Method, c.Write, c.BatchCommands)
+	l.add("start %s portal=%s write=%v batch=%d", c.Method, c.Portal, c.Write, c.BatchCommands)
 	return context.WithValue(ctx, obsKey{}, "span-of-"+c.Method)
 }
 
@@ -84,12 +84,12 @@ func TestObserverSeesAttemptsRetriesLimiterWaitsAndTheEnd(t *testing.T) {
 
 	qle := `sonet: sonet_group.get: QUERY_LIMIT_EXCEEDED: Too many requests (HTTP 503)`
 	assert.Equal(t, []string{
-		`start sonet_group.get write=false batch=0`,
+		`start sonet_group.get portal=portal.example write=false batch=0`,
 		`attempt sonet_group.get #1 status=503 code="QUERY_LIMIT_EXCEEDED" err=` + qle + ` took=0s processing=0s operating=0s ctx=span-of-sonet_group.get`,
 		`wait sonet_group.get retry 1s before #2 reason="QUERY_LIMIT_EXCEEDED"`,
 		`attempt sonet_group.get #2 status=200 code="" err=<nil> took=0s processing=500ms operating=8m0.2s ctx=span-of-sonet_group.get`,
 		`end sonet_group.get attempts=2 status=200 code="" err=<nil> waited=[retry:1s] took=1s ctx=span-of-sonet_group.get`,
-		`start sonet_group.get write=false batch=0`,
+		`start sonet_group.get portal=portal.example write=false batch=0`,
 		`wait sonet_group.get rate_limit 500ms before #1 reason=""`,
 		`attempt sonet_group.get #1 status=200 code="" err=<nil> took=0s processing=500ms operating=8m0.2s ctx=span-of-sonet_group.get`,
 		`end sonet_group.get attempts=1 status=200 code="" err=<nil> waited=[rate_limit:500ms] took=500ms ctx=span-of-sonet_group.get`,
@@ -112,7 +112,7 @@ func TestObserverSeesOperatingLimitWaits(t *testing.T) {
 	lines := ev.Lines()
 	require.Len(t, lines, 8)
 	assert.Equal(t, []string{
-		`start sonet_group.get write=false batch=0`,
+		`start sonet_group.get portal=portal.example write=false batch=0`,
 		`attempt sonet_group.get #1 status=429 code="OPERATION_TIME_LIMIT" err=sonet: sonet_group.get: OPERATION_TIME_LIMIT: Method is blocked due to operation time limit. (HTTP 429) took=0s processing=0s operating=0s ctx=span-of-sonet_group.get`,
 		`wait sonet_group.get operating_limit 5m0s before #2 reason=""`,
 		`attempt sonet_group.get #2 status=200 code="" err=<nil> took=0s processing=500ms operating=8m0.2s ctx=span-of-sonet_group.get`,
@@ -132,7 +132,7 @@ func TestObserverSeesBatchCommandsAndWriteOutcomes(t *testing.T) {
 	require.ErrorIs(t, err, ErrOutcomeUnknown)
 	lines := ev.Lines()
 	require.Len(t, lines, 3)
-	assert.Equal(t, `start batch write=true batch=3`, lines[0])
+	assert.Equal(t, `start batch portal=portal.example write=true batch=3`, lines[0])
 	assert.True(t, strings.HasPrefix(lines[1], `attempt batch #1 status=502 code="" err=sonet: batch: bad response`), lines[1])
 	assert.True(t, strings.HasPrefix(lines[2], `end batch attempts=1 status=502 code="" err=sonet: batch: outcome unknown, not retried`), lines[2])
 	assert.ErrorIs(t, ev.ends[0].Err, ErrOutcomeUnknown)
@@ -146,7 +146,7 @@ func TestObserverSeesCallsThatSendNothing(t *testing.T) {
 	_, err := c.ListGroups(ctx, nil)
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, []string{
-		`start sonet_group.get write=false batch=0`,
+		`start sonet_group.get portal=portal.example write=false batch=0`,
 		`end sonet_group.get attempts=0 status=0 code="" err=sonet: sonet_group.get: context canceled waited=[] took=0s ctx=span-of-sonet_group.get`,
 	}, ev.Lines())
 	assert.Zero(t, mt.GetTotalCallCount())

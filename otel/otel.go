@@ -11,7 +11,9 @@
 // One client span per call, named after the REST method ("sonet_group.get",
 // "batch"), a child of the span in the call's context. Attributes:
 //
-//	bitrix24.method                     the REST method
+//	rpc.system                          "bitrix24"
+//	rpc.method, bitrix24.method         the REST method
+//	server.address                      the portal's host
 //	bitrix24.write                      true for calls that may change the portal
 //	bitrix24.batch.commands             commands in a batch call
 //	bitrix24.attempts                   HTTP attempts made
@@ -24,6 +26,10 @@
 //	bitrix24.time.processing            the portal's processing time of the last answer, seconds
 //	bitrix24.time.operating             the method's operating time over 10 minutes, seconds
 //	bitrix24.time.operating_reset_at    when that budget frees up, unix seconds
+//
+// The HTTP requests carry the span's context, so an instrumented transport
+// (otelhttp.NewTransport given to sonet.WithHTTPClient) adds a child span per
+// HTTP attempt.
 //
 // Each attempt is an "attempt" event (attempt, status, error code,
 // duration) and each wait a "wait" event (kind, seconds, reason). A failed
@@ -138,7 +144,10 @@ func New(opts ...Option) (*Observer, error) {
 
 // StartCall starts the call's span.
 func (o *Observer) StartCall(ctx context.Context, c sonet.CallStart) context.Context {
-	attrs := []attribute.KeyValue{attribute.String("bitrix24.method", c.Method), attribute.Bool("bitrix24.write", c.Write)}
+	attrs := []attribute.KeyValue{
+		attribute.String("rpc.system", "bitrix24"), attribute.String("rpc.method", c.Method), attribute.String("server.address", c.Portal),
+		attribute.String("bitrix24.method", c.Method), attribute.Bool("bitrix24.write", c.Write),
+	}
 	if c.BatchCommands > 0 {
 		attrs = append(attrs, attribute.Int("bitrix24.batch.commands", c.BatchCommands))
 		o.batchCmds.Add(ctx, int64(c.BatchCommands))

@@ -127,6 +127,7 @@ func TestSpanAndMetricsOfACallThroughQueryLimit(t *testing.T) {
 	assert.Equal(t, trace.SpanKindClient, s.SpanKind())
 	assert.Equal(t, parent.SpanContext().SpanID(), s.Parent().SpanID())
 	assert.Equal(t, map[string]any{
+		"rpc.system": "bitrix24", "rpc.method": "sonet_group.get", "server.address": "127.0.0.1",
 		"bitrix24.method": "sonet_group.get", "bitrix24.write": false, "bitrix24.attempts": int64(2),
 		"http.response.status_code": int64(200), "bitrix24.wait.retry": 0.25,
 		"bitrix24.time.processing": 0.5, "bitrix24.time.operating": 480.2, "bitrix24.time.operating_reset_at": int64(1773932700),
@@ -242,4 +243,33 @@ func TestRateLimitWaitsAreRecorded(t *testing.T) {
 	require.Len(t, waits, 1)
 	assert.Equal(t, [2]any{uint64(2), 1.0}, [2]any{waits[0].Count, waits[0].Sum})
 	assert.Equal(t, "rate_limit", setMap(waits[0].Attributes)["bitrix24.wait.kind"])
+}
+
+// spanSeer records the span in each request's context, as an instrumented
+// transport would find it.
+type spanSeer struct {
+	mu  sync.Mutex
+	ids []trace.SpanID
+}
+
+func (s *spanSeer) RoundTrip(req *http.Request) (*http.Response, error) {
+	s.mu.Lock()
+	s.ids = append(s.ids, trace.SpanFromContext(req.Context()).SpanContext().SpanID())
+	s.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+func TestHTTPRequestsCarryTheCallSpan(t *testing.T) {
+	r := newRig(t)
+	srv := scripted(t, [2]any{503, qle}, [2]any{200, opOK})
+	seer := &spanSeer{}
+	c, err := sonet.NewWebhookClient(srv.URL+"/rest/1/c0de/", sonet.WithObserver(r.obs), sonet.WithoutRateLimit(),
+		sonet.WithHTTPClient(&http.Client{Transport: seer}), sonet.WithClock(&fakeClock{now: time.Unix(1773932400, 0)}))
+	require.NoError(t, err)
+	_, err = c.ListGroups(context.Background(), nil)
+	require.NoError(t, err)
+	spans := r.spans.Ended()
+	require.Len(t, spans, 1)
+	id := spans[0].SpanContext().SpanID()
+	assert.Equal(t, []trace.SpanID{id, id}, seer.ids, "both attempts ran inside the call span")
 }
