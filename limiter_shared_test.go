@@ -14,9 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// scriptedLimiter is a SharedLimiter whose ReserveFor answers come from a
+// sharedScript is a SharedLimiter whose ReserveFor answers come from a
 // script (the last one repeats) and which records every call.
-type scriptedLimiter struct {
+type sharedScript struct {
 	mu      sync.Mutex
 	answers []reserveAnswer
 	calls   []string
@@ -27,30 +27,30 @@ type reserveAnswer struct {
 	err           error
 }
 
-func (s *scriptedLimiter) record(format string, args ...any) {
+func (s *sharedScript) record(format string, args ...any) {
 	s.calls = append(s.calls, fmt.Sprintf(format, args...))
 }
 
-func (s *scriptedLimiter) Calls() []string {
+func (s *sharedScript) Calls() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.calls...)
 }
 
-func (s *scriptedLimiter) Reserve(time.Time) time.Duration {
+func (s *sharedScript) Reserve(time.Time) time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.record("Reserve")
 	return 0
 }
 
-func (s *scriptedLimiter) Throttled(time.Time) {
+func (s *sharedScript) Throttled(time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.record("Throttled")
 }
 
-func (s *scriptedLimiter) ReserveFor(_ context.Context, method string) (time.Duration, time.Duration, error) {
+func (s *sharedScript) ReserveFor(_ context.Context, method string) (time.Duration, time.Duration, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.record("ReserveFor %s", method)
@@ -61,14 +61,14 @@ func (s *scriptedLimiter) ReserveFor(_ context.Context, method string) (time.Dur
 	return a.wait, a.blocked, a.err
 }
 
-func (s *scriptedLimiter) ThrottledContext(context.Context) error {
+func (s *sharedScript) ThrottledContext(context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.record("ThrottledContext")
 	return nil
 }
 
-func (s *scriptedLimiter) BlockMethod(_ context.Context, method string, until time.Time) error {
+func (s *sharedScript) BlockMethod(_ context.Context, method string, until time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.record("BlockMethod %s until %d", method, until.Unix())
@@ -77,7 +77,7 @@ func (s *scriptedLimiter) BlockMethod(_ context.Context, method string, until ti
 
 func TestSharedLimiterFailureSendsNothing(t *testing.T) {
 	down := errors.New("dial tcp 127.0.0.1:6379: connect: connection refused")
-	lim := &scriptedLimiter{answers: []reserveAnswer{{err: down}}}
+	lim := &sharedScript{answers: []reserveAnswer{{err: down}}}
 	clk := newFakeClock()
 	c, mt := newMockClient(t, WithClock(clk), WithLimiter(lim))
 	mt.RegisterResponder("POST", testEndpoint+"sonet_group.create", httpmock.NewStringResponder(200, `{"result":77}`))
@@ -96,7 +96,7 @@ func TestSharedLimiterFailureSendsNothing(t *testing.T) {
 }
 
 func TestSharedLimiterBlockWaitsAndAsksAgain(t *testing.T) {
-	lim := &scriptedLimiter{answers: []reserveAnswer{{blocked: 40 * time.Second}, {wait: 250 * time.Millisecond}}}
+	lim := &sharedScript{answers: []reserveAnswer{{blocked: 40 * time.Second}, {wait: 250 * time.Millisecond}}}
 	clk := newFakeClock()
 	var ev eventLog
 	c, mt := newMockClient(t, WithClock(clk), WithLimiter(lim), WithObserver(&ev))
@@ -110,7 +110,7 @@ func TestSharedLimiterBlockWaitsAndAsksAgain(t *testing.T) {
 }
 
 func TestSharedLimiterHearsOfQueryLimitAndOperatingBlocks(t *testing.T) {
-	lim := &scriptedLimiter{answers: []reserveAnswer{{}}}
+	lim := &sharedScript{answers: []reserveAnswer{{}}}
 	clk := newFakeClock()
 	c, mt := newMockClient(t, WithClock(clk), WithLimiter(lim), WithRetryPolicy(testPolicy))
 	r, n := sequence(httpmock.NewStringResponder(200, opOK), queryLimit, opLimitReply, httpmock.NewStringResponder(200, opOK))
@@ -220,7 +220,7 @@ func TestRefreshLockerMakesProcessesRefreshOnce(t *testing.T) {
 // cancellation, not a limiter failure.
 func TestSharedLimiterCancellationIsNotALimiterFailure(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	lim := cancellingLimiter{&scriptedLimiter{answers: []reserveAnswer{{}}}, cancel}
+	lim := cancellingLimiter{&sharedScript{answers: []reserveAnswer{{}}}, cancel}
 	c, mt := newMockClient(t, WithLimiter(lim))
 	_, err := c.ListGroups(ctx, nil)
 	assert.ErrorIs(t, err, context.Canceled)
@@ -232,7 +232,7 @@ func TestSharedLimiterCancellationIsNotALimiterFailure(t *testing.T) {
 // cancellingLimiter cancels the call while it waits for the store, as a
 // caller giving up would, and fails with the context's error.
 type cancellingLimiter struct {
-	*scriptedLimiter
+	*sharedScript
 	cancel context.CancelFunc
 }
 
