@@ -8,25 +8,21 @@ import (
 	"github.com/b24kit/sonet/sonettest"
 )
 
-// printObserver prints what each call does. NopObserver supplies the
-// methods it does not need.
-type printObserver struct{ sonet.NopObserver }
-
-func (printObserver) Attempt(_ context.Context, a sonet.AttemptEvent) {
-	fmt.Printf("attempt %d of %s: HTTP %d\n", a.Attempt, a.Method, a.HTTPStatus)
-}
-
-func (printObserver) EndCall(_ context.Context, e sonet.CallEnd) {
-	fmt.Printf("%s done after %d attempt(s), error: %v\n", e.Method, e.Attempts, e.Err)
-}
-
-// Watch the calls of a client: here a create and a failing delete, against the fake
-// portal. The OpenTelemetry adapter (github.com/b24kit/sonet/otel) is an
-// Observer too.
+// Watch the calls of a client: here a create and a failing delete, against
+// the fake portal. ObserverFuncs takes the events you need as functions; the
+// OpenTelemetry adapter (github.com/b24kit/sonet/otel) is an Observer too.
 func ExampleWithObserver() {
 	srv := sonettest.NewServer()
 	defer srv.Close()
-	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit(), sonet.WithObserver(printObserver{}))
+	watch := sonet.ObserverFuncs{
+		OnAttempt: func(_ context.Context, a sonet.AttemptEvent) {
+			fmt.Printf("attempt %d of %s: HTTP %d\n", a.Attempt, a.Method, a.HTTPStatus)
+		},
+		OnEndCall: func(_ context.Context, e sonet.CallEnd) {
+			fmt.Printf("%s done after %d attempt(s), error: %v\n", e.Method, e.Attempts, e.Err)
+		},
+	}
+	c, _ := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit(), sonet.WithObserver(watch))
 
 	ctx := context.Background()
 	_, _ = c.CreateGroup(ctx, &sonet.GroupCreateRequest{Name: "Observed"})

@@ -45,6 +45,47 @@ func (NopObserver) Wait(context.Context, WaitEvent) {}
 // EndCall does nothing.
 func (NopObserver) EndCall(context.Context, CallEnd) {}
 
+// ObserverFuncs is an Observer made of functions, for observing a few
+// events without declaring a type. Nil fields do nothing.
+type ObserverFuncs struct {
+	// OnStartCall may return a derived context (nil keeps ctx).
+	OnStartCall func(ctx context.Context, c CallStart) context.Context
+	OnAttempt   func(ctx context.Context, a AttemptEvent)
+	OnWait      func(ctx context.Context, w WaitEvent)
+	OnEndCall   func(ctx context.Context, e CallEnd)
+}
+
+// StartCall calls OnStartCall.
+func (f ObserverFuncs) StartCall(ctx context.Context, c CallStart) context.Context {
+	if f.OnStartCall != nil {
+		if next := f.OnStartCall(ctx, c); next != nil {
+			return next
+		}
+	}
+	return ctx
+}
+
+// Attempt calls OnAttempt.
+func (f ObserverFuncs) Attempt(ctx context.Context, a AttemptEvent) {
+	if f.OnAttempt != nil {
+		f.OnAttempt(ctx, a)
+	}
+}
+
+// Wait calls OnWait.
+func (f ObserverFuncs) Wait(ctx context.Context, w WaitEvent) {
+	if f.OnWait != nil {
+		f.OnWait(ctx, w)
+	}
+}
+
+// EndCall calls OnEndCall.
+func (f ObserverFuncs) EndCall(ctx context.Context, e CallEnd) {
+	if f.OnEndCall != nil {
+		f.OnEndCall(ctx, e)
+	}
+}
+
 // CallStart describes a call as it starts.
 type CallStart struct {
 	// Method is the REST method ("sonet_group.get", "batch").

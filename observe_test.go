@@ -197,3 +197,22 @@ func TestEachObserverGetsItsOwnContext(t *testing.T) {
 		"end b ctx a=a b=b", "end a ctx a=a b=<nil>",
 	}, seen)
 }
+
+func TestObserverFuncsCallsWhatIsSetAndSkipsNil(t *testing.T) {
+	var got []string
+	type k struct{}
+	c, mt := newMockClient(t, WithClock(newFakeClock()), WithRetryPolicy(testPolicy), WithObserver(ObserverFuncs{
+		OnStartCall: func(ctx context.Context, s CallStart) context.Context {
+			got = append(got, "start "+s.Method)
+			return context.WithValue(ctx, k{}, "v")
+		},
+		OnWait: func(ctx context.Context, w WaitEvent) {
+			got = append(got, fmt.Sprintf("wait %s %s ctx=%v", w.Kind, w.Duration, ctx.Value(k{})))
+		},
+	}), WithObserver(ObserverFuncs{}))
+	r, _ := sequence(queryLimit, okGroupsResponder(t))
+	mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", r)
+	_, err := c.ListGroups(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"start sonet_group.get", "wait retry 1s ctx=v"}, got)
+}
