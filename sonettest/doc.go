@@ -139,9 +139,9 @@
 //     (the documented answer). A GIF named .png passes; a PNG named .txt
 //     does not; a bare base64 string gets a random name without an
 //     extension and is refused. Base64 is decoded as PHP does (characters
-//     outside the alphabet skipped); content that is empty, "false" or
-//     decodes to nothing is no file: ignored on create, on update it
-//     removes the avatar.
+//     outside the alphabet skipped); content that is empty, "false",
+//     missing (a list of fewer than two entries) or decodes to nothing is
+//     no file: ignored on create, on update it removes the avatar.
 //   - sonet_group.update also accepts ACTIVE, PROJECT, SUBJECT_ID and
 //     SCRUM_MASTER_ID; malformed values, an unknown or <= 0 SUBJECT_ID, a
 //     wrong SPAM_PERMS or INITIATE_PERMS are "Cannot update group"; OWNER_ID

@@ -59,8 +59,9 @@ func isImage(data []byte) bool {
 // applyImage handles IMAGE_FILE_ID (which wins; 0 removes the avatar) and
 // IMAGE the way CRestUtil::saveFile and CFile::CheckImageFile do. IMAGE is
 // [name, base64]; a bare base64 string gets a random name without an
-// extension and so is refused. Content that is empty, "false" or decodes
-// to nothing is no file: ignored on create, removes the avatar on update.
+// extension and so is refused. Content that is empty, "false", missing (a
+// list of fewer than two entries) or decodes to nothing is no file:
+// ignored on create, removes the avatar on update.
 // Otherwise the name must end in one of imageExtensions and the content
 // must be an image, else ERROR_IMAGE_ID.
 func (c *call) applyImage(st *gstate, create bool) *apiError {
@@ -79,13 +80,21 @@ func (c *call) applyImage(st *gstate, create bool) *apiError {
 	if n == nil {
 		return nil
 	}
-	name, content := "", leafStr(n)
+	name, content, nameIsArr := "", leafStr(n), false
 	if n.isArr {
+		// list($name, $content) = array_values(IMAGE): a missing entry is
+		// null, so a list of fewer than two entries has no content.
 		v := n.list()
-		if len(v) < 2 || v[0].isArr || v[1].isArr {
-			return errBadImage
+		content = ""
+		if len(v) > 1 {
+			if v[1].isArr {
+				return errBadImage
+			}
+			content = v[1].str
 		}
-		name, content = v[0].str, v[1].str
+		if len(v) > 0 {
+			name, nameIsArr = v[0].str, v[0].isArr
+		}
 	}
 	var data []byte
 	if content != "" && content != "false" {
@@ -98,7 +107,7 @@ func (c *call) applyImage(st *gstate, create bool) *apiError {
 		return nil
 	}
 	ext := strings.ToLower(strings.TrimPrefix(path.Ext(name), "."))
-	if !imageExtensions[ext] || !isImage(data) {
+	if nameIsArr || !imageExtensions[ext] || !isImage(data) {
 		return errBadImage
 	}
 	g.ImageFileID = c.s.newFileID()

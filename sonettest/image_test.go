@@ -102,3 +102,27 @@ func TestCreateAndUpdateRefuseWhatCheckFieldsRefuses(t *testing.T) {
 		t.Errorf("%d %s %+v", code, body, g)
 	}
 }
+
+// CRestUtil::saveFile reads IMAGE with list($name, $content) =
+// array_values(IMAGE): a list with fewer than two entries has no content,
+// so it is no file (create ignores it, update removes the avatar), not a
+// refused image.
+func TestImageListWithoutContentIsNoFile(t *testing.T) {
+	for _, image := range []string{`[]`, `["a.png"]`, `[["a"]]`, `["a.png",null]`} {
+		s, _ := newTestServer(t)
+		code, body := callJSON(t, s, "sonet_group.create", `{"NAME":"x","IMAGE":`+image+`}`)
+		if g, _ := s.Group(1); code != 200 || g.ImageFileID != 0 {
+			t.Errorf("create %s: %d %s", image, code, body)
+			continue
+		}
+		callJSON(t, s, "sonet_group.update", `{"GROUP_ID":1,"IMAGE":["a.gif","`+tinyGIF+`"]}`)
+		code, body = callJSON(t, s, "sonet_group.update", `{"GROUP_ID":1,"IMAGE":`+image+`}`)
+		if g, _ := s.Group(1); code != 200 || g.ImageFileID != 0 || g.ImageURL != "" {
+			t.Errorf("update %s: %d %s %+v", image, code, body, g)
+		}
+	}
+	// A name that is not text, with content, is still refused.
+	s, _ := newTestServer(t)
+	code, body := callJSON(t, s, "sonet_group.create", `{"NAME":"x","IMAGE":[["a.png"],"`+tinyPNG+`"]}`)
+	expectErr(t, code, body, 400, "ERROR_IMAGE_ID", "Image is incorrect: Invalid file type")
+}
