@@ -54,11 +54,11 @@ func featureAccess(c *call) (any, *page, *apiError) {
 	if id <= 0 {
 		return nil, nil, sonetErr("Wrong socialnetwork group ID")
 	}
-	ops, ok := featureOps[strings.TrimSpace(leafStr(c.p.get("FEATURE")))]
+	ops, ok := featureOps[phpTrim(leafStr(c.p.get("FEATURE")))]
 	if !ok {
 		return nil, nil, sonetErr("Wrong feature")
 	}
-	need, ok := ops[strings.TrimSpace(leafStr(c.p.get("OPERATION")))]
+	need, ok := ops[phpTrim(leafStr(c.p.get("OPERATION")))]
 	if !ok {
 		return nil, nil, sonetErr("Wrong operation")
 	}
@@ -75,6 +75,11 @@ func featureAccess(c *call) (any, *page, *apiError) {
 	}
 	return roleRank(role) <= roleRank(need), nil, nil
 }
+
+// phpTrim is PHP's trim with its default characters: space, tab, line
+// feed, carriage return, NUL and vertical tab (not a form feed, not
+// Unicode spaces, which strings.TrimSpace would also cut).
+func phpTrim(s string) string { return strings.Trim(s, " \t\n\r\x00\x0b") }
 
 // userGroups lists the caller's memberships (A, E, K) in the order they
 // were made (relation ID), as the portal's ORDER BY ID ASC does.

@@ -133,3 +133,23 @@ func TestFeatureAccess(t *testing.T) {
 		expectErr(t, code, body, 400, "", e.desc)
 	}
 }
+
+// The REST class trims FEATURE and OPERATION with PHP's trim: spaces, tabs,
+// line ends, NUL and vertical tab go; a form feed or a no-break space stays
+// and makes the name unknown.
+func TestFeatureAccessTrimsAsPHPDoes(t *testing.T) {
+	s, _ := newTestServer(t)
+	s.AddGroup(NewGroup("G"))
+	for _, ok := range []string{`" blog\t"`, `"\u0000blog\n"`, `"\u000bblog\r"`} {
+		code, body := callJSON(t, s, "sonet_group.feature.access", `{"GROUP_ID":1,"FEATURE":`+ok+`,"OPERATION":"view_post"}`)
+		if code != 200 || withoutTime(body) != `{"result":true}` {
+			t.Errorf("%s: %d %s", ok, code, body)
+		}
+	}
+	for _, bad := range []string{`"blog\f"`, `"\u00a0blog"`} {
+		code, body := callJSON(t, s, "sonet_group.feature.access", `{"GROUP_ID":1,"FEATURE":`+bad+`,"OPERATION":"view_post"}`)
+		expectErr(t, code, body, 400, "", "Wrong feature")
+	}
+	code, body := callJSON(t, s, "sonet_group.feature.access", `{"GROUP_ID":1,"FEATURE":"blog","OPERATION":"view_post\f"}`)
+	expectErr(t, code, body, 400, "", "Wrong operation")
+}
