@@ -231,6 +231,10 @@
 //     becomes that part, arrays included; inside a longer value a number or
 //     string replaces the matched text, anything else leaves it as it is.
 //     Floats print as PHP's (string) cast does (14 significant digits).
+//   - ID and number parameters are read with PHP's (int) cast: an array is
+//     0 when empty and 1 otherwise. A write whose GROUP_ID references a row
+//     a list did not return (so the whole row list is substituted) therefore
+//     acts on group 1, as it would on a portal.
 //   - OAuth: tokens belong to user 1. After a refresh the old access token
 //     stays valid until it expires; the old refresh token is refused with
 //     400 invalid_grant; a wrong client is 401 invalid_client.

@@ -310,6 +310,22 @@ func parseDate(s string, loc *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// phpInt is PHP's (int) cast of a parameter: a missing one is 0, an array
+// is 0 when empty and 1 otherwise (so a batch reference substituted as a
+// whole row list reads as ID 1), a string goes through phpIntval.
+func phpInt(n *pnode) int {
+	switch {
+	case n == nil:
+		return 0
+	case n.isArr:
+		if len(n.keys) == 0 {
+			return 0
+		}
+		return 1
+	}
+	return phpIntval(n.str)
+}
+
 // phpIntval converts like PHP 8's (int) cast: optional space, sign, digits;
 // a leading number with a fraction or exponent ("75.9", "1e3") is read as
 // a float and truncated.

@@ -60,7 +60,7 @@ func groupGetFilter(f, groupID *pnode) ([]gcond, bool) {
 		}
 	}
 	// GROUP_ID > 0 replaces the key "ID" (the raw value, not its intval).
-	if groupID != nil && phpIntval(leafStr(groupID)) > 0 || groupID != nil && groupID.isArr && len(groupID.keys) > 0 {
+	if phpInt(groupID) > 0 {
 		put("ID", groupID)
 	}
 	for _, key := range keys {

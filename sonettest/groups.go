@@ -48,7 +48,7 @@ func (c *call) canSee(st *gstate, adminMode bool) bool {
 
 // findGroup resolves GROUP_ID (or another key) for write methods.
 func (c *call) findGroup(key string) (*gstate, *apiError) {
-	id := phpIntval(leafStr(c.p.get(key)))
+	id := phpInt(c.p.get(key))
 	if id <= 0 {
 		return nil, errWrongGroupID
 	}
@@ -71,7 +71,7 @@ func groupCreate(c *call) (any, *page, *apiError) {
 	st.g.OwnerID = c.user
 	// OWNER_ID counts only when positive and sent by an administrator;
 	// otherwise the caller owns the group.
-	if id := phpIntval(leafStr(c.p.get("OWNER_ID"))); id > 0 && c.admin {
+	if id := phpInt(c.p.get("OWNER_ID")); id > 0 && c.admin {
 		if c.s.users[id] == nil {
 			return nil, nil, sonetErr("Cannot create group")
 		}
@@ -114,7 +114,7 @@ func groupUpdate(c *call) (any, *page, *apiError) {
 		return nil, nil, e
 	}
 	if n := c.p.get("OWNER_ID"); n != nil {
-		id := phpIntval(leafStr(n))
+		id := phpInt(n)
 		if c.s.users[id] == nil {
 			return nil, nil, sonetErr("Cannot update group")
 		}
@@ -223,7 +223,7 @@ func (c *call) applyFields(st *gstate, create bool) *apiError {
 		}
 	}
 	if n := p.get("SUBJECT_ID"); n != nil || create {
-		id := phpIntval(leafStr(n))
+		id := phpInt(n)
 		if id <= 0 && create {
 			id = 1 // the site's first subject by SORT
 		}
@@ -234,7 +234,7 @@ func (c *call) applyFields(st *gstate, create bool) *apiError {
 		g.SubjectID, g.SubjectName = id, name
 	}
 	if n := p.get("SCRUM_MASTER_ID"); n != nil {
-		id := phpIntval(leafStr(n))
+		id := phpInt(n)
 		if id != 0 && c.s.users[id] == nil {
 			return malformed
 		}
@@ -251,7 +251,7 @@ func (c *call) applyFields(st *gstate, create bool) *apiError {
 	}
 	for key, dst := range map[string]*int{"SCRUM_OWNER_ID": &g.ScrumOwnerID, "SCRUM_SPRINT_DURATION": &g.ScrumSprintDuration} {
 		if n := p.get(key); n != nil {
-			*dst = phpIntval(leafStr(n))
+			*dst = phpInt(n)
 		}
 	}
 	// Text is stored cut at its first NUL.

@@ -67,7 +67,7 @@ func isImage(data []byte) bool {
 func (c *call) applyImage(st *gstate, create bool) *apiError {
 	g := &st.g
 	if n := c.p.get("IMAGE_FILE_ID"); n != nil {
-		id := phpIntval(leafStr(n))
+		id := phpInt(n)
 		if id <= 0 {
 			g.ImageFileID, g.ImageURL = 0, ""
 			return nil

@@ -13,7 +13,7 @@ func groupSetOwner(c *call) (any, *page, *apiError) {
 	if e != nil {
 		return nil, nil, e
 	}
-	uid := phpIntval(leafStr(c.p.get("USER_ID")))
+	uid := phpInt(c.p.get("USER_ID"))
 	if uid <= 0 || c.s.users[uid] == nil {
 		return nil, nil, sonetErr("Wrong new owner ID")
 	}
@@ -50,7 +50,7 @@ func roleRank[T ~string](r T) int {
 // GROUP_ID is positive and that FEATURE and OPERATION are known before
 // asking CSocNetFeaturesPerms, which says no for such groups.
 func featureAccess(c *call) (any, *page, *apiError) {
-	id := phpIntval(leafStr(c.p.get("GROUP_ID")))
+	id := phpInt(c.p.get("GROUP_ID"))
 	if id <= 0 {
 		return nil, nil, sonetErr("Wrong socialnetwork group ID")
 	}
@@ -110,7 +110,7 @@ func userGroups(c *call) (any, *page, *apiError) {
 }
 
 func userGet(c *call) (any, *page, *apiError) {
-	id := phpIntval(leafStr(c.p.get("ID")))
+	id := phpInt(c.p.get("ID"))
 	if id <= 0 {
 		return nil, nil, sonetErr("Wrong socialnetwork group ID")
 	}
@@ -159,7 +159,7 @@ func (c *call) userIDs() []int {
 // by the caller through role), user IDs, then the group's existence (an
 // administrator finds secret groups too).
 func (c *call) memberCall(noPerm string, role func() *apiError) (*gstate, []int, *apiError) {
-	id := phpIntval(leafStr(c.p.get("GROUP_ID")))
+	id := phpInt(c.p.get("GROUP_ID"))
 	if id <= 0 {
 		return nil, nil, errWrongGroupID
 	}
@@ -268,7 +268,7 @@ func userUpdate(c *call) (any, *page, *apiError) {
 // applies to invite and request for every caller, administrators too: a
 // secret group the caller is not a member of is not found.
 func (c *call) permittedGroup() (*gstate, *apiError) {
-	st := c.s.groups[phpIntval(leafStr(c.p.get("GROUP_ID")))]
+	st := c.s.groups[phpInt(c.p.get("GROUP_ID"))]
 	if st == nil || !c.canSee(st, false) {
 		return nil, errGroupNotFound
 	}
@@ -282,7 +282,7 @@ func (c *call) permittedGroup() (*gstate, *apiError) {
 // check). The caller, unknown users and users already related to the group
 // are skipped.
 func userInvite(c *call) (any, *page, *apiError) {
-	if phpIntval(leafStr(c.p.get("GROUP_ID"))) <= 0 {
+	if phpInt(c.p.get("GROUP_ID")) <= 0 {
 		return nil, nil, errWrongGroupID
 	}
 	ids := c.userIDs()
@@ -313,7 +313,7 @@ func userInvite(c *call) (any, *page, *apiError) {
 // "Cannot request to join group"; a secret group the caller is not in is
 // "Socialnetwork group not found", for administrators too.
 func userRequest(c *call) (any, *page, *apiError) {
-	if phpIntval(leafStr(c.p.get("GROUP_ID"))) <= 0 {
+	if phpInt(c.p.get("GROUP_ID")) <= 0 {
 		return nil, nil, errWrongGroupID
 	}
 	st, e := c.permittedGroup()

@@ -153,7 +153,7 @@ func (c *call) additionalData(st *gstate, params *pnode) obj {
 // them), NUMBER_OF_MEMBERS_PLURAL and, in mobile mode, ADDITIONAL_DATA.
 func workgroupGet(c *call) (any, *page, *apiError) {
 	params := c.p.get("params")
-	id := phpIntval(leafStr(params.get("groupId")))
+	id := phpInt(params.get("groupId"))
 	if id <= 0 {
 		return nil, nil, &apiError{http.StatusBadRequest, "SONET_CONTROLLER_WORKGROUP_EMPTY", "No value for the workgroup ID was provided."}
 	}
