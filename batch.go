@@ -159,6 +159,13 @@ func SetParam(key, value string) BatchParam { return BatchParam{key, value} }
 // batch. Path elements are map keys or list indexes: Ref(page, 0, "ID") is
 // the ID of the first row of a list command. The portal substitutes the
 // value before running the later command.
+//
+// A path into a list is unsafe in a write: when the row is missing (the
+// list came back shorter), the portal substitutes the part it reached, the
+// whole row list, and the REST methods cast that array to the ID 1, so
+// sonet_group.delete with GROUP_ID=Ref(page, 3, "ID") deletes group 1.
+// Halt does not prevent it (the list command succeeded). Chain writes to
+// single values (Ref(created)), or read the list in its own request first.
 func Ref(cmd BatchHandle, path ...any) string {
 	var sb strings.Builder
 	sb.WriteString("$result[" + cmd.Key() + "]")
