@@ -311,59 +311,6 @@ func (s *Server) write(w http.ResponseWriter, ans answer) {
 	w.Write(ans.body)
 }
 
-// serveREST answers a /rest/ call in the portal's order: the request counts
-// against the rate bucket whatever follows; the method is looked up before
-// the credentials are checked (CRestServer finds the method description
-// first), so an unknown method is 404 even with bad credentials; then the
-// webhook or the OAuth token (OAuth\Auth::getAuthKey) is checked. A ".xml"
-// method suffix renders the answer, errors included, as XML.
-func (s *Server) serveREST(path, authHeader string, params *pnode, rec *Request) answer {
-	userStr, code, method, xml, ok := splitRESTPath(path)
-	rec.Method = method
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.cfg.now()
-	rec.Time = now
-	ans := s.routeREST(userStr, code, method, ok, authHeader, params, now)
-	if xml {
-		ans = xmlAnswer(ans)
-	}
-	return ans
-}
-
-// routeREST counts, routes, authenticates and runs one /rest/ call.
-// Callers hold s.mu.
-func (s *Server) routeREST(userStr, code, method string, ok bool, authHeader string, params *pnode, now time.Time) answer {
-	if !s.takeBucket(now) {
-		return errAnswer(errQueryLimit)
-	}
-	h, known := methods[method]
-	if !ok || method == "" || (method != "batch" && !known) {
-		return errAnswer(errMethodNotFound)
-	}
-	var c *call
-	if userStr != "" {
-		uid, err := strconv.Atoi(userStr)
-		if err != nil || s.users[uid] == nil || code != s.webhookCode(uid) {
-			return errAnswer(errNoAuth)
-		}
-		c = &call{s: s, user: uid, cred: "webhook:" + userStr}
-	} else {
-		uid, e := s.checkToken(authKey(authHeader, params), now)
-		if e != nil {
-			return errAnswer(e)
-		}
-		c = &call{s: s, user: uid, cred: "app"}
-	}
-	c.admin = s.users[c.user].Admin
-	c.now = now
-	c.method = method
-	kind, delay := s.drawFault(method)
-	ans := s.runFaulted(c, method, h, params, kind)
-	ans.delay = delay
-	return ans
-}
-
 // runFaulted runs the call unless the fault forbids it and shapes the answer.
 func (s *Server) runFaulted(c *call, method string, h handler, params *pnode, kind string) answer {
 	switch kind {
