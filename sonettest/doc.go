@@ -131,6 +131,10 @@
 //     SCRUM_SPRINT_DURATION (seconds) is stored as sent. Server.AddSubject
 //     adds subjects; AddGroup registers a seeded group's subject. Extranet
 //     groups are never created through REST.
+//   - A positive IMAGE_FILE_ID (any ID is taken as a readable disk file)
+//     wins over IMAGE; on update 0 removes the avatar; any other value
+//     (0 or less on create, less than 0 on update) is dropped and IMAGE
+//     counts, as the REST class does.
 //   - IMAGE follows CRestUtil::saveFile and CFile::CheckImageFile: it is
 //     [name, base64]; the name must end in .jpg, .bmp, .jpeg, .jpe, .gif,
 //     .png or .webp (any case) and the content must be a picture

@@ -56,8 +56,11 @@ func isImage(data []byte) bool {
 	return false
 }
 
-// applyImage handles IMAGE_FILE_ID (which wins; 0 removes the avatar) and
-// IMAGE the way CRestUtil::saveFile and CFile::CheckImageFile do. IMAGE is
+// applyImage handles IMAGE_FILE_ID and IMAGE as the REST class does: a
+// positive IMAGE_FILE_ID wins (the fake takes any ID as a readable disk
+// file), on update 0 removes the avatar, and anything else is dropped so
+// that IMAGE counts; IMAGE is read the way CRestUtil::saveFile and
+// CFile::CheckImageFile do. IMAGE is
 // [name, base64]; a bare base64 string gets a random name without an
 // extension and so is refused. Content that is empty, "false", missing (a
 // list of fewer than two entries) or decodes to nothing is no file:
@@ -67,14 +70,16 @@ func isImage(data []byte) bool {
 func (c *call) applyImage(st *gstate, create bool) *apiError {
 	g := &st.g
 	if n := c.p.get("IMAGE_FILE_ID"); n != nil {
-		id := phpInt(n)
-		if id <= 0 {
+		switch id := phpInt(n); {
+		case id > 0:
+			g.ImageFileID = id
+			g.ImageURL = c.s.URL() + "/disk/showFile/" + strconv.Itoa(id) + "/avatar.png"
+			return nil
+		case id == 0 && !create:
 			g.ImageFileID, g.ImageURL = 0, ""
 			return nil
 		}
-		g.ImageFileID = id
-		g.ImageURL = c.s.URL() + "/disk/showFile/" + strconv.Itoa(id) + "/avatar.png"
-		return nil
+		// Otherwise the REST class drops IMAGE_FILE_ID and reads IMAGE.
 	}
 	n := c.p.get("IMAGE")
 	if n == nil {

@@ -126,3 +126,30 @@ func TestImageListWithoutContentIsNoFile(t *testing.T) {
 	code, body := callJSON(t, s, "sonet_group.create", `{"NAME":"x","IMAGE":[["a.png"],"`+tinyPNG+`"]}`)
 	expectErr(t, code, body, 400, "ERROR_IMAGE_ID", "Image is incorrect: Invalid file type")
 }
+
+// IMAGE_FILE_ID wins only when it names a file (or, on update, is 0, which
+// removes the avatar); otherwise the REST class drops it and goes on with
+// IMAGE: 0 or less on create, less than 0 on update.
+func TestImageFileIDFallsBackToImage(t *testing.T) {
+	s, _ := newTestServer(t)
+	code, body := callJSON(t, s, "sonet_group.create", `{"NAME":"x","IMAGE_FILE_ID":0,"IMAGE":["a.png","`+tinyPNG+`"]}`)
+	if g, _ := s.Group(1); code != 200 || g.ImageFileID != 1001 {
+		t.Fatalf("create: %d %s %+v", code, body, g)
+	}
+	callJSON(t, s, "sonet_group.update", `{"GROUP_ID":1,"IMAGE_FILE_ID":-3}`)
+	if g, _ := s.Group(1); g.ImageFileID != 1001 {
+		t.Errorf("a negative IMAGE_FILE_ID alone changed the avatar: %+v", g)
+	}
+	callJSON(t, s, "sonet_group.update", `{"GROUP_ID":1,"IMAGE_FILE_ID":"-1","IMAGE":["b.gif","`+tinyGIF+`"]}`)
+	if g, _ := s.Group(1); g.ImageFileID != 1002 {
+		t.Errorf("IMAGE after a negative IMAGE_FILE_ID: %+v", g)
+	}
+	callJSON(t, s, "sonet_group.update", `{"GROUP_ID":1,"IMAGE_FILE_ID":0,"IMAGE":["c.gif","`+tinyGIF+`"]}`)
+	if g, _ := s.Group(1); g.ImageFileID != 0 || g.ImageURL != "" {
+		t.Errorf("IMAGE_FILE_ID 0 on update removes the avatar whatever IMAGE says: %+v", g)
+	}
+	callJSON(t, s, "sonet_group.update", `{"GROUP_ID":1,"IMAGE_FILE_ID":77,"IMAGE":["c.gif","`+tinyGIF+`"]}`)
+	if g, _ := s.Group(1); g.ImageFileID != 77 {
+		t.Errorf("a file ID wins over IMAGE: %+v", g)
+	}
+}
