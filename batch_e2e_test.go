@@ -94,3 +94,24 @@ func TestBatchE2ECountsOnceForThePortalLimiter(t *testing.T) {
 	assert.Len(t, srv.Groups(), 100)
 	assert.Len(t, srv.Requests(), 2)
 }
+
+// What Ref's godoc warns of: a reference to a row the list did not return
+// becomes the row list, which sonet_group.delete casts to group 1. Halt
+// does not stop it: the list command succeeded.
+func TestBatchE2ERefToMissingRowDeletesGroupOne(t *testing.T) {
+	srv, c := newFakePortal(t, 3)
+	b := NewBatch()
+	b.Halt = true
+	page := BatchListGroups(b, &GroupListOptions{GroupID: 3})
+	del := BatchDeleteGroup(b, 0, SetParam("GROUP_ID", Ref(page, 5, "ID")))
+	require.NoError(t, c.RunBatch(context.Background(), b))
+	p, err := page.Result()
+	require.NoError(t, err)
+	require.Len(t, p.Items, 1)
+	assert.True(t, del.Value())
+	var left []int
+	for _, g := range srv.Groups() {
+		left = append(left, g.ID)
+	}
+	assert.Equal(t, []int{2, 3}, left, "group 1 is gone, though the list held only group 3")
+}
