@@ -53,7 +53,10 @@
 //   - time.start and time.processing are whole seconds, finish and duration
 //     keep their fractions: the current rest module keeps the start and the
 //     processing bounds in int-typed properties (the docs' examples show
-//     "start": 1773921687 next to "finish": 1773921688.071989).
+//     "start": 1773921687 next to "finish": 1773921688.071989). Portals
+//     on older rest modules still send fractions there (answers captured
+//     in 2025 show "start": 1757403098.343457), so code under test should
+//     read both; the SDK does.
 //
 // # sonet_group.get as the portal's code runs it
 //
