@@ -2,6 +2,7 @@ package sonettest
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -133,6 +134,11 @@ func phpBool(n *pnode) bool {
 	}
 	if n.isArr {
 		return len(n.keys) > 0
+	}
+	if n.nonStr && n.str != "" {
+		// A JSON number is an int or a float to PHP: true unless zero.
+		f, err := strconv.ParseFloat(n.str, 64)
+		return err != nil || f != 0
 	}
 	return n.str != "" && n.str != "0"
 }

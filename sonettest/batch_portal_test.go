@@ -151,3 +151,18 @@ func TestBatchReferencesToEverySection(t *testing.T) {
 		t.Errorf("group %+v (%s)", g, resp)
 	}
 }
+
+// A JSON number for halt is cast as the number it decodes to: 0.0 is
+// false, 0.5 is true (not the text "0.0", which would be true).
+func TestBatchHaltJSONNumber(t *testing.T) {
+	for _, tc := range []struct {
+		halt    string
+		results int
+	}{{"0.0", 1}, {"-0", 1}, {"0e3", 1}, {"0.5", 0}, {"2", 0}} {
+		s, _ := newTestServer(t)
+		code, resp := callJSON(t, s, "batch", `{"halt":`+tc.halt+`,"cmd":{"x":"sonet_group.update?GROUP_ID=9","y":"sonet_group.create?NAME=z"}}`)
+		if sec := sections(t, resp); code != 200 || len(sec.Errors) != 1 || len(sec.Result) != tc.results {
+			t.Errorf("halt %s: %d %s", tc.halt, code, resp)
+		}
+	}
+}

@@ -217,8 +217,9 @@
 //     matched. The caller's SITE_ID key and any IS_EXTRANET key are
 //     ignored: the method filters by params[siteId] (default s1) itself.
 //   - batch (CRestProvider::methodsBatch): the keys cmd and halt in any
-//     case; halt is PHP's bool cast ("", "0", an empty array and absence are
-//     false, so "false" is true). The first 50 cmd entries run in order;
+//     case; halt is PHP's bool cast ("", "0", an empty array, absence and a
+//     JSON number equal to zero are false, so "false" and "0.0" as text are
+//     true). The first 50 cmd entries run in order;
 //     each further one is ERROR_BATCH_LENGTH_EXCEEDED in result_error and
 //     the call is still 200. An entry that is not a string is skipped but
 //     counted. A command's method is parse_url's path as written (no
