@@ -172,6 +172,10 @@ func (b *Batch) add(method string, form wire.Form, err error, h batchSink) {
 	}
 	e := &batchEntry{key: h.Key(), method: method, value: method, sink: h}
 	for _, p := range form {
+		if ref := unsafeWriteRef(p.Value); ref != "" && !readMethod(method) {
+			fail(&ValidationError{Field: p.Key, Reason: fmt.Sprintf("%s in the write %s: a shorter list would make the portal substitute the whole row list, cast to the ID 1", ref, method)})
+			return
+		}
 		for _, m := range refKey.FindAllStringSubmatch(p.Value, -1) {
 			i, ok := b.keys[m[1]]
 			if !ok {

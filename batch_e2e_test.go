@@ -2,6 +2,7 @@ package sonet
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -98,20 +99,57 @@ func TestBatchE2ECountsOnceForThePortalLimiter(t *testing.T) {
 // What Ref's godoc warns of: a reference to a row the list did not return
 // becomes the row list, which sonet_group.delete casts to group 1. Halt
 // does not stop it: the list command succeeded.
+// The portal substitutes the whole row list for a reference to a row the
+// list did not return, and the REST methods cast that array to the ID 1: a
+// delete chained to row 5 of a one-row page deletes group 1 (sonettest
+// models it). The SDK refuses such a write before sending anything.
 func TestBatchE2ERefToMissingRowDeletesGroupOne(t *testing.T) {
+	ids := func(srv *sonettest.Server) []int {
+		var out []int
+		for _, g := range srv.Groups() {
+			out = append(out, g.ID)
+		}
+		return out
+	}
+
+	// The SDK: refused, nothing sent, nothing deleted.
 	srv, c := newFakePortal(t, 3)
 	b := NewBatch()
 	b.Halt = true
 	page := BatchListGroups(b, &GroupListOptions{GroupID: 3})
 	del := BatchDeleteGroup(b, 0, SetParam("GROUP_ID", Ref(page, 5, "ID")))
+	err := c.RunBatch(context.Background(), b)
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "GROUP_ID", ve.Field)
+	assert.Contains(t, ve.Reason, "$result[c0][5][ID] in the write sonet_group.delete")
+	assert.ErrorIs(t, del.Err(), ErrValidation)
+	assert.Empty(t, srv.Requests())
+	assert.Equal(t, []int{1, 2, 3}, ids(srv))
+
+	// The first row is allowed: a missing one leaves the empty list, cast to 0.
+	b = NewBatch()
+	b.Halt = true
+	page = BatchListGroups(b, &GroupListOptions{GroupID: 3})
+	del = BatchDeleteGroup(b, 0, SetParam("GROUP_ID", Ref(page, 0, "ID")))
 	require.NoError(t, c.RunBatch(context.Background(), b))
-	p, err := page.Result()
-	require.NoError(t, err)
-	require.Len(t, p.Items, 1)
 	assert.True(t, del.Value())
-	var left []int
-	for _, g := range srv.Groups() {
-		left = append(left, g.ID)
+	assert.Equal(t, []int{1, 2}, ids(srv))
+
+	// The portal, reached with a raw batch: group 1 is gone, though the list
+	// held only group 2.
+	// (Map keys are sent sorted: "a" runs before "b".)
+	var out struct {
+		Result map[string]json.RawMessage `json:"result"`
 	}
-	assert.Equal(t, []int{2, 3}, left, "group 1 is gone, though the list held only group 3")
+	_, err = c.Call(context.Background(), "batch", map[string]any{
+		"halt": 1,
+		"cmd": map[string]any{
+			"a": "sonet_group.get?GROUP_ID=2",
+			"b": "sonet_group.delete?GROUP_ID=$result[a][5][ID]",
+		},
+	}, &out)
+	require.NoError(t, err)
+	assert.JSONEq(t, "true", string(out.Result["b"]))
+	assert.Equal(t, []int{2}, ids(srv))
 }

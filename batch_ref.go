@@ -3,6 +3,7 @@ package sonet
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -33,8 +34,11 @@ func SetParam(key, value string) BatchParam { return BatchParam{key, value} }
 // list came back shorter), the portal substitutes the part it reached, the
 // whole row list, and the REST methods cast that array to the ID 1, so
 // sonet_group.delete with GROUP_ID=Ref(page, 3, "ID") deletes group 1.
-// Halt does not prevent it (the list command succeeded). Chain writes to
-// single values (Ref(created)), or read the list in its own request first.
+// Halt does not prevent it (the list command succeeded). So a write command
+// whose parameters index a list past its first row is refused before
+// anything is sent (a *ValidationError); chain writes to single values
+// (Ref(created)) or the first row (Ref(page, 0, "ID")), or read the list in
+// its own request first.
 func Ref(cmd BatchHandle, path ...any) string {
 	var sb strings.Builder
 	sb.WriteString("$result[" + cmd.Key() + "]")
@@ -45,3 +49,34 @@ func Ref(cmd BatchHandle, path ...any) string {
 }
 
 var refKey = regexp.MustCompile(`\$result\[([^\]]*)\]`)
+
+// refPath matches a whole $result reference: the command key, then the
+// path that follows it.
+var refPath = regexp.MustCompile(`\$result\[[^\]]*\]((?:\[[^\]]*\])*)`)
+
+// unsafeWriteRef returns the first reference in value that indexes into a
+// list past its first row ($result[c0][3][ID]), or "". In a write such a
+// reference is refused: a list that came back shorter makes the portal
+// substitute the whole row list, which the REST methods cast to the ID 1.
+// Index 0 is safe: a missing first row leaves the empty list, cast to 0,
+// which every method refuses.
+func unsafeWriteRef(value string) string {
+	for _, m := range refPath.FindAllStringSubmatch(value, -1) {
+		for _, el := range strings.Split(strings.TrimSuffix(strings.TrimPrefix(m[1], "["), "]"), "][") {
+			if n, err := strconv.Atoi(el); err == nil && n > 0 {
+				return m[0]
+			}
+		}
+	}
+	return ""
+}
+
+// readMethod reports whether a REST method only reads, by the last part of
+// its name (sonet_group.get, socialnetwork.api.workgroup.list,
+// sonet_group.user.groups, sonet_group.feature.access, user.get, ...).
+// Anything else counts as a write.
+func readMethod(method string) bool {
+	last := strings.ToLower(method[strings.LastIndexByte(method, '.')+1:])
+	return strings.HasPrefix(last, "get") || strings.HasPrefix(last, "list") ||
+		last == "groups" || last == "access" || last == "fields"
+}

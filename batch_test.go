@@ -365,3 +365,31 @@ func TestRunBatchCancelledContextSendsNothing(t *testing.T) {
 	assert.Equal(t, 0, mt.GetTotalCallCount())
 	assert.True(t, errors.Is(err, context.Canceled))
 }
+
+func TestWriteCommandRefusesARefPastTheFirstRow(t *testing.T) {
+	for _, tc := range []struct {
+		method, value string
+		refused       bool
+	}{
+		{"sonet_group.delete", "$result[c0][1][ID]", true},
+		{"sonet_group.user.add", "$result[c0][12][USER_ID]", true},
+		{"crm.deal.update", "x $result[c0][0][ID] $result[c0][2][ID]", true},
+		{"sonet_group.delete", "$result[c0][0][ID]", false},
+		{"sonet_group.delete", "$result[c0]", false},
+		{"sonet_group.update", "$result[c0][ID]", false},
+		{"sonet_group.get", "$result[c0][49][ID]", false},
+		{"socialnetwork.api.workgroup.list", "$result[c0][workgroups][49][id]", false},
+		{"sonet_group.feature.access", "$result[c0][3][ID]", false},
+	} {
+		b := NewBatch()
+		BatchCall[json.RawMessage](b, "sonet_group.get", nil)
+		h := BatchCall[json.RawMessage](b, tc.method, map[string]any{"GROUP_ID": tc.value})
+		if tc.refused {
+			var ve *ValidationError
+			require.ErrorAs(t, h.Err(), &ve, "%s %s", tc.method, tc.value)
+			assert.Equal(t, "GROUP_ID", ve.Field)
+		} else {
+			assert.NoError(t, h.Err(), "%s %s", tc.method, tc.value)
+		}
+	}
+}
