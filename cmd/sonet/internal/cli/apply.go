@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+type applyFlags struct {
+	file   string
+	yes    bool
+	dryRun bool
+	prune  bool
+}
+
+func (a *app) applyCmd() *cobra.Command {
+	var f applyFlags
+	cmd := &cobra.Command{
+		Use:   "apply -f FILE",
+		Short: "Make the portal's groups and members match a YAML or JSON file",
+		Long: `apply reads the desired state (YAML, JSON, or the JSON Lines that export writes),
+reads the portal, prints a plan and, once confirmed, applies it with batch
+requests under the rate limiter, then prints what it did. Groups are matched
+by exact name. A field or a member list left out of the file is left alone.
+Nothing is deleted and no member removed unless --prune is given; with
+--prune, groups on the portal that are not in the file are deleted too.
+
+A file:
+
+  groups:
+    - name: Website relaunch
+      description: Q3 relaunch
+      project: true
+      visible: false
+      owner_id: 5
+      members:
+        - {user_id: 5, role: owner}
+        - {user_id: 7, role: moderator}
+        - {user_id: 9, role: member}
+
+Without --yes, apply asks before changing anything, and refuses when stdin is
+not a terminal. A lost answer is reconciled by reading the portal again, never
+by sending a create again.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.file == "" {
+				return usageError{errors.New("apply needs -f FILE (the desired state)")}
+			}
+			return a.runApply(cmd.Context(), &f)
+		},
+	}
+	cmd.Flags().StringVarP(&f.file, "file", "f", "", "the desired state: a YAML, JSON or JSON Lines `file` (- for stdin)")
+	cmd.Flags().BoolVar(&f.yes, "yes", false, "apply without asking")
+	cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "print the plan and stop")
+	cmd.Flags().BoolVar(&f.prune, "prune", false, "also remove members not in the file and delete groups not in the file")
+	return cmd
+}
+
+// maxRounds bounds the read-plan-apply rounds after lost answers.
+const maxRounds = 3
+
+func (a *app) runApply(ctx context.Context, f *applyFlags) error {
+	var specs []groupSpec
+	var err error
+	if f.file == "-" {
+		data, rerr := io.ReadAll(a.env.Stdin)
+		if rerr != nil {
+			return rerr
+		}
+		specs, err = parseState("<stdin>", data)
+	} else {
+		specs, err = readStateFile(f.file)
+	}
+	if err != nil {
+		return err
+	}
+	client, err := a.client()
+	if err != nil {
+		return err
+	}
+	out := a.env.Stdout
+	bar := newProgress(a.env.Stderr, a.env.StderrIsTerminal, "reading")
+	st, err := readPortal(ctx, client, specs, bar)
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	p, err := makePlan(specs, st, f.prune)
+	if err != nil {
+		return err
+	}
+	if err := checkUsers(ctx, client, p, st.users, a.env.Stderr); err != nil {
+		return err
+	}
+	p.print(out)
+	if p.empty() || f.dryRun {
+		return nil
+	}
+	if !f.yes {
+		if err := a.confirm(); err != nil {
+			return err
+		}
+	}
+	ex := &executor{client: client, out: out}
+	attempted := map[string]bool{} // names whose create was sent
+	for round := 1; ; round++ {
+		ex.run(ctx, p, attempted)
+		if !ex.unknown {
+			break
+		}
+		if round == maxRounds {
+			return &exitError{code: exitFailure, msg: fmt.Sprintf("answers were lost in %d rounds; the portal may be partly changed: run apply again to see what is left", round)}
+		}
+		fmt.Fprintln(out, "Some answers were lost: reading the portal again to see what took effect.")
+		if st, err = readPortal(ctx, client, specs, nil); err != nil {
+			return err
+		}
+		if p, err = makePlan(specs, st, f.prune); err != nil {
+			return err
+		}
+		p.dropCreates(attempted, out)
+		if p.empty() {
+			fmt.Fprintln(out, "Reconciled: every change is in place.")
+			break
+		}
+		fmt.Fprintln(out, "Still to do:")
+		p.print(out)
+	}
+	if ex.failed > 0 {
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("%d changes failed (see above)", ex.failed)}
+	}
+	fmt.Fprintln(out, "Done.")
+	return nil
+}
+
+// dropCreates removes creates of names whose create was already sent: the
+// group could not be found by its exact name, and sending the create again
+// might make a second group.
+func (p *plan) dropCreates(attempted map[string]bool, out io.Writer) {
+	kept := p.groups[:0]
+	for _, gp := range p.groups {
+		if gp.create && attempted[gp.spec.Name] {
+			fmt.Fprintf(out, "! group %q: its create was sent and its answer lost, and no group of that name is found; not sending it again (run apply again to create it)\n", gp.spec.Name)
+			continue
+		}
+		kept = append(kept, gp)
+	}
+	p.groups = kept
+}
+
+func (a *app) confirm() error {
+	if !a.env.StdinIsTerminal {
+		return &exitError{code: exitFailure, msg: "not applying: stdin is not a terminal, so there is no one to confirm; pass --yes to apply without asking (or --dry-run to only see the plan)"}
+	}
+	fmt.Fprint(a.env.Stderr, "Apply these changes? Only 'yes' is accepted: ")
+	line, err := bufio.NewReader(a.env.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return &exitError{code: exitFailure, msg: "not applying: no answer"}
+	}
+	if strings.TrimSpace(line) != "yes" {
+		return &exitError{code: exitFailure, msg: "not applying: not confirmed"}
+	}
+	return nil
+}

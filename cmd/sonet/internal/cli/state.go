@@ -1,0 +1,376 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/b24kit/sonet"
+	"go.yaml.in/yaml/v3"
+)
+
+// groupSpec is one group of the desired state. A nil field is not managed:
+// apply leaves it as the portal has it.
+type groupSpec struct {
+	line        int
+	Name        string
+	Description *string
+	Keywords    *string
+	Visible     *bool
+	Opened      *bool
+	Closed      *bool
+	Project     *bool
+	OwnerID     *int
+	SubjectID   *int
+	// Members, when not nil, is the full member list (the owner may be
+	// listed with role owner).
+	Members *[]memberSpec
+}
+
+type memberSpec struct {
+	line   int
+	UserID int
+	Role   sonet.Role
+}
+
+// readOnlyFields are written by export and accepted (and ignored) by apply,
+// so that an export is valid input unchanged.
+var readOnlyFields = map[string]bool{
+	"id": true, "active": true, "is_extranet": true, "site_id": true, "subject_name": true,
+	"number_of_members": true, "image": true, "date_create": true, "date_update": true, "date_activity": true,
+}
+
+// fileError is a problem in the desired-state file, located by line.
+type fileError struct {
+	file  string
+	line  int
+	group string
+	field string
+	msg   string
+}
+
+func (e *fileError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:%d: ", e.file, e.line)
+	if e.group != "" {
+		fmt.Fprintf(&b, "group %q: ", e.group)
+	}
+	if e.field != "" {
+		fmt.Fprintf(&b, "field %q: ", e.field)
+	}
+	b.WriteString(e.msg)
+	return b.String()
+}
+
+// readStateFile reads the desired state from a YAML file, a JSON file or
+// JSON Lines (the output of export). The top level is a list of groups, a
+// mapping with a "groups" list, or (JSON Lines) one group per line.
+func readStateFile(name string) ([]groupSpec, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return parseState(name, data)
+}
+
+func parseState(name string, data []byte) ([]groupSpec, error) {
+	var nodes []*yaml.Node // group mappings
+	if isJSONLines(data) {
+		for i, line := range bytes.Split(data, []byte("\n")) {
+			if len(bytes.TrimSpace(line)) == 0 {
+				continue
+			}
+			var doc yaml.Node
+			if err := yaml.Unmarshal(line, &doc); err != nil {
+				return nil, &fileError{file: name, line: i + 1, msg: "not a JSON object: " + yamlMsg(err)}
+			}
+			n := docRoot(&doc)
+			shiftLines(n, i)
+			if n.Kind != yaml.MappingNode {
+				return nil, &fileError{file: name, line: i + 1, msg: "want a JSON object (one group per line)"}
+			}
+			nodes = append(nodes, n)
+		}
+	} else {
+		var doc yaml.Node
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			return nil, &fileError{file: name, line: yamlLine(err), msg: yamlMsg(err)}
+		}
+		root := docRoot(&doc)
+		if root == nil {
+			return nil, &fileError{file: name, line: 1, msg: "the file is empty"}
+		}
+		if root.Kind == yaml.MappingNode {
+			if g := mapGet(root, "groups"); g != nil {
+				for i := 0; i < len(root.Content); i += 2 {
+					if k := root.Content[i].Value; k != "groups" {
+						return nil, &fileError{file: name, line: root.Content[i].Line, field: k, msg: `unknown top-level key (want "groups")`}
+					}
+				}
+				root = g
+			} else if mapGet(root, "name") != nil {
+				root = &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{root}}
+			}
+		}
+		if root.Kind != yaml.SequenceNode {
+			return nil, &fileError{file: name, line: root.Line, msg: `want a list of groups, or "groups:" with a list`}
+		}
+		for _, n := range root.Content {
+			if n.Kind != yaml.MappingNode {
+				return nil, &fileError{file: name, line: n.Line, msg: "want a group (a mapping with name, description, ...)"}
+			}
+			nodes = append(nodes, n)
+		}
+	}
+	specs := make([]groupSpec, 0, len(nodes))
+	seen := map[string]int{}
+	for _, n := range nodes {
+		s, err := parseGroup(name, n)
+		if err != nil {
+			return nil, err
+		}
+		if first, dup := seen[s.Name]; dup {
+			return nil, &fileError{file: name, line: s.line, group: s.Name, field: "name", msg: fmt.Sprintf("the same name is already used on line %d (groups are matched by exact name)", first)}
+		}
+		seen[s.Name] = s.line
+		specs = append(specs, s)
+	}
+	return specs, nil
+}
+
+// isJSONLines tells JSON Lines (two or more lines, each a JSON object) from
+// a YAML or JSON document.
+func isJSONLines(data []byte) bool {
+	objects := 0
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		t := bytes.TrimSpace(line)
+		if len(t) == 0 {
+			continue
+		}
+		if t[0] != '{' || t[len(t)-1] != '}' {
+			return false
+		}
+		objects++
+	}
+	return objects >= 2
+}
+
+func docRoot(doc *yaml.Node) *yaml.Node {
+	if doc.Kind == yaml.DocumentNode {
+		if len(doc.Content) == 0 {
+			return nil
+		}
+		return doc.Content[0]
+	}
+	return doc
+}
+
+func shiftLines(n *yaml.Node, by int) {
+	n.Line += by
+	for _, c := range n.Content {
+		shiftLines(c, by)
+	}
+}
+
+func mapGet(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// yamlLine and yamlMsg pick the line out of a yaml error ("yaml: line 3: ...").
+func yamlLine(err error) int {
+	msg := err.Error()
+	if _, rest, ok := strings.Cut(msg, "line "); ok {
+		if n, err := strconv.Atoi(strings.SplitN(rest, ":", 2)[0]); err == nil {
+			return n
+		}
+	}
+	return 1
+}
+
+func yamlMsg(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if _, rest, ok := strings.Cut(msg, "line "); ok && strings.HasPrefix(msg, "line ") {
+		if _, m, ok := strings.Cut(rest, ": "); ok {
+			return m
+		}
+	}
+	return msg
+}
+
+func parseGroup(file string, n *yaml.Node) (groupSpec, error) {
+	s := groupSpec{line: n.Line}
+	nameNode := mapGet(n, "name")
+	if nameNode == nil {
+		return s, &fileError{file: file, line: n.Line, field: "name", msg: "missing (every group needs its exact name)"}
+	}
+	if nameNode.Kind != yaml.ScalarNode || nameNode.Tag == "!!null" || strings.TrimSpace(nameNode.Value) == "" {
+		return s, &fileError{file: file, line: nameNode.Line, field: "name", msg: "want a non-empty string"}
+	}
+	s.Name = nameNode.Value
+	bad := func(k *yaml.Node, msg string) error {
+		return &fileError{file: file, line: k.Line, group: s.Name, field: k.Value, msg: msg}
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if v.Tag == "!!null" && k.Value != "name" {
+			continue // null: not managed
+		}
+		var err error
+		switch k.Value {
+		case "name":
+		case "description":
+			s.Description, err = str(v)
+		case "keywords":
+			s.Keywords, err = str(v)
+		case "visible":
+			s.Visible, err = flag(v)
+		case "opened":
+			s.Opened, err = flag(v)
+		case "closed":
+			s.Closed, err = flag(v)
+		case "project":
+			s.Project, err = flag(v)
+		case "owner_id":
+			s.OwnerID, err = positive(v)
+		case "subject_id":
+			s.SubjectID, err = positive(v)
+		case "members":
+			s.Members, err = parseMembers(file, s.Name, v)
+			if err != nil {
+				return s, err
+			}
+		default:
+			if readOnlyFields[k.Value] {
+				continue
+			}
+			return s, bad(k, "unknown field (want name, description, keywords, visible, opened, closed, project, owner_id, subject_id, members)")
+		}
+		if err != nil {
+			return s, &fileError{file: file, line: v.Line, group: s.Name, field: k.Value, msg: err.Error()}
+		}
+	}
+	if s.Members != nil {
+		if err := checkOwner(file, &s); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+func str(v *yaml.Node) (*string, error) {
+	if v.Kind != yaml.ScalarNode {
+		return nil, fmt.Errorf("want a string")
+	}
+	s := v.Value
+	return &s, nil
+}
+
+func flag(v *yaml.Node) (*bool, error) {
+	if v.Kind == yaml.ScalarNode {
+		switch strings.ToLower(v.Value) {
+		case "true", "y", "yes":
+			b := true
+			return &b, nil
+		case "false", "n", "no":
+			b := false
+			return &b, nil
+		}
+	}
+	return nil, fmt.Errorf("want true or false (or Y/N), got %q", v.Value)
+}
+
+func positive(v *yaml.Node) (*int, error) {
+	n, err := strconv.Atoi(v.Value)
+	if v.Kind != yaml.ScalarNode || err != nil || n <= 0 {
+		return nil, fmt.Errorf("want a positive integer ID, got %q", v.Value)
+	}
+	return &n, nil
+}
+
+// parseRole reads a member role: owner, moderator, member, or the portal's
+// letters A, E, K.
+func parseRole(s string) (sonet.Role, bool) {
+	switch strings.ToLower(s) {
+	case "owner", "a":
+		return sonet.RoleOwner, true
+	case "moderator", "e":
+		return sonet.RoleModerator, true
+	case "member", "k":
+		return sonet.RoleMember, true
+	}
+	return "", false
+}
+
+func parseMembers(file, group string, v *yaml.Node) (*[]memberSpec, error) {
+	if v.Kind != yaml.SequenceNode {
+		return nil, &fileError{file: file, line: v.Line, group: group, field: "members", msg: "want a list of {user_id, role}"}
+	}
+	out := []memberSpec{}
+	seen := map[int]int{}
+	for _, m := range v.Content {
+		if m.Kind != yaml.MappingNode {
+			return nil, &fileError{file: file, line: m.Line, group: group, field: "members", msg: "want {user_id: N, role: owner|moderator|member}"}
+		}
+		ms := memberSpec{line: m.Line, Role: sonet.RoleMember}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			k, val := m.Content[i], m.Content[i+1]
+			switch k.Value {
+			case "user_id":
+				id, err := positive(val)
+				if err != nil {
+					return nil, &fileError{file: file, line: val.Line, group: group, field: "members.user_id", msg: err.Error()}
+				}
+				ms.UserID = *id
+			case "role":
+				r, ok := parseRole(val.Value)
+				if !ok || val.Kind != yaml.ScalarNode {
+					return nil, &fileError{file: file, line: val.Line, group: group, field: "members.role", msg: fmt.Sprintf("unknown role %q (want owner, moderator or member)", val.Value)}
+				}
+				ms.Role = r
+			default:
+				return nil, &fileError{file: file, line: k.Line, group: group, field: "members." + k.Value, msg: "unknown field (want user_id, role)"}
+			}
+		}
+		if ms.UserID == 0 {
+			return nil, &fileError{file: file, line: m.Line, group: group, field: "members.user_id", msg: "missing"}
+		}
+		if first, dup := seen[ms.UserID]; dup {
+			return nil, &fileError{file: file, line: m.Line, group: group, field: "members.user_id", msg: fmt.Sprintf("user %d is already listed on line %d", ms.UserID, first)}
+		}
+		seen[ms.UserID] = m.Line
+		out = append(out, ms)
+	}
+	return &out, nil
+}
+
+// checkOwner makes owner_id and a member listed as owner agree, and fills
+// owner_id from the member list when only the list names the owner.
+func checkOwner(file string, s *groupSpec) error {
+	var owner *memberSpec
+	for i := range *s.Members {
+		m := &(*s.Members)[i]
+		if m.Role != sonet.RoleOwner {
+			continue
+		}
+		if owner != nil {
+			return &fileError{file: file, line: m.line, group: s.Name, field: "members.role", msg: fmt.Sprintf("a group has one owner; user %d is already owner (line %d)", owner.UserID, owner.line)}
+		}
+		owner = m
+	}
+	switch {
+	case owner == nil:
+	case s.OwnerID == nil:
+		id := owner.UserID
+		s.OwnerID = &id
+	case *s.OwnerID != owner.UserID:
+		return &fileError{file: file, line: owner.line, group: s.Name, field: "members.role", msg: fmt.Sprintf("user %d is listed as owner but owner_id is %d", owner.UserID, *s.OwnerID)}
+	}
+	return nil
+}
