@@ -23,3 +23,24 @@ func TestExportApplyRoundTripIsNoChanges(t *testing.T) {
 	require.Equal(t, 0, app.code, app.stderr)
 	assert.Equal(t, "No changes: 120 groups in the file match the portal.\n", app.stdout)
 }
+
+func TestCallSendsPairsInOrderAndPrintsIndentedJSON(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 3)
+	srv.ResetRequests()
+	r := runCLI(t, srv, "", "call", "sonet_group.get", "ORDER[NAME]=DESC", "ORDER[ID]=ASC", "FILTER[%NAME]=Group", "start=0")
+	require.Equal(t, 0, r.code, r.stderr)
+	reqs := srv.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "ORDER[NAME]=DESC&ORDER[ID]=ASC&FILTER[%25NAME]=Group&start=0", reqs[0].Body)
+	assert.True(t, strings.HasPrefix(r.stdout, "{\n  \"result\": [\n    {\n      \"ID\": \"3\",\n"), r.stdout)
+	assert.Contains(t, r.stdout, "\n  \"total\": 3\n}\n")
+}
+
+func TestVerifyAgainstSonettestMatches(t *testing.T) {
+	srv, opts := newLimitedPortal(t)
+	seed(srv, 4)
+	r := runCLIWith(t, srv, opts, "", "verify", "--write", "--limits")
+	t.Log(r.stdout)
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+}

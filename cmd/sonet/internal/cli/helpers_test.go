@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,6 +38,12 @@ var fastRetries = sonet.WithRetryPolicy(sonet.RetryPolicy{MaxAttempts: 6, BaseDe
 // checks that the webhook code appears in no output.
 func runCLI(t *testing.T, srv *sonettest.Server, stdin string, args ...string) result {
 	t.Helper()
+	return runCLIWith(t, srv, []sonet.Option{sonet.WithoutRateLimit(), fastRetries}, stdin, args...)
+}
+
+// runCLIWith runs the command with the given client options.
+func runCLIWith(t *testing.T, srv *sonettest.Server, opts []sonet.Option, stdin string, args ...string) result {
+	t.Helper()
 	var out, errb bytes.Buffer
 	env := &Env{
 		Stdin:  strings.NewReader(stdin),
@@ -48,7 +55,7 @@ func runCLI(t *testing.T, srv *sonettest.Server, stdin string, args ...string) r
 			}
 			return ""
 		},
-		ClientOptions: []sonet.Option{sonet.WithoutRateLimit(), fastRetries},
+		ClientOptions: opts,
 	}
 	code := Run(context.Background(), args, env)
 	r := result{stdout: out.String(), stderr: errb.String(), code: code}
@@ -81,4 +88,29 @@ func seed(srv *sonettest.Server, n int) {
 		g.Members = map[int]string{1: sonettest.RoleOwner, 2: sonettest.RoleMember, 3: sonettest.RoleModerator, 4: sonettest.RoleMember}
 		srv.AddGroup(g)
 	}
+}
+
+// simClock is the real clock plus every wait, which returns at once; the
+// client and a rate-limited portal share it, so limits hold without waiting.
+type simClock struct{ skipped atomic.Int64 }
+
+func (s *simClock) Now() time.Time { return time.Now().Add(time.Duration(s.skipped.Load())) }
+
+func (s *simClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d > 0 {
+		s.skipped.Add(int64(d))
+	}
+	return nil
+}
+
+// newLimitedPortal is a portal with the standard plan's limits on, sharing
+// a simulated clock with the client options it returns.
+func newLimitedPortal(t *testing.T, opts ...sonettest.Option) (*sonettest.Server, []sonet.Option) {
+	clk := &simClock{}
+	srv := newPortal(t, append(opts, sonettest.WithClock(clk.Now),
+		sonettest.WithRateLimit(sonet.StandardPlan.PerSecond, sonet.StandardPlan.Burst))...)
+	return srv, []sonet.Option{sonet.WithClock(clk), fastRetries}
 }

@@ -1,0 +1,160 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/b24kit/sonet"
+	"github.com/spf13/cobra"
+)
+
+type verifyFlags struct {
+	write    bool
+	limits   bool
+	markdown bool
+	probes   int
+}
+
+func (a *app) verifyCmd() *cobra.Command {
+	var f verifyFlags
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Check that the portal behaves the way the SDK assumes; print a table",
+		Long: `verify probes the portal for what the SDK assumes and the documentation leaves
+open, and prints a table: check, expected, seen, verdict. It exits 3 when the
+portal differs from an assumption (so the table can go into a bug report), 0
+when everything matches or could not be checked.
+
+By default it only reads (a few sonet_group.get calls and one batch). Checks
+that need at least two or three groups are skipped on a portal with fewer.
+--limits sends up to --probes quick reads without the client's limiter to see
+how the portal refuses a burst (QUERY_LIMIT_EXCEEDED: 503 or 429); it spends
+the portal's request budget for a few seconds. --write also creates, changes
+and deletes one temporary group named "sonet-verify-<time>".`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runVerify(cmd.Context(), &f)
+		},
+	}
+	cmd.Flags().BoolVar(&f.write, "write", false, "also create, update and delete one temporary group")
+	cmd.Flags().BoolVar(&f.limits, "limits", false, "also probe the rate limit with a burst of reads")
+	cmd.Flags().IntVar(&f.probes, "probes", 120, "the most requests the --limits probe sends")
+	cmd.Flags().BoolVar(&f.markdown, "markdown", false, "print the table as Markdown")
+	return cmd
+}
+
+// Verdicts.
+const (
+	verdictOK      = "ok"
+	verdictDiffers = "DIFFERS"
+	verdictSkipped = "skipped"
+)
+
+type check struct {
+	name, expected, seen, verdict string
+}
+
+type verifier struct {
+	ctx    context.Context
+	client *sonet.Client
+	checks []check
+	sample []sonet.Group // the first groups by ID
+}
+
+func (v *verifier) add(name, expected, seen string, ok bool) {
+	verdict := verdictOK
+	if !ok {
+		verdict = verdictDiffers
+	}
+	v.checks = append(v.checks, check{name, expected, seen, verdict})
+}
+
+func (v *verifier) skip(name, expected, why string) {
+	v.checks = append(v.checks, check{name, expected, why, verdictSkipped})
+}
+
+// fail records a check whose call failed: the portal did not answer as the
+// SDK expects.
+func (v *verifier) fail(name, expected string, err error) {
+	v.add(name, expected, "error: "+err.Error(), false)
+}
+
+// list calls sonet_group.get with raw parameters (a read, retried).
+func (v *verifier) list(params map[string]any) ([]sonet.Group, *sonet.Response, error) {
+	var rows []sonet.Group
+	resp, err := v.client.Call(v.ctx, "sonet_group.get", params, &rows, sonet.Idempotent())
+	return rows, resp, err
+}
+
+func (a *app) runVerify(ctx context.Context, f *verifyFlags) error {
+	client, err := a.client()
+	if err != nil {
+		return err
+	}
+	v := &verifier{ctx: ctx, client: client}
+	if f.write {
+		v.writeChecks()
+	}
+	rows, _, err := v.list(map[string]any{"ORDER": map[string]any{"ID": "ASC"}, "IS_ADMIN": "Y"})
+	if err != nil {
+		return fmt.Errorf("verify: the first read failed, nothing was checked: %w", err)
+	}
+	v.sample = rows
+	v.timeBlock()
+	v.startMinusOne()
+	v.uppercaseKeys()
+	v.idCursor()
+	v.operators()
+	v.batchMissingPath()
+	v.operatingInBatch()
+	if f.limits {
+		a.limitProbe(ctx, v, f.probes)
+	} else {
+		v.skip("QUERY_LIMIT_EXCEEDED status", "503", "not probed (--limits)")
+	}
+	printChecks(a.env.Stdout, v.checks, f.markdown)
+	for _, c := range v.checks {
+		if c.verdict == verdictDiffers {
+			return &exitError{code: exitDiffers, msg: "the portal differs from what the SDK assumes (see DIFFERS above)"}
+		}
+	}
+	return nil
+}
+
+func printChecks(w io.Writer, checks []check, markdown bool) {
+	if markdown {
+		fmt.Fprintln(w, "| check | expected | seen | verdict |")
+		fmt.Fprintln(w, "|---|---|---|---|")
+		for _, c := range checks {
+			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdCell(c.name), mdCell(c.expected), mdCell(c.seen), c.verdict)
+		}
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "CHECK\tEXPECTED\tSEEN\tVERDICT")
+	for _, c := range checks {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.name, c.expected, c.seen, c.verdict)
+	}
+	tw.Flush()
+}
+
+func mdCell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+func ids(rows []sonet.Group) []int {
+	out := make([]int, len(rows))
+	for i, g := range rows {
+		out[i] = g.ID
+	}
+	return out
+}
+
+func idList(rows []sonet.Group, max int) string {
+	l := ids(rows)
+	if len(l) > max {
+		return "[" + joinInts(l[:max]) + ", ...] (" + fmt.Sprint(len(l)) + " rows)"
+	}
+	return "[" + joinInts(l) + "]"
+}
