@@ -1,0 +1,260 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/b24kit/sonet"
+	"github.com/b24kit/sonet/sonettest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// rewriter alters what passes between the command and sonettest, to make
+// the portal behave unlike the SDK's assumptions. sonettest is unchanged.
+type rewriter struct {
+	// request may change the parsed form of a call to method.
+	request func(method string, form url.Values)
+	// response may change the answer of a call to method (status and body).
+	response func(method string, form url.Values, status int, body []byte) (int, []byte)
+}
+
+// startProxy serves the webhook path in front of srv and returns a webhook
+// URL that goes through it.
+func startProxy(t *testing.T, srv *sonettest.Server, rw rewriter) string {
+	t.Helper()
+	target, _ := url.Parse(srv.URL())
+	px := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		form, _ := url.ParseQuery(string(body))
+		method := strings.TrimSuffix(r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:], ".json")
+		if rw.request != nil {
+			rw.request(method, form)
+			body = []byte(form.Encode())
+		}
+		req, _ := http.NewRequest(r.Method, target.String()+r.URL.Path, bytes.NewReader(body))
+		req.Header = r.Header.Clone()
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		status := resp.StatusCode
+		if rw.response != nil {
+			status, out = rw.response(method, form, status, out)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		w.Write(out)
+	}))
+	t.Cleanup(px.Close)
+	return px.URL + "/rest/1/" + secretCode + "/"
+}
+
+// runVerifyThrough runs verify against srv behind the rewriter and returns
+// the verdict of every check by name.
+func runVerifyThrough(t *testing.T, srv *sonettest.Server, opts []sonet.Option, rw rewriter, args ...string) (map[string]string, result) {
+	t.Helper()
+	hook := startProxy(t, srv, rw)
+	var out, errb bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, ClientOptions: opts,
+		Getenv: func(k string) string {
+			if k == envWebhookURL {
+				return hook
+			}
+			return ""
+		}}
+	code := Run(t.Context(), append([]string{"verify", "--markdown"}, args...), env)
+	r := result{stdout: out.String(), stderr: errb.String(), code: code}
+	require.NotContains(t, r.stdout+r.stderr, secretCode)
+	verdicts := map[string]string{}
+	for _, line := range strings.Split(r.stdout, "\n") {
+		cells := strings.Split(line, " | ")
+		if len(cells) == 4 && strings.HasPrefix(line, "| ") {
+			verdicts[strings.TrimPrefix(cells[0], "| ")] = strings.TrimSuffix(cells[3], " |")
+		}
+	}
+	return verdicts, r
+}
+
+// editJSON decodes body, lets fn change it, and encodes it again.
+func editJSON(t *testing.T, body []byte, fn func(m map[string]any)) []byte {
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		return body
+	}
+	fn(m)
+	out, err := json.Marshal(m)
+	require.NoError(t, err)
+	return out
+}
+
+func allOK(t *testing.T, verdicts map[string]string, except string) {
+	t.Helper()
+	for name, v := range verdicts {
+		if name != except && v == verdictDiffers {
+			t.Errorf("check %q: %s, want ok (only %q should differ)", name, v, except)
+		}
+	}
+}
+
+func TestVerifyVerdictsFlipWhenThePortalDiffers(t *testing.T) {
+	cases := []struct {
+		check string
+		rw    func(t *testing.T) rewriter
+	}{
+		{"time block fields", func(t *testing.T) rewriter {
+			return rewriter{response: func(_ string, _ url.Values, st int, b []byte) (int, []byte) {
+				return st, editJSON(t, b, func(m map[string]any) {
+					if tb, ok := m["time"].(map[string]any); ok {
+						delete(tb, "date_start")
+					}
+				})
+			}}
+		}},
+		{"start=-1 omits total", func(t *testing.T) rewriter {
+			return rewriter{response: func(method string, f url.Values, st int, b []byte) (int, []byte) {
+				if method != "sonet_group.get" || f.Get("start") != "-1" {
+					return st, b
+				}
+				return st, editJSON(t, b, func(m map[string]any) { m["total"] = 0 })
+			}}
+		}},
+		{"lower-case order/filter ignored", func(*testing.T) rewriter {
+			return rewriter{request: func(_ string, f url.Values) {
+				for k, v := range f {
+					if up := strings.Replace(strings.Replace(k, "order[", "ORDER[", 1), "filter[", "FILTER[", 1); up != k {
+						delete(f, k)
+						f[up] = v
+					}
+				}
+			}}
+		}},
+		{"batch $result into a missing path", func(*testing.T) rewriter {
+			return rewriter{request: func(method string, f url.Values) {
+				for k, v := range f {
+					if strings.HasPrefix(k, "cmd[") {
+						cmd := strings.ReplaceAll(v[0], "[NO_SUCH_FIELD]", "")
+						f.Set(k, strings.ReplaceAll(cmd, "%5BNO_SUCH_FIELD%5D", ""))
+					}
+				}
+			}}
+		}},
+		{"QUERY_LIMIT_EXCEEDED status", func(*testing.T) rewriter {
+			return rewriter{response: func(_ string, _ url.Values, st int, b []byte) (int, []byte) {
+				if st == http.StatusServiceUnavailable && bytes.Contains(b, []byte("QUERY_LIMIT_EXCEEDED")) {
+					return http.StatusTooManyRequests, b
+				}
+				return st, b
+			}}
+		}},
+	}
+	for _, op := range []string{"ID", "!ID", ">ID", ">=ID", "<ID", "<=ID", "><ID", "!><ID", "%NAME", "!%NAME"} {
+		drop := "FILTER[" + op + "]"
+		cases = append(cases, struct {
+			check string
+			rw    func(t *testing.T) rewriter
+		}{"filter operator " + op, func(*testing.T) rewriter {
+			return rewriter{request: func(method string, f url.Values) {
+				for k := range f {
+					if method == "sonet_group.get" && (k == drop || strings.HasPrefix(k, drop+"[")) && f.Get("IS_ADMIN") == "Y" {
+						delete(f, k) // the portal silently drops this operator
+					}
+				}
+			}}
+		}})
+	}
+	for _, tc := range cases {
+		t.Run(tc.check, func(t *testing.T) {
+			srv, opts := newLimitedPortal(t)
+			seed(srv, 4)
+			verdicts, r := runVerifyThrough(t, srv, opts, rewriter{}, "--limits")
+			require.Equal(t, 0, r.code, r.stdout)
+			require.Equal(t, verdictOK, verdicts[tc.check], r.stdout)
+
+			srv2, opts2 := newLimitedPortal(t)
+			seed(srv2, 4)
+			verdicts, r = runVerifyThrough(t, srv2, opts2, tc.rw(t), "--limits")
+			assert.Equal(t, exitDiffers, r.code, r.stdout+r.stderr)
+			assert.Equal(t, verdictDiffers, verdicts[tc.check], r.stdout)
+			if tc.check != "filter operator >ID" && tc.check != "filter operator ID" {
+				allOK(t, verdicts, tc.check)
+			}
+		})
+	}
+}
+
+// operatingTimes makes every batch command report an operating time: growing
+// along the batch (billed) or flat (not billed).
+func operatingTimes(t *testing.T, grow bool) rewriter {
+	return rewriter{response: func(method string, _ url.Values, st int, b []byte) (int, []byte) {
+		if method != "batch" {
+			return st, b
+		}
+		return st, editJSON(t, b, func(m map[string]any) {
+			res, _ := m["result"].(map[string]any)
+			times, _ := res["result_time"].(map[string]any)
+			for key, v := range times {
+				tb, _ := v.(map[string]any)
+				if tb == nil {
+					continue
+				}
+				op := 1.0
+				if grow {
+					op += float64(key[len(key)-1]-'0') / 10
+				}
+				tb["operating"], tb["operating_reset_at"] = op, 1796049803
+			}
+		})
+	}}
+}
+
+func TestVerifyOperatingInBatchFlips(t *testing.T) {
+	srv, opts := newLimitedPortal(t)
+	seed(srv, 3)
+	verdicts, r := runVerifyThrough(t, srv, opts, operatingTimes(t, true))
+	require.Equal(t, 0, r.code, r.stdout)
+	assert.Equal(t, verdictOK, verdicts["operating billed inside batch"], r.stdout)
+	assert.Contains(t, r.stdout, "| operating billed inside batch | grows with each command | 1.000s → 1.100s → 1.200s | ok |")
+
+	verdicts, r = runVerifyThrough(t, srv, opts, operatingTimes(t, false))
+	assert.Equal(t, exitDiffers, r.code)
+	assert.Equal(t, verdictDiffers, verdicts["operating billed inside batch"], r.stdout)
+}
+
+func TestVerifyWriteFlipsWhenDeleteIsNotHonoured(t *testing.T) {
+	srv, opts := newLimitedPortal(t)
+	seed(srv, 3)
+	verdicts, r := runVerifyThrough(t, srv, opts, rewriter{}, "--write")
+	require.Equal(t, 0, r.code, r.stdout)
+	for _, c := range []string{"write: create", "write: read back", "write: clear description", "write: delete"} {
+		assert.Equal(t, verdictOK, verdicts[c], c)
+	}
+	assert.Len(t, srv.Groups(), 3, "the temporary group is gone")
+
+	swallow := rewriter{response: func(method string, _ url.Values, st int, b []byte) (int, []byte) {
+		if method == "sonet_group.delete" {
+			// Answer success without deleting: the proxy ran the delete, so undo
+			// is impossible; instead this proxy never forwards deletes (below).
+			return http.StatusOK, []byte(`{"result":true}`)
+		}
+		return st, b
+	}, request: func(method string, f url.Values) {
+		if method == "sonet_group.delete" {
+			f.Set("GROUP_ID", "0") // the portal refuses it; the answer above says true
+		}
+	}}
+	verdicts, r = runVerifyThrough(t, srv, opts, swallow, "--write")
+	assert.Equal(t, exitDiffers, r.code)
+	assert.Equal(t, verdictDiffers, verdicts["write: delete"], r.stdout)
+	assert.Equal(t, verdictOK, verdicts["write: create"])
+	assert.Len(t, srv.Groups(), 4, "the delete never reached the portal")
+}
