@@ -38,7 +38,7 @@ var fastRetries = sonet.WithRetryPolicy(sonet.RetryPolicy{MaxAttempts: 6, BaseDe
 // checks that the webhook code appears in no output.
 func runCLI(t *testing.T, srv *sonettest.Server, stdin string, args ...string) result {
 	t.Helper()
-	return runCLIWith(t, srv, []sonet.Option{sonet.WithoutRateLimit(), fastRetries}, stdin, args...)
+	return runCLIWith(t, srv, noLimits(), stdin, args...)
 }
 
 // runCLIWith runs the command with the given client options.
@@ -114,3 +114,19 @@ func newLimitedPortal(t *testing.T, opts ...sonettest.Option) (*sonettest.Server
 		sonettest.WithRateLimit(sonet.StandardPlan.PerSecond, sonet.StandardPlan.Burst))...)
 	return srv, []sonet.Option{sonet.WithClock(clk), fastRetries}
 }
+
+// runTerminal runs the command as if stdin were a terminal.
+func runTerminal(t *testing.T, srv *sonettest.Server, stdin string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &Env{
+		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, StdinIsTerminal: true,
+		Getenv:        func(k string) string { return map[string]string{envWebhookURL: srv.WebhookURL()}[k] },
+		ClientOptions: []sonet.Option{sonet.WithoutRateLimit(), fastRetries},
+	}
+	code := Run(context.Background(), args, env)
+	return result{stdout: out.String(), stderr: errb.String(), code: code}
+}
+
+// noLimits is a client for a portal without limits: no pacing, quick retries.
+func noLimits() []sonet.Option { return []sonet.Option{sonet.WithoutRateLimit(), fastRetries} }

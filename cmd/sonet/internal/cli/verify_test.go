@@ -23,7 +23,14 @@ type rewriter struct {
 	request func(method string, form url.Values)
 	// response may change the answer of a call to method (status and body).
 	response func(method string, form url.Values, status int, body []byte) (int, []byte)
+	// before, when it returns a status, answers with it without calling
+	// the portal.
+	before func(method string, form url.Values) int
 }
+
+// dropConnection, returned as the status by response, closes the
+// connection without an answer.
+const dropConnection = -1
 
 // startProxy serves the webhook path in front of srv and returns a webhook
 // URL that goes through it.
@@ -38,6 +45,13 @@ func startProxy(t *testing.T, srv *sonettest.Server, rw rewriter) string {
 			rw.request(method, form)
 			body = []byte(form.Encode())
 		}
+		if rw.before != nil {
+			if st := rw.before(method, form); st != 0 {
+				w.WriteHeader(st) // answered without reaching the portal
+				w.Write([]byte("<html><body>502 Bad Gateway</body></html>"))
+				return
+			}
+		}
 		req, _ := http.NewRequest(r.Method, target.String()+r.URL.Path, bytes.NewReader(body))
 		req.Header = r.Header.Clone()
 		resp, err := http.DefaultTransport.RoundTrip(req)
@@ -50,6 +64,9 @@ func startProxy(t *testing.T, srv *sonettest.Server, rw rewriter) string {
 		status := resp.StatusCode
 		if rw.response != nil {
 			status, out = rw.response(method, form, status, out)
+		}
+		if status == dropConnection {
+			panic(http.ErrAbortHandler) // the call ran; its answer is lost
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)

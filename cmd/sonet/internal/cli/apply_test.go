@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/b24kit/sonet/sonettest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// writes lists the write methods the portal received, batch commands
+// included.
+func writes(srv *sonettest.Server) []string {
+	var out []string
+	for _, r := range srv.Requests() {
+		for _, m := range []string{"sonet_group.create", "sonet_group.update", "sonet_group.delete", "sonet_group.setowner",
+			"sonet_group.user.add", "sonet_group.user.update", "sonet_group.user.delete"} {
+			if r.Method == m || strings.Contains(r.Body, "="+m+"%3F") {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+const changedState = `groups:
+  - name: Group 1
+    description: New text
+    visible: false
+    members:
+      - {user_id: 1, role: owner}
+      - {user_id: 2, role: moderator}
+      - {user_id: 3, role: moderator}
+      - {user_id: 4, role: member}
+      - {user_id: 5, role: moderator}
+  - name: Group 2
+    owner_id: 6
+  - name: Brand new
+    project: true
+    owner_id: 7
+    members:
+      - {user_id: 7, role: owner}
+      - {user_id: 8, role: moderator}
+      - {user_id: 9}
+`
+
+func TestApplyAfterAChangeThenNoChanges(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 2)
+	file := writeFile(t, "state.yaml", changedState)
+	srv.ResetRequests()
+	r := runCLI(t, srv, "", "apply", "-f", file, "--yes")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	assert.Equal(t, `~ update group "Group 1" (ID 1)
+    description: "Description 1" → "New text"
+    visible: true → false
+    + add member 5 as moderator
+    ~ change role of 2: member → moderator
+~ update group "Group 2" (ID 2)
+    owner_id: 1 → 6
++ create group "Brand new"
+    project: true
+    owner_id: 7
+    + add member 8 as moderator
+    + add member 9 as member
+Plan: 1 to create, 2 to update, 0 to delete; members: 3 to add, 1 role changes, 0 to remove; 0 groups unchanged.
+created group "Brand new" (ID 3)
+group "Group 1" (ID 1): updated description, visible
+group "Group 1" (ID 1): added members 5
+group "Group 1" (ID 1): made moderators 2, 5
+group "Group 2" (ID 2): owner 1 → 6
+group "Brand new" (ID 3): added members 8, 9
+group "Brand new" (ID 3): made moderators 8
+Done.
+`, r.stdout)
+	// Users 5..9 were not seen on the portal: checked with user.get, one
+	// batch request, before the first write.
+	var methods []string
+	for _, q := range srv.Requests() {
+		methods = append(methods, q.Method)
+	}
+	assert.Equal(t, []string{"batch", "batch", "batch", "batch", "batch"}, methods, "scan, members, user check, creates, changes")
+	assert.Contains(t, srv.Requests()[2].Body, "user.get")
+
+	g1, _ := srv.Group(1)
+	assert.Equal(t, "New text", g1.Description)
+	assert.False(t, g1.Visible)
+	assert.Equal(t, map[int]string{1: "A", 2: "E", 3: "E", 4: "K", 5: "E"}, g1.Members)
+	g2, _ := srv.Group(2)
+	assert.Equal(t, 6, g2.OwnerID)
+	g3, _ := srv.Group(3)
+	assert.Equal(t, "Brand new", g3.Name)
+	assert.True(t, g3.Project)
+	assert.Equal(t, map[int]string{7: "A", 8: "E", 9: "K"}, g3.Members)
+
+	srv.ResetRequests()
+	r = runCLI(t, srv, "", "apply", "-f", file, "--yes")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "No changes: 3 groups in the file match the portal.\n", r.stdout)
+	assert.Empty(t, writes(srv))
+}
+
+func TestApplyRemovesAndDeletesOnlyWithPrune(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 3)
+	file := writeFile(t, "state.yaml", `
+- name: Group 1
+  members:
+    - {user_id: 1, role: owner}
+    - {user_id: 2, role: member}
+`)
+	r := runCLI(t, srv, "", "apply", "-f", file, "--yes")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, `No changes: 1 groups in the file match the portal.
+Kept: 2 members not in the file (--prune removes them).
+Kept: 2 groups not in the file (--prune deletes them).
+`, r.stdout)
+	assert.Len(t, srv.Groups(), 3)
+
+	r = runCLI(t, srv, "", "apply", "-f", file, "--yes", "--prune")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, `~ update group "Group 1" (ID 1)
+    - remove member 3 (moderator)
+    - remove member 4 (member)
+- delete group "Group 2" (ID 2)
+- delete group "Group 3" (ID 3)
+Plan: 0 to create, 1 to update, 2 to delete; members: 0 to add, 0 role changes, 2 to remove; 0 groups unchanged.
+group "Group 1" (ID 1): removed members 3, 4
+group "Group 2" (ID 2): deleted
+group "Group 3" (ID 3): deleted
+Done.
+`, r.stdout)
+	groups := srv.Groups()
+	require.Len(t, groups, 1)
+	assert.Equal(t, map[int]string{1: "A", 2: "K"}, groups[0].Members)
+
+	r = runCLI(t, srv, "", "apply", "-f", file, "--yes", "--prune")
+	assert.Equal(t, "No changes: 1 groups in the file match the portal.\n", r.stdout)
+}
+
+func TestApplyDryRunAndConfirmation(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 1)
+	file := writeFile(t, "state.json", `[{"name": "Group 1", "keywords": "a,b"}]`)
+	const plan = "~ update group \"Group 1\" (ID 1)\n    keywords: \"\" → \"a,b\"\n" +
+		"Plan: 0 to create, 1 to update, 0 to delete; members: 0 to add, 0 role changes, 0 to remove; 0 groups unchanged.\n"
+
+	r := runCLI(t, srv, "", "apply", "-f", file, "--dry-run")
+	assert.Equal(t, 0, r.code)
+	assert.Equal(t, plan, r.stdout)
+	assert.Empty(t, writes(srv))
+
+	// No terminal on stdin and no --yes: refused, clearly, nothing sent.
+	r = runCLI(t, srv, "yes\n", "apply", "-f", file)
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, plan, r.stdout)
+	assert.Equal(t, "sonet: not applying: stdin is not a terminal, so there is no one to confirm; pass --yes to apply without asking (or --dry-run to only see the plan)\n", r.stderr)
+	assert.Empty(t, writes(srv))
+
+	// A terminal: only "yes" applies.
+	r = runTerminal(t, srv, "y\n", "apply", "-f", file)
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, "Apply these changes? Only 'yes' is accepted: sonet: not applying: not confirmed\n", r.stderr)
+	assert.Empty(t, writes(srv))
+	r = runTerminal(t, srv, "yes\n", "apply", "-f", file)
+	assert.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, plan+"group \"Group 1\" (ID 1): updated keywords\nDone.\n", r.stdout)
+	g, _ := srv.Group(1)
+	assert.Equal(t, "a,b", g.Keywords)
+}
+
+func TestApplyRefusesUnknownUsersBeforeWriting(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 1)
+	srv.AddUser(sonettest.User{ID: 20, Name: "Gone", Fired: true})
+	file := writeFile(t, "state.yaml", `
+- name: Group 1
+  members:
+    - {user_id: 1, role: owner}
+    - {user_id: 99, role: member}
+    - {user_id: 20, role: member}
+- name: Other
+  owner_id: 77
+`)
+	srv.ResetRequests()
+	r := runCLI(t, srv, "", "apply", "-f", file, "--yes")
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, `sonet: unknown users, nothing was changed:
+  group "Group 1" (line 6): members: user 20 is not active (dismissed)
+  group "Other" (line 7): owner_id: user 77 does not exist on the portal
+  group "Group 1" (line 5): members: user 99 does not exist on the portal
+`, r.stderr)
+	assert.Empty(t, r.stdout, "no plan printed for a file that cannot be applied")
+	assert.Empty(t, writes(srv))
+}
