@@ -61,17 +61,25 @@ func Run(ctx context.Context, args []string, env *Env) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
-			fmt.Fprintln(env.Stderr, "sonet:", ee.msg)
+			printErr(env.Stderr, ee.msg)
 		}
 		return ee.code
 	}
+	printErr(env.Stderr, err.Error())
 	var ue usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintln(env.Stderr, "sonet:", err)
 		return exitUsage
 	}
-	fmt.Fprintln(env.Stderr, "sonet:", err)
 	return exitFailure
+}
+
+// printErr prints one error line, prefixed "sonet: " once (the SDK's own
+// errors already start with it).
+func printErr(w io.Writer, msg string) {
+	if !strings.HasPrefix(msg, "sonet: ") {
+		msg = "sonet: " + msg
+	}
+	fmt.Fprintln(w, msg)
 }
 
 // usageError is a bad flag or argument.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"time"
 
@@ -25,7 +26,7 @@ func newProgress(w io.Writer, isTerminal bool, what string) *progress {
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionShowElapsedTimeOnFinish(),
 		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
+		progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
 	)
 	return &progress{bar: bar}
 }
@@ -41,8 +42,15 @@ func (p *progress) scan(s sonet.ScanProgress) {
 	_ = p.bar.Set64(int64(s.Rows))
 }
 
+// finish shows the final count and ends the line; a walk that stopped
+// early keeps its count (the bar never claims rows it did not get).
 func (p *progress) finish() {
-	if p.bar != nil {
-		_ = p.bar.Finish()
+	if p.bar == nil {
+		return
 	}
+	if st := p.bar.State(); st.Max >= 0 && st.CurrentNum == st.Max {
+		_ = p.bar.Finish()
+		return
+	}
+	_ = p.bar.Exit()
 }
