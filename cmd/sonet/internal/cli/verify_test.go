@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -89,7 +90,7 @@ func runVerifyThrough(t *testing.T, srv *sonettest.Server, opts []sonet.Option, 
 			}
 			return ""
 		}}
-	code := Run(t.Context(), append([]string{"verify", "--markdown"}, args...), env)
+	code := Run(context.Background(), append([]string{"verify", "--markdown"}, args...), env)
 	r := result{stdout: out.String(), stderr: errb.String(), code: code}
 	require.NotContains(t, r.stdout+r.stderr, secretCode)
 	verdicts := map[string]string{}
