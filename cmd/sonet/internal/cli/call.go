@@ -175,7 +175,7 @@ func flattenJSON(data []byte) (formParams, error) {
 		return nil, errors.New("want a JSON object")
 	}
 	var out formParams
-	if err := flattenObject(dec, "", &out); err != nil {
+	if err := flattenObject(dec, "", &out, 0); err != nil {
 		return nil, err
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -184,7 +184,13 @@ func flattenJSON(data []byte) (formParams, error) {
 	return out, nil
 }
 
-func flattenObject(dec *json.Decoder, prefix string, out *formParams) error {
+// maxDepth bounds the nesting of a -d object (PHP's own max_input_nesting_level is 64).
+const maxDepth = 64
+
+func flattenObject(dec *json.Decoder, prefix string, out *formParams, depth int) error {
+	if depth > maxDepth {
+		return fmt.Errorf("nested deeper than %d levels", maxDepth)
+	}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -194,7 +200,7 @@ func flattenObject(dec *json.Decoder, prefix string, out *formParams) error {
 		if prefix != "" {
 			key = prefix + "[" + key + "]"
 		}
-		if err := flattenValue(dec, key, out); err != nil {
+		if err := flattenValue(dec, key, out, depth+1); err != nil {
 			return err
 		}
 	}
@@ -202,7 +208,10 @@ func flattenObject(dec *json.Decoder, prefix string, out *formParams) error {
 	return err
 }
 
-func flattenValue(dec *json.Decoder, key string, out *formParams) error {
+func flattenValue(dec *json.Decoder, key string, out *formParams, depth int) error {
+	if depth > maxDepth {
+		return fmt.Errorf("nested deeper than %d levels", maxDepth)
+	}
 	tok, err := dec.Token()
 	if err != nil {
 		return err
@@ -210,10 +219,10 @@ func flattenValue(dec *json.Decoder, key string, out *formParams) error {
 	switch t := tok.(type) {
 	case json.Delim:
 		if t == '{' {
-			return flattenObject(dec, key, out)
+			return flattenObject(dec, key, out, depth)
 		}
 		for i := 0; dec.More(); i++ {
-			if err := flattenValue(dec, fmt.Sprintf("%s[%d]", key, i), out); err != nil {
+			if err := flattenValue(dec, fmt.Sprintf("%s[%d]", key, i), out, depth+1); err != nil {
 				return err
 			}
 		}

@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/b24kit/sonet/sonettest"
@@ -94,4 +95,13 @@ func TestCredentialsFromAFile(t *testing.T) {
 
 	r = runCLI(t, nil, "", "call", "sonet_group.get")
 	assert.Equal(t, "sonet: no credentials: set BITRIX24_WEBHOOK_URL (or BITRIX24_PORTAL_URL and BITRIX24_ACCESS_TOKEN), or name a file with --credentials\n", r.stderr)
+}
+
+func TestFlattenJSONRefusesDeepNesting(t *testing.T) {
+	deep := `{"A":` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + `}`
+	_, err := flattenJSON([]byte(deep))
+	assert.EqualError(t, err, "nested deeper than 64 levels")
+	pairs, err := flattenJSON([]byte(`{"F":{"><ID":[1,2]},"N":null,"S":"x"}`))
+	require.NoError(t, err)
+	assert.Equal(t, formParams{{"F[><ID][0]", "1"}, {"F[><ID][1]", "2"}, {"N", ""}, {"S", "x"}}, pairs)
 }
