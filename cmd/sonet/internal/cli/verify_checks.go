@@ -297,5 +297,12 @@ func (v *verifier) writeChecks() {
 		return
 	}
 	_, err = v.client.GetGroup(v.ctx, id)
-	v.add("write: delete", "gone (not found)", fmt.Sprint(err), errors.Is(err, sonet.ErrNotFound))
+	seen := "still there"
+	switch {
+	case errors.Is(err, sonet.ErrNotFound):
+		seen = "not found"
+	case err != nil:
+		seen = "error: " + err.Error()
+	}
+	v.add("write: delete", "gone (not found)", seen, errors.Is(err, sonet.ErrNotFound))
 }
