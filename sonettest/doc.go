@@ -246,5 +246,8 @@
 //   - OAuth: tokens belong to user 1. After a refresh the old access token
 //     stays valid until it expires; the old refresh token is refused with
 //     400 invalid_grant; a wrong client is 401 invalid_client.
+//   - user.get (served so tools can check user IDs before writing) models
+//     only the ID filter (FILTER[ID] or ID, one value or a list), lists
+//     fired users with ACTIVE false, and answers ID, ACTIVE and NAME.
 //   - Faults: a dropped connection happens after the call ran.
 package sonettest
