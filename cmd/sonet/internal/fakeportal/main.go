@@ -19,8 +19,13 @@ import (
 func main() {
 	groups := flag.Int("groups", 3, "groups to seed, each with users 2 (member) and 3 (moderator)")
 	code := flag.String("code", sonettest.DefaultWebhookCode, "the webhook code")
+	limits := flag.Bool("limits", false, "turn on the standard plan's rate limit (2/s, burst 50)")
 	flag.Parse()
-	srv := sonettest.NewServer(sonettest.WithWebhookCode(*code))
+	opts := []sonettest.Option{sonettest.WithWebhookCode(*code)}
+	if *limits {
+		opts = append(opts, sonettest.WithRateLimit(2, 50))
+	}
+	srv := sonettest.NewServer(opts...)
 	defer srv.Close()
 	for u := 2; u <= 5; u++ {
 		srv.AddUser(sonettest.User{ID: u, Name: fmt.Sprint("User ", u)})
