@@ -102,6 +102,9 @@ func (a *app) runApply(ctx context.Context, f *applyFlags) error {
 		return nil
 	}
 	if !f.yes {
+		if f.file == "-" {
+			return &exitError{code: exitFailure, msg: "not applying: the file came from stdin, so there is no one to confirm; pass --yes to apply without asking (or --dry-run to only see the plan)"}
+		}
 		if err := a.confirm(); err != nil {
 			return err
 		}

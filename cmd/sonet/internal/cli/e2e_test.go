@@ -44,3 +44,23 @@ func TestVerifyAgainstSonettestMatches(t *testing.T) {
 	t.Log(r.stdout)
 	require.Equal(t, 0, r.code, r.stdout+r.stderr)
 }
+
+// The issue's pipeline: sonet export --members | sonet apply -f - is a no-op
+// and needs no confirmation; a change through stdin needs --yes.
+func TestExportPipedIntoApply(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 75)
+	exp := runCLI(t, srv, "", "export", "--members")
+	require.Equal(t, 0, exp.code)
+	r := runCLI(t, srv, exp.stdout, "apply", "-f", "-")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "No changes: 75 groups in the file match the portal.\n", r.stdout)
+
+	changed := strings.Replace(exp.stdout, `"description":"Description 7"`, `"description":"Seven"`, 1)
+	r = runCLI(t, srv, changed, "apply", "-f", "-")
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, "sonet: not applying: the file came from stdin, so there is no one to confirm; pass --yes to apply without asking (or --dry-run to only see the plan)\n", r.stderr)
+	r = runCLI(t, srv, changed, "apply", "-f", "-", "--yes")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "group \"Group 7\" (ID 7): updated description\nDone.\n")
+}

@@ -163,9 +163,11 @@ func (a *app) runExport(ctx context.Context, f *exportFlags) error {
 	batch := make([]groupRecord, 0, sonet.MaxBatchCommands)
 	flush := func() error {
 		if f.members {
-			if err := readMembers(ctx, client, batch); err != nil {
+			gone, err := readMembers(ctx, client, batch)
+			if err != nil {
 				return err
 			}
+			batch = dropGone(batch, gone, a.env.Stderr)
 		}
 		for i := range batch {
 			if err := w.write(&batch[i]); err != nil {
@@ -193,24 +195,38 @@ func (a *app) runExport(ctx context.Context, f *exportFlags) error {
 }
 
 // readMembers fills the members of up to 50 groups with one batch request of
-// sonet_group.user.get commands. A read batch that fails as a whole is tried
-// again (nothing it does changes the portal).
-func readMembers(ctx context.Context, client *sonet.Client, recs []groupRecord) error {
+// sonet_group.user.get commands (a read batch that fails as a whole is tried
+// again: it changes nothing). It returns the groups deleted meanwhile.
+func readMembers(ctx context.Context, client *sonet.Client, recs []groupRecord) (map[int]bool, error) {
 	if len(recs) == 0 {
-		return nil
+		return nil, nil
 	}
 	ids := make([]int, len(recs))
 	for i := range recs {
 		ids[i] = recs[i].ID
 	}
-	members, err := fetchMembers(ctx, client, ids)
+	members, gone, err := fetchMembers(ctx, client, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for i := range recs {
 		recs[i].Members = memberRecords(members[recs[i].ID])
 	}
-	return nil
+	return gone, nil
+}
+
+// dropGone removes the groups whose members could not be read because the
+// group was deleted while the export ran, and says so on stderr.
+func dropGone(recs []groupRecord, gone map[int]bool, stderr io.Writer) []groupRecord {
+	kept := recs[:0]
+	for _, r := range recs {
+		if gone[r.ID] {
+			fmt.Fprintf(stderr, "sonet: group %d %q was deleted during the export; left out\n", r.ID, r.Name)
+			continue
+		}
+		kept = append(kept, r)
+	}
+	return kept
 }
 
 func memberRecords(ms []sonet.Member) []memberRecord {

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -81,4 +83,28 @@ func TestExportBadFlags(t *testing.T) {
 	assert.Equal(t, exitUsage, r.code)
 	assert.Equal(t, "sonet: --filter \"NAME\": want KEY=VALUE, e.g. PROJECT=Y or %NAME=Sales\n", r.stderr)
 	assert.Empty(t, srv.Requests())
+}
+
+// A group deleted between the scan and the member read is left out, with a
+// note on stderr; the other rows are complete.
+func TestExportLeavesOutAGroupDeletedMeanwhile(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 3)
+	deleted := false
+	hook := startProxy(t, srv, rewriter{before: func(method string, f url.Values) int {
+		if method == "batch" && strings.Contains(f.Encode(), "sonet_group.user.get") && !deleted {
+			deleted = true
+			resp, err := http.PostForm(srv.WebhookURL()+"sonet_group.delete", url.Values{"GROUP_ID": {"2"}})
+			require.NoError(t, err)
+			resp.Body.Close()
+		}
+		return 0
+	}})
+	r := runThrough(t, hook, "export", "--members")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "sonet: group 2 \"Group 2\" was deleted during the export; left out\n", r.stderr)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	require.Len(t, lines, 2)
+	assert.Contains(t, lines[0], `"id":1,`)
+	assert.Contains(t, lines[1], `"id":3,`)
 }

@@ -43,9 +43,12 @@ func readPortal(ctx context.Context, client *sonet.Client, specs []groupSpec, ba
 			ids = append(ids, gs[0].ID)
 		}
 	}
-	ms, err := fetchMembers(ctx, client, ids)
+	ms, gone, err := fetchMembers(ctx, client, ids)
 	if err != nil {
 		return nil, err
+	}
+	if len(gone) > 0 {
+		return nil, fmt.Errorf("%d groups were deleted while the portal was read (e.g. ID %d); run apply again", len(gone), firstKey(gone))
 	}
 	for id, list := range ms {
 		st.members[id] = list
@@ -315,4 +318,14 @@ func createFields(s *groupSpec) []fieldChange {
 		out = append(out, fieldChange{field: "owner_id", new: strconv.Itoa(*s.OwnerID)})
 	}
 	return out
+}
+
+func firstKey(m map[int]bool) int {
+	first := 0
+	for k := range m {
+		if first == 0 || k < first {
+			first = k
+		}
+	}
+	return first
 }

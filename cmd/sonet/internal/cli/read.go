@@ -34,9 +34,10 @@ func runReadBatch(ctx context.Context, client *sonet.Client, build func(b *sonet
 }
 
 // fetchMembers reads the members of the groups with one sonet_group.user.get
-// command per group, 50 to a batch request.
-func fetchMembers(ctx context.Context, client *sonet.Client, ids []int) (map[int][]sonet.Member, error) {
-	out := make(map[int][]sonet.Member, len(ids))
+// command per group, 50 to a batch request. gone lists the groups the portal
+// no longer finds (deleted since they were listed).
+func fetchMembers(ctx context.Context, client *sonet.Client, ids []int) (members map[int][]sonet.Member, gone map[int]bool, err error) {
+	members, gone = make(map[int][]sonet.Member, len(ids)), map[int]bool{}
 	for start := 0; start < len(ids); start += sonet.MaxBatchCommands {
 		chunk := ids[start:min(start+sonet.MaxBatchCommands, len(ids))]
 		var handles []*sonet.BatchCommand[[]sonet.Member]
@@ -47,15 +48,19 @@ func fetchMembers(ctx context.Context, client *sonet.Client, ids []int) (map[int
 			}
 		})
 		if err != nil {
-			return nil, fmt.Errorf("reading members: %w", err)
+			return nil, nil, fmt.Errorf("reading members: %w", err)
 		}
 		for i, h := range handles {
 			ms, err := h.Result()
-			if err != nil {
-				return nil, fmt.Errorf("reading the members of group %d: %w", chunk[i], err)
+			if errors.Is(err, sonet.ErrNotFound) {
+				gone[chunk[i]] = true
+				continue
 			}
-			out[chunk[i]] = ms
+			if err != nil {
+				return nil, nil, fmt.Errorf("reading the members of group %d: %w", chunk[i], err)
+			}
+			members[chunk[i]] = ms
 		}
 	}
-	return out, nil
+	return members, gone, nil
 }
