@@ -52,11 +52,16 @@ const (
 // printed (errors from the SDK are redacted, and the credentials are never
 // echoed).
 func Run(ctx context.Context, args []string, env *Env) int {
-	root := newRoot(ctx, env)
+	root, a := newRoot(ctx, env)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
+	}
+	if !a.started {
+		// cobra refused the command line (unknown command, wrong
+		// arguments) before any command ran.
+		err = usageError{err}
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
@@ -86,12 +91,13 @@ func printErr(w io.Writer, msg string) {
 type usageError struct{ error }
 
 type app struct {
+	started  bool // a command's RunE was entered
 	env      *Env
 	credFile string
 	plan     string
 }
 
-func newRoot(ctx context.Context, env *Env) *cobra.Command {
+func newRoot(ctx context.Context, env *Env) (*cobra.Command, *app) {
 	a := &app{env: env}
 	root := &cobra.Command{
 		Use:   "sonet",
@@ -114,15 +120,19 @@ Credentials (never given as a flag value):
 	root.PersistentFlags().StringVar(&a.credFile, "credentials", "", "read credentials from this `file` instead of the environment")
 	root.PersistentFlags().StringVar(&a.plan, "plan", "standard", "the portal's rate-limit plan: standard (2/s, burst 50) or enterprise (5/s, burst 250)")
 	root.AddCommand(a.exportCmd(), a.applyCmd(), a.verifyCmd(), a.callCmd())
-	return root
+	for _, c := range root.Commands() {
+		if run := c.RunE; run != nil {
+			c.RunE = func(cmd *cobra.Command, args []string) error {
+				a.started = true
+				return run(cmd, args)
+			}
+		}
+	}
+	return root, a
 }
 
 // client builds the SDK client from the credentials.
 func (a *app) client(extra ...sonet.Option) (*sonet.Client, error) {
-	creds, err := loadCredentials(a.credFile, a.env.Getenv)
-	if err != nil {
-		return nil, err
-	}
 	var opts []sonet.Option
 	switch strings.ToLower(a.plan) {
 	case "standard":
@@ -131,6 +141,10 @@ func (a *app) client(extra ...sonet.Option) (*sonet.Client, error) {
 		opts = append(opts, sonet.WithPlan(sonet.EnterprisePlan))
 	default:
 		return nil, usageError{fmt.Errorf("--plan: want standard or enterprise, got %q", a.plan)}
+	}
+	creds, err := loadCredentials(a.credFile, a.env.Getenv)
+	if err != nil {
+		return nil, err
 	}
 	opts = append(opts, sonet.WithUserAgent("sonet-cli/"+sonet.Version))
 	opts = append(opts, a.env.ClientOptions...)

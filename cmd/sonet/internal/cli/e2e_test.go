@@ -64,3 +64,14 @@ func TestExportPipedIntoApply(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "group \"Group 7\" (ID 7): updated description\nDone.\n")
 }
+
+func TestUsageErrorsExitTwo(t *testing.T) {
+	for _, args := range [][]string{{"exprot"}, {"export", "--bogus"}, {"export", "extra"}, {"apply"}, {"--plan", "gold", "export"}} {
+		r := runCLI(t, nil, "", args...)
+		assert.Equal(t, exitUsage, r.code, "%v: %s", args, r.stderr)
+		assert.True(t, strings.HasPrefix(r.stderr, "sonet: "), r.stderr)
+	}
+	r := runCLI(t, nil, "", "--help")
+	assert.Equal(t, 0, r.code)
+	assert.Contains(t, r.stdout, "Credentials (never given as a flag value):")
+}
