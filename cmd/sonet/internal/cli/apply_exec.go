@@ -47,6 +47,15 @@ func createRequest(s *groupSpec) *sonet.GroupCreateRequest {
 	if s.SubjectID != nil {
 		req.SubjectID = *s.SubjectID
 	}
+	if s.InitiatePerms != nil {
+		req.InitiatePerms = *s.InitiatePerms
+	}
+	if s.ProjectDateStart != nil {
+		req.ProjectDateStart = *s.ProjectDateStart
+	}
+	if s.ProjectDateFinish != nil {
+		req.ProjectDateFinish = *s.ProjectDateFinish
+	}
 	return req
 }
 
@@ -276,6 +285,12 @@ func updateParams(gp *groupPlan) (map[string]any, []string) {
 			params["PROJECT"] = yn(s.Project)
 		case "subject_id":
 			params["SUBJECT_ID"] = *s.SubjectID
+		case "initiate_perms":
+			params["INITIATE_PERMS"] = string(*s.InitiatePerms)
+		case "project_date_start":
+			params["PROJECT_DATE_START"] = s.ProjectDateStart.Format(isoLayout)
+		case "project_date_finish":
+			params["PROJECT_DATE_FINISH"] = s.ProjectDateFinish.Format(isoLayout)
 		}
 	}
 	return params, names

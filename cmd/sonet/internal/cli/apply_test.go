@@ -3,6 +3,7 @@ package cli
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/b24kit/sonet/sonettest"
 	"github.com/stretchr/testify/assert"
@@ -193,4 +194,58 @@ func TestApplyRefusesUnknownUsersBeforeWriting(t *testing.T) {
 `, r.stderr)
 	assert.Empty(t, r.stdout, "no plan printed for a file that cannot be applied")
 	assert.Empty(t, writes(srv))
+}
+
+// Who may invite and the project dates are read with
+// socialnetwork.api.workgroup.list, and only when the file sets them.
+func TestApplyProjectDatesAndInvitePermission(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 1)
+	file := writeFile(t, "state.yaml", `
+- name: Group 1
+  project: true
+  initiate_perms: moderator
+  project_date_start: 2026-09-01T09:00:00+02:00
+  project_date_finish: 2026-12-20T18:00:00+02:00
+- name: Launch
+  project: true
+  initiate_perms: owner
+  project_date_start: 2026-10-01T00:00:00Z
+`)
+	r := runCLI(t, srv, "", "apply", "-f", file, "--yes")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, `~ update group "Group 1" (ID 1)
+    project: false → true
+    initiate_perms: member → moderator
+    project_date_start: none → 2026-09-01T09:00:00+02:00
+    project_date_finish: none → 2026-12-20T18:00:00+02:00
++ create group "Launch"
+    project: true
+    initiate_perms: owner
+    project_date_start: 2026-10-01T00:00:00+00:00
+Plan: 1 to create, 1 to update, 0 to delete; members: 0 to add, 0 role changes, 0 to remove; 0 groups unchanged.
+created group "Launch" (ID 2)
+group "Group 1" (ID 1): updated project, initiate_perms, project_date_start, project_date_finish
+Done.
+`, r.stdout)
+	g1, _ := srv.Group(1)
+	assert.True(t, g1.Project)
+	assert.Equal(t, "E", g1.InitiatePerms)
+	assert.True(t, g1.ProjectDateStart.Equal(time.Date(2026, 9, 1, 7, 0, 0, 0, time.UTC)), g1.ProjectDateStart)
+	assert.True(t, g1.ProjectDateFinish.Equal(time.Date(2026, 12, 20, 16, 0, 0, 0, time.UTC)), g1.ProjectDateFinish)
+	g2, _ := srv.Group(2)
+	assert.Equal(t, "A", g2.InitiatePerms)
+
+	srv.ResetRequests()
+	r = runCLI(t, srv, "", "apply", "-f", file, "--yes")
+	assert.Equal(t, "No changes: 2 groups in the file match the portal.\n", r.stdout)
+	assert.Contains(t, srv.Requests()[1].Body, "socialnetwork.api.workgroup.list")
+
+	// A file without these fields does not read them.
+	srv.ResetRequests()
+	r = runCLI(t, srv, "", "apply", "-f", writeFile(t, "plain.yaml", "- name: Launch\n"), "--yes")
+	assert.Equal(t, 0, r.code)
+	for _, q := range srv.Requests() {
+		assert.NotContains(t, q.Body, "socialnetwork.api.workgroup.list")
+	}
 }

@@ -17,6 +17,9 @@ import (
 type portalState struct {
 	byName  map[string][]sonet.Group
 	members map[int][]sonet.Member
+	// extras is nil unless the file sets a field only
+	// socialnetwork.api.workgroup.list returns.
+	extras map[int]extra
 	// users are IDs known to exist: owners and members seen on the portal.
 	users map[int]bool
 }
@@ -36,6 +39,12 @@ func readPortal(ctx context.Context, client *sonet.Client, specs []groupSpec, ba
 		}
 		st.byName[g.Name] = append(st.byName[g.Name], g)
 		st.users[g.OwnerID] = true
+	}
+	if needsExtras(specs) {
+		var err error
+		if st.extras, err = readExtras(ctx, client); err != nil {
+			return nil, err
+		}
 	}
 	var ids []int
 	for i := range specs {
@@ -125,6 +134,9 @@ func makePlan(specs []groupSpec, st *portalState, prune bool) (*plan, error) {
 			g := gs[0]
 			gp.groupID = g.ID
 			planFields(gp, &g)
+			if st.extras != nil {
+				planExtras(gp, st.extras[g.ID])
+			}
 			if err := planMembers(gp, &g, st.members[g.ID], prune); err != nil {
 				return nil, err
 			}
@@ -316,6 +328,15 @@ func createFields(s *groupSpec) []fieldChange {
 	}
 	if s.OwnerID != nil {
 		out = append(out, fieldChange{field: "owner_id", new: strconv.Itoa(*s.OwnerID)})
+	}
+	if s.InitiatePerms != nil {
+		out = append(out, fieldChange{field: "initiate_perms", new: roleName(*s.InitiatePerms)})
+	}
+	if s.ProjectDateStart != nil {
+		out = append(out, fieldChange{field: "project_date_start", new: s.ProjectDateStart.Format(isoLayout)})
+	}
+	if s.ProjectDateFinish != nil {
+		out = append(out, fieldChange{field: "project_date_finish", new: s.ProjectDateFinish.Format(isoLayout)})
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/b24kit/sonet"
 	"go.yaml.in/yaml/v3"
@@ -24,6 +25,12 @@ type groupSpec struct {
 	Project     *bool
 	OwnerID     *int
 	SubjectID   *int
+	// InitiatePerms and the project dates are not in sonet_group.get's
+	// rows; when a file sets them, apply reads them with
+	// socialnetwork.api.workgroup.list.
+	InitiatePerms     *sonet.Role
+	ProjectDateStart  *time.Time
+	ProjectDateFinish *time.Time
 	// Members, when not nil, is the full member list (the owner may be
 	// listed with role owner).
 	Members *[]memberSpec
@@ -241,6 +248,16 @@ func parseGroup(file string, n *yaml.Node) (groupSpec, error) {
 			s.OwnerID, err = positive(v)
 		case "subject_id":
 			s.SubjectID, err = positive(v)
+		case "initiate_perms":
+			r, ok := parseRole(v.Value)
+			if !ok || v.Kind != yaml.ScalarNode {
+				err = fmt.Errorf("want owner, moderator or member (who may invite), got %q", v.Value)
+			}
+			s.InitiatePerms = &r
+		case "project_date_start":
+			s.ProjectDateStart, err = date(v)
+		case "project_date_finish":
+			s.ProjectDateFinish, err = date(v)
 		case "members":
 			s.Members, err = parseMembers(file, s.Name, v)
 			if err != nil {
@@ -250,7 +267,7 @@ func parseGroup(file string, n *yaml.Node) (groupSpec, error) {
 			if readOnlyFields[k.Value] {
 				continue
 			}
-			return s, bad(k, "unknown field (want name, description, keywords, visible, opened, closed, project, owner_id, subject_id, members)")
+			return s, bad(k, "unknown field (want name, description, keywords, visible, opened, closed, project, owner_id, subject_id, initiate_perms, project_date_start, project_date_finish, members)")
 		}
 		if err != nil {
 			return s, &fileError{file: file, line: v.Line, group: s.Name, field: k.Value, msg: err.Error()}
@@ -286,91 +303,20 @@ func flag(v *yaml.Node) (*bool, error) {
 	return nil, fmt.Errorf("want true or false (or Y/N), got %q", v.Value)
 }
 
+// date reads an ISO-8601 date with its offset; a date without one would
+// be read in the portal's time zone, which the command does not know.
+func date(v *yaml.Node) (*time.Time, error) {
+	t, err := time.Parse(time.RFC3339, v.Value)
+	if v.Kind != yaml.ScalarNode || err != nil {
+		return nil, fmt.Errorf("want a date with its offset, e.g. 2026-09-01T09:00:00+02:00, got %q", v.Value)
+	}
+	return &t, nil
+}
+
 func positive(v *yaml.Node) (*int, error) {
 	n, err := strconv.Atoi(v.Value)
 	if v.Kind != yaml.ScalarNode || err != nil || n <= 0 {
 		return nil, fmt.Errorf("want a positive integer ID, got %q", v.Value)
 	}
 	return &n, nil
-}
-
-// parseRole reads a member role: owner, moderator, member, or the portal's
-// letters A, E, K.
-func parseRole(s string) (sonet.Role, bool) {
-	switch strings.ToLower(s) {
-	case "owner", "a":
-		return sonet.RoleOwner, true
-	case "moderator", "e":
-		return sonet.RoleModerator, true
-	case "member", "k":
-		return sonet.RoleMember, true
-	}
-	return "", false
-}
-
-func parseMembers(file, group string, v *yaml.Node) (*[]memberSpec, error) {
-	if v.Kind != yaml.SequenceNode {
-		return nil, &fileError{file: file, line: v.Line, group: group, field: "members", msg: "want a list of {user_id, role}"}
-	}
-	out := []memberSpec{}
-	seen := map[int]int{}
-	for _, m := range v.Content {
-		if m.Kind != yaml.MappingNode {
-			return nil, &fileError{file: file, line: m.Line, group: group, field: "members", msg: "want {user_id: N, role: owner|moderator|member}"}
-		}
-		ms := memberSpec{line: m.Line, Role: sonet.RoleMember}
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			k, val := m.Content[i], m.Content[i+1]
-			switch k.Value {
-			case "user_id":
-				id, err := positive(val)
-				if err != nil {
-					return nil, &fileError{file: file, line: val.Line, group: group, field: "members.user_id", msg: err.Error()}
-				}
-				ms.UserID = *id
-			case "role":
-				r, ok := parseRole(val.Value)
-				if !ok || val.Kind != yaml.ScalarNode {
-					return nil, &fileError{file: file, line: val.Line, group: group, field: "members.role", msg: fmt.Sprintf("unknown role %q (want owner, moderator or member)", val.Value)}
-				}
-				ms.Role = r
-			default:
-				return nil, &fileError{file: file, line: k.Line, group: group, field: "members." + k.Value, msg: "unknown field (want user_id, role)"}
-			}
-		}
-		if ms.UserID == 0 {
-			return nil, &fileError{file: file, line: m.Line, group: group, field: "members.user_id", msg: "missing"}
-		}
-		if first, dup := seen[ms.UserID]; dup {
-			return nil, &fileError{file: file, line: m.Line, group: group, field: "members.user_id", msg: fmt.Sprintf("user %d is already listed on line %d", ms.UserID, first)}
-		}
-		seen[ms.UserID] = m.Line
-		out = append(out, ms)
-	}
-	return &out, nil
-}
-
-// checkOwner makes owner_id and a member listed as owner agree, and fills
-// owner_id from the member list when only the list names the owner.
-func checkOwner(file string, s *groupSpec) error {
-	var owner *memberSpec
-	for i := range *s.Members {
-		m := &(*s.Members)[i]
-		if m.Role != sonet.RoleOwner {
-			continue
-		}
-		if owner != nil {
-			return &fileError{file: file, line: m.line, group: s.Name, field: "members.role", msg: fmt.Sprintf("a group has one owner; user %d is already owner (line %d)", owner.UserID, owner.line)}
-		}
-		owner = m
-	}
-	switch {
-	case owner == nil:
-	case s.OwnerID == nil:
-		id := owner.UserID
-		s.OwnerID = &id
-	case *s.OwnerID != owner.UserID:
-		return &fileError{file: file, line: owner.line, group: s.Name, field: "members.role", msg: fmt.Sprintf("user %d is listed as owner but owner_id is %d", owner.UserID, *s.OwnerID)}
-	}
-	return nil
 }

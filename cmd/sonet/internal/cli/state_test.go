@@ -11,7 +11,7 @@ import (
 func TestParseStateErrorsNameLineAndField(t *testing.T) {
 	cases := []struct{ name, file, want string }{
 		{"unknown field", "groups:\n  - name: A\n    colour: red\n",
-			`f.yaml:3: group "A": field "colour": unknown field (want name, description, keywords, visible, opened, closed, project, owner_id, subject_id, members)`},
+			`f.yaml:3: group "A": field "colour": unknown field (want name, description, keywords, visible, opened, closed, project, owner_id, subject_id, initiate_perms, project_date_start, project_date_finish, members)`},
 		{"bad flag", "- name: A\n  visible: maybe\n", `f.yaml:2: group "A": field "visible": want true or false (or Y/N), got "maybe"`},
 		{"bad owner", "- name: A\n  owner_id: -3\n", `f.yaml:2: group "A": field "owner_id": want a positive integer ID, got "-3"`},
 		{"bad role", "- name: A\n  members:\n    - user_id: 5\n      role: boss\n",
