@@ -109,10 +109,9 @@ func (a *app) runApply(ctx context.Context, f *applyFlags) error {
 			return err
 		}
 	}
-	ex := &executor{client: client, out: out}
-	attempted := map[string]bool{} // names whose create was sent
+	ex := &executor{client: client, out: out, settled: map[string]bool{}}
 	for round := 1; ; round++ {
-		ex.run(ctx, p, attempted)
+		ex.run(ctx, p)
 		if !ex.unknown {
 			break
 		}
@@ -126,7 +125,7 @@ func (a *app) runApply(ctx context.Context, f *applyFlags) error {
 		if p, err = makePlan(specs, st, f.prune); err != nil {
 			return err
 		}
-		p.dropCreates(attempted, out)
+		p.drop(ex.settled)
 		if p.empty() {
 			fmt.Fprintln(out, "Reconciled: every change is in place.")
 			break
@@ -141,19 +140,24 @@ func (a *app) runApply(ctx context.Context, f *applyFlags) error {
 	return nil
 }
 
-// dropCreates removes creates of names whose create was already sent: the
-// group could not be found by its exact name, and sending the create again
-// might make a second group.
-func (p *plan) dropCreates(attempted map[string]bool, out io.Writer) {
+// drop removes the groups this run has settled: a change failed, or a
+// create's answer was lost and no group of its name was found (sending it
+// again might make a second group). Both were reported when they happened.
+func (p *plan) drop(settled map[string]bool) {
 	kept := p.groups[:0]
 	for _, gp := range p.groups {
-		if gp.create && attempted[gp.spec.Name] {
-			fmt.Fprintf(out, "! group %q: its create was sent and its answer lost, and no group of that name is found; not sending it again (run apply again to create it)\n", gp.spec.Name)
-			continue
+		if !settled[gp.spec.Name] {
+			kept = append(kept, gp)
 		}
-		kept = append(kept, gp)
 	}
 	p.groups = kept
+	dels := p.deletes[:0]
+	for _, g := range p.deletes {
+		if !settled[g.Name] {
+			dels = append(dels, g)
+		}
+	}
+	p.deletes = dels
 }
 
 func (a *app) confirm() error {

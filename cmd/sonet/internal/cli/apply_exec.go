@@ -24,6 +24,17 @@ type executor struct {
 	// the caller reads the portal again and plans what is left.
 	unknown bool
 	failed  int
+	// settled names the groups this run leaves alone from now on: a change
+	// failed, or a create's outcome could not be established. They were
+	// reported; later rounds do not plan them again.
+	settled map[string]bool
+}
+
+// fail counts and reports a definite failure of a group's change.
+func (ex *executor) fail(name, format string, args ...any) {
+	ex.failed++
+	ex.settled[name] = true
+	fmt.Fprintf(ex.out, format, args...)
 }
 
 func createRequest(s *groupSpec) *sonet.GroupCreateRequest {
@@ -59,13 +70,13 @@ func createRequest(s *groupSpec) *sonet.GroupCreateRequest {
 	return req
 }
 
-func (ex *executor) run(ctx context.Context, p *plan, attempted map[string]bool) {
+func (ex *executor) run(ctx context.Context, p *plan) {
 	ex.unknown = false
-	ex.createAll(ctx, p, attempted)
+	ex.createAll(ctx, p)
 	ex.changeAll(ctx, p)
 }
 
-func (ex *executor) createAll(ctx context.Context, p *plan, attempted map[string]bool) {
+func (ex *executor) createAll(ctx context.Context, p *plan) {
 	b := sonet.NewBatch()
 	var gps []*groupPlan
 	var hs []*sonet.BatchCommand[int]
@@ -85,18 +96,14 @@ func (ex *executor) createAll(ctx context.Context, p *plan, attempted map[string
 		id, err := h.Result()
 		switch {
 		case err == nil:
-			attempted[gp.spec.Name] = true
 			gp.groupID = id
 			fmt.Fprintf(ex.out, "created group %q (ID %d)\n", gp.spec.Name, id)
 		case errors.Is(err, sonet.ErrOutcomeUnknown):
-			attempted[gp.spec.Name] = true
 			lost = append(lost, gp)
 		case errors.Is(err, sonet.ErrNotRun):
 			ex.unknown = true // not sent: planned again next round
 		default:
-			attempted[gp.spec.Name] = true
-			ex.failed++
-			fmt.Fprintf(ex.out, "! group %q: create failed: %v\n", gp.spec.Name, err)
+			ex.fail(gp.spec.Name, "! group %q: create failed: %v\n", gp.spec.Name, err)
 		}
 	}
 	ex.findCreated(ctx, lost)
@@ -123,8 +130,7 @@ func (ex *executor) findCreated(ctx context.Context, lost []*groupPlan) {
 				page, lerr = hs[i].Result()
 			}
 			if lerr != nil {
-				ex.failed++
-				fmt.Fprintf(ex.out, "! group %q: the create's answer was lost and the look-up failed (%v); not created again: run apply again\n", gp.spec.Name, lerr)
+				ex.fail(gp.spec.Name, "! group %q: the create's answer was lost and the look-up failed (%v); not created again: run apply again\n", gp.spec.Name, lerr)
 				continue
 			}
 			var ids []int
@@ -138,11 +144,9 @@ func (ex *executor) findCreated(ctx context.Context, lost []*groupPlan) {
 				gp.groupID = ids[0]
 				fmt.Fprintf(ex.out, "created group %q (ID %d; the answer was lost, found by exact name)\n", gp.spec.Name, ids[0])
 			case 0:
-				ex.failed++
-				fmt.Fprintf(ex.out, "! group %q: the create's answer was lost and no group of that name exists; not created again: run apply again to create it\n", gp.spec.Name)
+				ex.fail(gp.spec.Name, "! group %q: the create's answer was lost and no group of that name exists; not created again: run apply again to create it\n", gp.spec.Name)
 			default:
-				ex.failed++
-				fmt.Fprintf(ex.out, "! group %q: the create's answer was lost and %d groups of that name exist (IDs %s)\n", gp.spec.Name, len(ids), joinInts(ids))
+				ex.fail(gp.spec.Name, "! group %q: the create's answer was lost and %d groups of that name exist (IDs %s)\n", gp.spec.Name, len(ids), joinInts(ids))
 			}
 		}
 	}
@@ -223,14 +227,14 @@ func (ex *executor) changeAll(ctx context.Context, p *plan) {
 func (ex *executor) report(o *op) {
 	var err error
 	var raw json.RawMessage
-	var label string
+	var name, label string
 	if o.del != nil {
 		_, err = o.hDel.Result()
-		label = fmt.Sprintf("group %q (ID %d)", o.del.Name, o.del.ID)
+		name, label = o.del.Name, fmt.Sprintf("group %q (ID %d)", o.del.Name, o.del.ID)
 		o.what = "deleted"
 	} else {
 		raw, err = o.h.Result()
-		label = fmt.Sprintf("group %q (ID %d)", o.gp.spec.Name, o.gp.groupID)
+		name, label = o.gp.spec.Name, fmt.Sprintf("group %q (ID %d)", o.gp.spec.Name, o.gp.groupID)
 	}
 	switch {
 	case err == nil:
@@ -249,8 +253,7 @@ func (ex *executor) report(o *op) {
 	case errors.Is(err, sonet.ErrNotRun):
 		ex.unknown = true
 	default:
-		ex.failed++
-		fmt.Fprintf(ex.out, "! %s: %s failed: %v\n", label, strings.TrimPrefix(o.what, "updated "), err)
+		ex.fail(name, "! %s: %s failed: %v\n", label, strings.TrimPrefix(o.what, "updated "), err)
 	}
 }
 
