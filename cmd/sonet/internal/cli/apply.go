@@ -94,6 +94,9 @@ func (a *app) runApply(ctx context.Context, f *applyFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := p.validate(); err != nil {
+		return err
+	}
 	if err := checkUsers(ctx, client, p, st.users, a.env.Stderr); err != nil {
 		return err
 	}

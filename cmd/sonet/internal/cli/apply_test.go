@@ -249,3 +249,19 @@ Done.
 		assert.NotContains(t, q.Body, "socialnetwork.api.workgroup.list")
 	}
 }
+
+// The SDK's checks run on every write before the first is sent; names are
+// trimmed as the portal trims them.
+func TestApplyValidatesEveryWriteFirst(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 1)
+	file := writeFile(t, "state.yaml", "- {name: \" Group 1 \", description: \"Description 1\"}\n- {name: New, description: \"bad\\0text\"}\n")
+	srv.ResetRequests()
+	r := runCLI(t, srv, "", "apply", "-f", file, "--yes")
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, "sonet: group \"New\" (line 2): sonet: invalid DESCRIPTION: holds a NUL byte, which the portal cuts the text at\n", r.stderr)
+	assert.Empty(t, writes(srv))
+
+	r = runCLI(t, srv, "", "apply", "-f", writeFile(t, "ok.yaml", "- {name: \" Group 1 \", description: \"Description 1\"}\n"), "--yes")
+	assert.Equal(t, "No changes: 1 groups in the file match the portal.\n", r.stdout)
+}

@@ -220,7 +220,8 @@ func parseGroup(file string, n *yaml.Node) (groupSpec, error) {
 	if nameNode.Kind != yaml.ScalarNode || nameNode.Tag == "!!null" || strings.TrimSpace(nameNode.Value) == "" {
 		return s, &fileError{file: file, line: nameNode.Line, field: "name", msg: "want a non-empty string"}
 	}
-	s.Name = nameNode.Value
+	// The portal trims names, so " Sales " is stored as "Sales"; match it so.
+	s.Name = strings.TrimSpace(nameNode.Value)
 	bad := func(k *yaml.Node, msg string) error {
 		return &fileError{file: file, line: k.Line, group: s.Name, field: k.Value, msg: msg}
 	}
