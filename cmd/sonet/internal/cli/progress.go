@@ -26,6 +26,9 @@ func newProgress(w io.Writer, isTerminal bool, what string) *progress {
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionShowElapsedTimeOnFinish(),
 		progressbar.OptionThrottle(100*time.Millisecond),
+		// No spinner goroutine: in v3.19.0 it reads the bar's state without
+		// the lock (go test -race sees it) and outlives an unfinished bar.
+		progressbar.OptionSetSpinnerChangeInterval(0),
 		progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
 	)
 	return &progress{bar: bar}
