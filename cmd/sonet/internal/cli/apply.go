@@ -79,6 +79,9 @@ func (a *app) runApply(ctx context.Context, f *applyFlags) error {
 	if err != nil {
 		return err
 	}
+	if f.prune && len(specs) == 0 {
+		return &exitError{code: exitFailure, msg: "not applying: the file lists no groups, and with --prune that would delete every group on the portal"}
+	}
 	client, err := a.client()
 	if err != nil {
 		return err

@@ -265,3 +265,13 @@ func TestApplyValidatesEveryWriteFirst(t *testing.T) {
 	r = runCLI(t, srv, "", "apply", "-f", writeFile(t, "ok.yaml", "- {name: \" Group 1 \", description: \"Description 1\"}\n"), "--yes")
 	assert.Equal(t, "No changes: 1 groups in the file match the portal.\n", r.stdout)
 }
+
+func TestApplyRefusesToPruneWithAnEmptyFile(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 2)
+	r := runCLI(t, srv, "", "apply", "-f", writeFile(t, "empty.yaml", "groups: []\n"), "--prune", "--yes")
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, "sonet: not applying: the file lists no groups, and with --prune that would delete every group on the portal\n", r.stderr)
+	assert.Empty(t, srv.Requests())
+	assert.Len(t, srv.Groups(), 2)
+}
