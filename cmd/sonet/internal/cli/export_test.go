@@ -68,6 +68,7 @@ func TestExportProgressOnlyOnATerminalAndNeverOnStdout(t *testing.T) {
 	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, StderrIsTerminal: true,
 		Getenv: func(k string) string { return map[string]string{envWebhookURL: srv.WebhookURL()}[k] }, ClientOptions: noLimits()}
 	require.Equal(t, 0, Run(context.Background(), []string{"export"}, env))
+	require.NotContains(t, out.String()+errb.String(), secretCode)
 	assert.Contains(t, errb.String(), "groups")
 	assert.Contains(t, errb.String(), "60/60")
 	assert.Equal(t, 60, strings.Count(out.String(), "\n"))

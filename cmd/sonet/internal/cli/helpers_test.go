@@ -13,6 +13,7 @@ import (
 
 	"github.com/b24kit/sonet"
 	"github.com/b24kit/sonet/sonettest"
+	"github.com/stretchr/testify/require"
 )
 
 // secretCode is the webhook code every test portal uses; no output may hold
@@ -125,7 +126,9 @@ func runTerminal(t *testing.T, srv *sonettest.Server, stdin string, args ...stri
 		ClientOptions: []sonet.Option{sonet.WithoutRateLimit(), fastRetries},
 	}
 	code := Run(context.Background(), args, env)
-	return result{stdout: out.String(), stderr: errb.String(), code: code}
+	r := result{stdout: out.String(), stderr: errb.String(), code: code}
+	require.NotContains(t, r.stdout+r.stderr, secretCode)
+	return r
 }
 
 // noLimits is a client for a portal without limits: no pacing, quick retries.
