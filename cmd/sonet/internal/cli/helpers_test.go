@@ -86,7 +86,7 @@ func seed(srv *sonettest.Server, n int) {
 	for i := 1; i <= n; i++ {
 		g := sonettest.NewGroup(fmt.Sprint("Group ", i))
 		g.Description = fmt.Sprint("Description ", i)
-		g.Members = map[int]string{1: sonettest.RoleOwner, 2: sonettest.RoleMember, 3: sonettest.RoleModerator, 4: sonettest.RoleMember}
+		g.Members = map[int]sonettest.Role{1: sonettest.RoleOwner, 2: sonettest.RoleMember, 3: sonettest.RoleModerator, 4: sonettest.RoleMember}
 		srv.AddGroup(g)
 	}
 }

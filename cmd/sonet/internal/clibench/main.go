@@ -102,7 +102,7 @@ func measure(clk clock, n int) {
 	}
 	for i := 1; i <= n; i++ {
 		g := sonettest.NewGroup(fmt.Sprint("Group ", i))
-		g.Members = map[int]string{1: sonettest.RoleOwner, 2 + i%4: sonettest.RoleModerator, 6 + i%4: sonettest.RoleMember}
+		g.Members = map[int]sonettest.Role{1: sonettest.RoleOwner, 2 + i%4: sonettest.RoleModerator, 6 + i%4: sonettest.RoleMember}
 		srv.AddGroup(g)
 	}
 	dir, err := os.MkdirTemp("", "clibench")

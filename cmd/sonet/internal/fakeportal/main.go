@@ -32,7 +32,7 @@ func main() {
 	}
 	for i := 1; i <= *groups; i++ {
 		g := sonettest.NewGroup(fmt.Sprint("Group ", i))
-		g.Members = map[int]string{1: sonettest.RoleOwner, 2: sonettest.RoleMember, 3: sonettest.RoleModerator}
+		g.Members = map[int]sonettest.Role{1: sonettest.RoleOwner, 2: sonettest.RoleMember, 3: sonettest.RoleModerator}
 		srv.AddGroup(g)
 	}
 	fmt.Println(srv.WebhookURL())
