@@ -16,6 +16,7 @@ type verifyFlags struct {
 	limits   bool
 	markdown bool
 	probes   int
+	scope    string
 }
 
 func (a *app) verifyCmd() *cobra.Command {
@@ -33,7 +34,9 @@ that need at least two or three groups are skipped on a portal with fewer.
 --limits sends up to --probes quick reads without the client's limiter to see
 how the portal refuses a burst (QUERY_LIMIT_EXCEEDED: 503 or 429); it spends
 the portal's request budget for a few seconds. --write also creates, changes
-and deletes one temporary group named "sonet-verify-<time>".`,
+and deletes one temporary group named "sonet-verify-<time>". --scope-probe
+METHOD calls a read method outside the credentials' scopes to see the status
+of insufficient_scope (403 expected).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runVerify(cmd.Context(), &f)
@@ -43,6 +46,7 @@ and deletes one temporary group named "sonet-verify-<time>".`,
 	cmd.Flags().BoolVar(&f.limits, "limits", false, "also probe the rate limit with a burst of reads")
 	cmd.Flags().IntVar(&f.probes, "probes", 120, "the most requests the --limits probe sends")
 	cmd.Flags().BoolVar(&f.markdown, "markdown", false, "print the table as Markdown")
+	cmd.Flags().StringVar(&f.scope, "scope-probe", "", "a read `method` outside the credentials' scopes (e.g. crm.lead.list), to see how the portal refuses it")
 	return cmd
 }
 
@@ -110,6 +114,7 @@ func (a *app) runVerify(ctx context.Context, f *verifyFlags) error {
 	v.operators()
 	v.batchMissingPath()
 	v.operatingInBatch()
+	v.scopeProbe(f.scope)
 	if f.limits {
 		a.limitProbe(ctx, v, f.probes)
 	} else {

@@ -315,3 +315,26 @@ func (v *verifier) writeChecks() {
 	}
 	v.add("write: delete", "gone (not found)", seen, errors.Is(err, sonet.ErrNotFound))
 }
+
+// scopeProbe calls a method the user names as outside the credentials'
+// scopes: the portal should refuse it with 403 insufficient_scope (the SDK
+// maps that code to ErrPermissionDenied whatever the status, but says 403).
+func (v *verifier) scopeProbe(method string) {
+	const name, want = "insufficient_scope status", "403 insufficient_scope"
+	if method == "" {
+		v.skip(name, want, "not probed (--scope-probe METHOD)")
+		return
+	}
+	_, err := v.client.Call(v.ctx, method, nil, nil, sonet.Idempotent())
+	var ae *sonet.APIError
+	switch {
+	case err == nil:
+		v.skip(name, want, method+" succeeded: it is within the credentials' scopes")
+	case errors.As(err, &ae) && errors.Is(err, sonet.ErrInsufficientScope):
+		v.add(name, want, fmt.Sprintf("%d %s", ae.HTTPStatus, ae.Code), ae.HTTPStatus == 403)
+	case errors.As(err, &ae):
+		v.add(name, want, fmt.Sprintf("%d %s", ae.HTTPStatus, ae.Code), false)
+	default:
+		v.fail(name, want, err)
+	}
+}

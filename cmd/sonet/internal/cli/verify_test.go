@@ -278,3 +278,26 @@ func TestVerifyWriteFlipsWhenDeleteIsNotHonoured(t *testing.T) {
 	assert.Equal(t, verdictOK, verdicts["write: create"])
 	assert.Len(t, srv.Groups(), 4, "the delete never reached the portal")
 }
+
+// The portal refuses a method outside the webhook's scopes; sonettest has no
+// scopes, so the proxy answers for it: 403 as the docs say (ok), 401 (DIFFERS).
+func TestVerifyScopeProbeFlips(t *testing.T) {
+	refuse := func(status int) rewriter {
+		return rewriter{response: func(method string, _ url.Values, st int, b []byte) (int, []byte) {
+			if method == "crm.lead.list" {
+				return status, []byte(`{"error":"insufficient_scope","error_description":"The request requires higher privileges than provided by the webhook token"}`)
+			}
+			return st, b
+		}}
+	}
+	srv, opts := newLimitedPortal(t)
+	seed(srv, 3)
+	_, r := runVerifyThrough(t, srv, opts, refuse(http.StatusForbidden), "--scope-probe", "crm.lead.list")
+	require.Equal(t, 0, r.code, r.stdout)
+	assert.Contains(t, r.stdout, "| insufficient_scope status | 403 insufficient_scope | 403 insufficient_scope | ok |")
+
+	verdicts, r := runVerifyThrough(t, srv, opts, refuse(http.StatusUnauthorized), "--scope-probe", "crm.lead.list")
+	assert.Equal(t, exitDiffers, r.code)
+	assert.Equal(t, verdictDiffers, verdicts["insufficient_scope status"], r.stdout)
+	allOK(t, verdicts, "insufficient_scope status")
+}
