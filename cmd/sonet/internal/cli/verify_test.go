@@ -168,6 +168,14 @@ func TestVerifyVerdictsFlipWhenThePortalDiffers(t *testing.T) {
 				}
 			}}
 		}},
+		{">ID cursor with ORDER ID ASC", func(*testing.T) rewriter {
+			// The cursor read (start=-1) loses its >ID key.
+			return rewriter{request: func(method string, f url.Values) {
+				if method == "sonet_group.get" && f.Get("start") == "-1" {
+					delete(f, "FILTER[>ID]")
+				}
+			}}
+		}},
 		{"QUERY_LIMIT_EXCEEDED status", func(*testing.T) rewriter {
 			return rewriter{response: func(_ string, _ url.Values, st int, b []byte) (int, []byte) {
 				if st == http.StatusServiceUnavailable && bytes.Contains(b, []byte("QUERY_LIMIT_EXCEEDED")) {
