@@ -128,8 +128,8 @@ stderr when stderr is a terminal. The JSON Lines output is valid input for
 // parseFilters turns KEY=VALUE flags into a filter. The split is at the
 // first "=" after the key's leading operator characters, so "=NAME=x" and
 // ">=ID=5" work.
-func parseFilters(list []string) (sonet.Filter, error) {
-	var f sonet.Filter
+func parseFilters(list []string) (sonet.GroupFilter, error) {
+	var f sonet.GroupFilter
 	for _, s := range list {
 		ops := len(s) - len(strings.TrimLeft(s, "!<>=%?"))
 		i := strings.Index(s[ops:], "=")
