@@ -75,3 +75,30 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 	assert.Equal(t, 0, r.code)
 	assert.Contains(t, r.stdout, "Credentials (never given as a flag value):")
 }
+
+// The CSV that export writes is valid apply input too.
+func TestExportCSVApplyRoundTrip(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 60)
+	exp := runCLI(t, srv, "", "export", "--members", "--format", "csv")
+	require.Equal(t, 0, exp.code)
+	file := writeFile(t, "groups.csv", exp.stdout)
+	r := runCLI(t, srv, "", "apply", "-f", file)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "No changes: 60 groups in the file match the portal.\n", r.stdout)
+
+	changed := strings.Replace(exp.stdout, "Description 5,", "Five,", 1)
+	changed = strings.Replace(changed, "1:owner 2:member 3:moderator 4:member", "1:owner 2:moderator 3:moderator 4:member", 1)
+	r = runCLI(t, srv, "", "apply", "-f", writeFile(t, "changed.csv", changed), "--dry-run")
+	assert.Equal(t, `~ update group "Group 1" (ID 1)
+    ~ change role of 2: member → moderator
+~ update group "Group 5" (ID 5)
+    description: "Description 5" → "Five"
+Plan: 0 to create, 2 to update, 0 to delete; members: 0 to add, 1 role changes, 0 to remove; 58 groups unchanged.
+`, r.stdout)
+
+	bad := strings.Replace(exp.stdout, ",1:owner 2:member 3:moderator 4:member", ",1:owner 2:boss", 1)
+	r = runCLI(t, srv, "", "apply", "-f", writeFile(t, "bad.csv", bad), "--dry-run")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, `bad.csv:2: group "Group 1": field "members": want USER_ID:ROLE (role owner, moderator or member), got "2:boss"`)
+}

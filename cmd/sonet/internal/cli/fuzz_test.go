@@ -10,6 +10,7 @@ func FuzzParseState(f *testing.F) {
 	f.Add([]byte(changedState))
 	f.Add([]byte(`{"name":"A","members":[{"user_id":1,"role":"owner"}]}` + "\n" + `{"name":"B"}` + "\n"))
 	f.Add([]byte(`[{"name":"A","visible":"Y"}]`))
+	f.Add([]byte("id,name,description,visible,members\n1,A,x,true,1:owner 2:member\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		specs, err := parseState("f", data)
 		if err != nil {

@@ -83,6 +83,13 @@ func readStateFile(name string) ([]groupSpec, error) {
 }
 
 func parseState(name string, data []byte) ([]groupSpec, error) {
+	if isExportCSV(data) {
+		specs, err := parseCSV(name, data)
+		if err != nil {
+			return nil, err
+		}
+		return checkNames(name, specs)
+	}
 	var nodes []*yaml.Node // group mappings
 	if isJSONLines(data) {
 		for i, line := range bytes.Split(data, []byte("\n")) {
@@ -132,17 +139,24 @@ func parseState(name string, data []byte) ([]groupSpec, error) {
 		}
 	}
 	specs := make([]groupSpec, 0, len(nodes))
-	seen := map[string]int{}
 	for _, n := range nodes {
 		s, err := parseGroup(name, n)
 		if err != nil {
 			return nil, err
 		}
+		specs = append(specs, s)
+	}
+	return checkNames(name, specs)
+}
+
+// checkNames refuses a name used twice: groups are matched by name.
+func checkNames(file string, specs []groupSpec) ([]groupSpec, error) {
+	seen := map[string]int{}
+	for _, s := range specs {
 		if first, dup := seen[s.Name]; dup {
-			return nil, &fileError{file: name, line: s.line, group: s.Name, field: "name", msg: fmt.Sprintf("the same name is already used on line %d (groups are matched by exact name)", first)}
+			return nil, &fileError{file: file, line: s.line, group: s.Name, field: "name", msg: fmt.Sprintf("the same name is already used on line %d (groups are matched by exact name)", first)}
 		}
 		seen[s.Name] = s.line
-		specs = append(specs, s)
 	}
 	return specs, nil
 }

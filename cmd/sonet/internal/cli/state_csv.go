@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// isExportCSV tells the CSV that export writes by its header.
+func isExportCSV(data []byte) bool {
+	return bytes.HasPrefix(data, []byte(strings.Join(csvHeader[:3], ",")+","))
+}
+
+// parseCSV reads the CSV that export writes: the same columns, the
+// read-only ones ignored, booleans as true/false, members as
+// "1:owner 5:moderator" (an empty members cell leaves the members alone).
+func parseCSV(file string, data []byte) ([]groupSpec, error) {
+	r := csv.NewReader(bytes.NewReader(data))
+	header, err := r.Read()
+	if err != nil {
+		return nil, &fileError{file: file, line: 1, msg: err.Error()}
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		if !readOnlyFields[h] && !csvManaged[h] {
+			return nil, &fileError{file: file, line: 1, field: h, msg: "unknown column"}
+		}
+		col[h] = i
+	}
+	if _, ok := col["name"]; !ok {
+		return nil, &fileError{file: file, line: 1, field: "name", msg: "missing column"}
+	}
+	var specs []groupSpec
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := r.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
+			return nil, &fileError{file: file, line: line, msg: err.Error()}
+		}
+		s, err := csvGroup(file, line, col, rec)
+		if err != nil {
+			return nil, err
+		}
+		specs = append(specs, s)
+	}
+	return specs, nil
+}
+
+var csvManaged = map[string]bool{"name": true, "description": true, "keywords": true, "visible": true, "opened": true,
+	"closed": true, "project": true, "owner_id": true, "subject_id": true, "members": true}
+
+func csvGroup(file string, line int, col map[string]int, rec []string) (groupSpec, error) {
+	s := groupSpec{line: line, Name: strings.TrimSpace(rec[col["name"]])}
+	if s.Name == "" {
+		return s, &fileError{file: file, line: line, field: "name", msg: "want a non-empty string"}
+	}
+	bad := func(field, msg string) error {
+		return &fileError{file: file, line: line, group: s.Name, field: field, msg: msg}
+	}
+	cell := func(name string) (string, bool) {
+		i, ok := col[name]
+		return rec[i], ok
+	}
+	if v, ok := cell("description"); ok {
+		s.Description = &v
+	}
+	if v, ok := cell("keywords"); ok {
+		s.Keywords = &v
+	}
+	for name, dst := range map[string]**bool{"visible": &s.Visible, "opened": &s.Opened, "closed": &s.Closed, "project": &s.Project} {
+		if v, ok := cell(name); ok && v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return s, bad(name, fmt.Sprintf("want true or false, got %q", v))
+			}
+			*dst = &b
+		}
+	}
+	for name, dst := range map[string]**int{"owner_id": &s.OwnerID, "subject_id": &s.SubjectID} {
+		if v, ok := cell(name); ok && v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return s, bad(name, fmt.Sprintf("want a positive integer ID, got %q", v))
+			}
+			*dst = &n
+		}
+	}
+	if v, ok := cell("members"); ok && strings.TrimSpace(v) != "" {
+		members := []memberSpec{}
+		seen := map[int]bool{}
+		for _, tok := range strings.Fields(v) {
+			id, role, _ := strings.Cut(tok, ":")
+			n, err := strconv.Atoi(id)
+			r, ok := parseRole(role)
+			if err != nil || n <= 0 || !ok {
+				return s, bad("members", fmt.Sprintf("want USER_ID:ROLE (role owner, moderator or member), got %q", tok))
+			}
+			if seen[n] {
+				return s, bad("members", fmt.Sprintf("user %d is listed twice", n))
+			}
+			seen[n] = true
+			members = append(members, memberSpec{line: line, UserID: n, Role: r})
+		}
+		s.Members = &members
+		if err := checkOwner(file, &s); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
