@@ -10,9 +10,10 @@ import (
 	"strings"
 )
 
-// isExportCSV tells the CSV that export writes by its header.
+// isExportCSV tells the CSV that export writes by the start of its header
+// (YAML and JSON cannot start that way).
 func isExportCSV(data []byte) bool {
-	return bytes.HasPrefix(data, []byte(strings.Join(csvHeader[:3], ",")+","))
+	return bytes.HasPrefix(data, []byte("id,name,"))
 }
 
 // parseCSV reads the CSV that export writes: the same columns, the
@@ -40,14 +41,15 @@ func parseCSV(file string, data []byte) ([]groupSpec, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.Line
 			}
 			return nil, &fileError{file: file, line: line, msg: err.Error()}
 		}
+		line, _ := r.FieldPos(0) // only after a successful Read: it panics otherwise
 		s, err := csvGroup(file, line, col, rec)
 		if err != nil {
 			return nil, err

@@ -69,3 +69,12 @@ func TestApplyWithABadFileSendsNothing(t *testing.T) {
 	assert.Equal(t, "sonet: "+file+`:2: group "A": field "visible": want true or false (or Y/N), got "maybe"`+"\n", r.stderr)
 	assert.Empty(t, srv.Requests())
 }
+
+func TestParseStateCSVErrors(t *testing.T) {
+	_, err := parseState("f.csv", []byte("id,name,description\n1,A,x\n2,B\n"))
+	assert.EqualError(t, err, "f.csv:3: record on line 3: wrong number of fields")
+	_, err = parseState("f.csv", []byte("id,name,description,colour\n1,A,x,red\n"))
+	assert.EqualError(t, err, `f.csv:1: field "colour": unknown column`)
+	_, err = parseState("f.csv", []byte("id,name,description,visible\n1,A,x,maybe\n"))
+	assert.EqualError(t, err, `f.csv:2: group "A": field "visible": want true or false, got "maybe"`)
+}
