@@ -138,12 +138,13 @@ func TestVerifyVerdictsFlipWhenThePortalDiffers(t *testing.T) {
 				})
 			}}
 		}},
-		{"start=-1 omits total", func(t *testing.T) rewriter {
+		{"start=-1 skips the count", func(t *testing.T) rewriter {
+			// A portal that counts anyway and announces a next page.
 			return rewriter{response: func(method string, f url.Values, st int, b []byte) (int, []byte) {
 				if method != "sonet_group.get" || f.Get("start") != "-1" {
 					return st, b
 				}
-				return st, editJSON(t, b, func(m map[string]any) { m["total"] = 0 })
+				return st, editJSON(t, b, func(m map[string]any) { m["total"], m["next"] = 4, 50 })
 			}}
 		}},
 		{"lower-case order/filter ignored", func(*testing.T) rewriter {
@@ -185,16 +186,42 @@ func TestVerifyVerdictsFlipWhenThePortalDiffers(t *testing.T) {
 			}}
 		}},
 	}
+	// Operators the portal honours flip when a portal drops them; the ones
+	// it drops (>< and !><) or misreads (!% as %) flip when a portal honours
+	// them. The proxy rewrites the key into what such a portal would do.
+	honour := map[string]func(f url.Values){
+		"><ID": func(f url.Values) { // between, inclusive
+			f.Set("FILTER[>=ID]", f.Get("FILTER[><ID][0]"))
+			f.Set("FILTER[<=ID]", f.Get("FILTER[><ID][1]"))
+		},
+		"!><ID": func(f url.Values) { // outside [a, b], a being the lowest ID
+			f.Set("FILTER[>ID]", f.Get("FILTER[!><ID][1]"))
+		},
+		"!%NAME": func(f url.Values) { // NOT LIKE: at least excludes the exact name
+			f.Set("FILTER[!NAME]", f.Get("FILTER[!%NAME]"))
+		},
+	}
 	for _, op := range []string{"ID", "!ID", ">ID", ">=ID", "<ID", "<=ID", "><ID", "!><ID", "%NAME", "!%NAME"} {
-		drop := "FILTER[" + op + "]"
+		key := "FILTER[" + op + "]"
 		cases = append(cases, struct {
 			check string
 			rw    func(t *testing.T) rewriter
 		}{"filter operator " + op, func(*testing.T) rewriter {
 			return rewriter{request: func(method string, f url.Values) {
+				if method != "sonet_group.get" || f.Get("IS_ADMIN") != "Y" {
+					return
+				}
+				if _, ok := f[key]; !ok {
+					if _, ok := f[key+"[0]"]; !ok {
+						return
+					}
+				}
+				if h := honour[op]; h != nil {
+					h(f)
+				}
 				for k := range f {
-					if method == "sonet_group.get" && (k == drop || strings.HasPrefix(k, drop+"[")) && f.Get("IS_ADMIN") == "Y" {
-						delete(f, k) // the portal silently drops this operator
+					if k == key || strings.HasPrefix(k, key+"[") {
+						delete(f, k)
 					}
 				}
 			}}
