@@ -121,7 +121,7 @@ stderr when stderr is a terminal. The JSON Lines output is valid input for
 	}
 	cmd.Flags().StringVar(&f.format, "format", "jsonl", "output format: jsonl or csv")
 	cmd.Flags().BoolVar(&f.members, "members", false, "add each group's members and roles (one batch request per 50 groups)")
-	cmd.Flags().StringArrayVar(&f.filters, "filter", nil, "a sonet_group.get filter `KEY=VALUE` (the key may start with an operator: ! > >= < <= % !% ?); repeatable")
+	cmd.Flags().StringArrayVar(&f.filters, "filter", nil, "a sonet_group.get filter `KEY=VALUE` (the key may start with an operator: ! != > >= < <= % ?); repeatable")
 	return cmd
 }
 
