@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -53,15 +50,26 @@ type RecordedResponse struct {
 
 // Recorder is an http.RoundTripper that sends through another transport and
 // records every exchange into a file. Secrets are scrubbed before anything
-// is kept in memory or written: the webhook code in the path; the values of
-// auth, access_token, refresh_token, client_secret, application_token,
-// password (and code on the OAuth token endpoint) in the query, a form body
-// or JSON, at any depth (auth[access_token] too); request headers (only
-// the Content-Type is written, so never an Authorization or Cookie
-// header); and then every
-// occurrence of any secret seen, plain or percent-encoded, anywhere in the
-// exchange (an HTML error page echoing the URL, say). The file is rewritten
-// after each exchange, so it is complete whenever the test stops.
+// is kept in memory or written:
+//   - the webhook code in .../rest/USER_ID/CODE/..., whatever follows it;
+//   - the values of auth, access_token, refresh_token, client_secret,
+//     application_token, password (and code on the OAuth token endpoint) in
+//     the query, in any body read as a form (whatever its content type) and
+//     in JSON, at any depth (auth[access_token] too, and the names PHP reads
+//     as these: access.token, "access token");
+//   - headers: only the Content-Type is written, so never an Authorization,
+//     Cookie or Set-Cookie header;
+//   - then every occurrence of any secret seen (those above, header
+//     credentials and cookie values, and the secrets given to NewRecorder),
+//     plain or percent-encoded, anywhere in the exchange: an HTML error
+//     page echoing the URL or the headers, say. Values shorter than 6
+//     characters are replaced only where their name or place marks them:
+//     replacing "abc" everywhere would corrupt the recording (real webhook
+//     codes and tokens are far longer).
+//
+// The file is readable by its owner only and is rewritten (through a new
+// temporary file) after each exchange, so it is complete whenever the test
+// stops.
 type Recorder struct {
 	path  string
 	base  http.RoundTripper
@@ -140,34 +148,26 @@ func (r *Recorder) saveLocked() error {
 	if err := enc.Encode(r.rec); err != nil {
 		return fmt.Errorf("sonetmock: recorder: %w", err)
 	}
-	tmp := r.path + ".tmp"
-	if err := os.WriteFile(tmp, b.Bytes(), 0o644); err != nil {
+	// A fresh temporary file (readable by its owner only, never one placed
+	// at a predictable name) renamed over the recording.
+	f, err := os.CreateTemp(filepath.Dir(r.path), "."+filepath.Base(r.path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("sonetmock: recorder: %w", err)
+	}
+	tmp := f.Name()
+	_, err = f.Write(b.Bytes())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("sonetmock: recorder: %w", err)
 	}
 	if err := os.Rename(tmp, r.path); err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("sonetmock: recorder: %w", err)
 	}
 	return nil
-}
-
-// minSecretLen is the shortest value replaced wherever it appears; shorter
-// ones are scrubbed only where their key names them.
-const minSecretLen = 6
-
-// secretKeys are parameter and JSON key names whose values are secrets.
-var secretKeys = map[string]bool{
-	"auth": true, "access_token": true, "refresh_token": true, "client_secret": true,
-	"application_token": true, "password": true,
-}
-
-func isSecretKey(key string, oauthPath bool) bool {
-	// PHP bracket keys: auth[access_token] is secret by either part.
-	for _, part := range strings.FieldsFunc(strings.ToLower(key), func(r rune) bool { return r == '[' || r == ']' }) {
-		if secretKeys[part] || (oauthPath && part == "code") {
-			return true
-		}
-	}
-	return false
 }
 
 // scrubbed builds the exchange with every secret replaced.
@@ -176,18 +176,10 @@ func isSecretKey(key string, oauthPath bool) bool {
 // "grant_type=refresh_token").
 func (r *Recorder) scrubbed(req *http.Request, reqBody []byte, resp *http.Response, respBody []byte, rtErr error, everywhere bool) (Exchange, error) {
 	found := append([]string(nil), r.extra...)
-	path := req.URL.Path
+	path, key, code := scrubPath(req.URL.Path)
+	found = append(found, code)
+	found = append(found, headerSecrets(req.Header)...)
 	oauth := strings.Contains(path, "/oauth/")
-	key := path
-	if rest, ok := strings.CutPrefix(path, "/rest/"); ok {
-		parts := strings.Split(strings.TrimSuffix(rest, "/"), "/")
-		if len(parts) == 3 {
-			found = append(found, parts[1])
-			parts[1] = Redacted
-			path = "/rest/" + strings.Join(parts, "/")
-		}
-		key = methodOf(rest)
-	}
 	query, qs := scrubForm(req.URL.RawQuery, oauth)
 	found = append(found, qs...)
 	ctype := req.Header.Get("Content-Type")
@@ -200,85 +192,16 @@ func (r *Recorder) scrubbed(req *http.Request, reqBody []byte, resp *http.Respon
 		rctype := resp.Header.Get("Content-Type")
 		rbody, rs := scrubBody(string(respBody), rctype, oauth)
 		found = append(found, rs...)
+		found = append(found, headerSecrets(resp.Header)...)
 		ex.Response = RecordedResponse{Status: resp.StatusCode, ContentType: rctype, Body: rbody}
 	}
 	if !everywhere {
 		return ex, nil
 	}
-	// Every secret seen, wherever else it appears (longest first, so a
-	// secret containing another is replaced whole).
-	sort.Slice(found, func(i, j int) bool { return len(found[i]) > len(found[j]) })
-	rp := func(s string) string {
-		for _, f := range found {
-			if len(f) < minSecretLen {
-				continue
-			}
-			s = strings.ReplaceAll(s, f, Redacted)
-			if e := url.QueryEscape(f); e != f {
-				s = strings.ReplaceAll(s, e, Redacted)
-			}
-			if e := url.PathEscape(f); e != f {
-				s = strings.ReplaceAll(s, e, Redacted)
-			}
-		}
-		return s
-	}
+	// Every secret seen, wherever else it appears.
+	rp := replacer(found)
+	ex.Key = rp(ex.Key)
 	ex.Request.Path, ex.Request.Query, ex.Request.Body = rp(ex.Request.Path), rp(ex.Request.Query), rp(ex.Request.Body)
 	ex.Response.Body, ex.Response.Error = rp(ex.Response.Body), rp(ex.Response.Error)
 	return ex, nil
-}
-
-// scrubBody scrubs a form or JSON body by its content type (or its look).
-func scrubBody(body, ctype string, oauth bool) (string, []string) {
-	t := strings.TrimSpace(body)
-	if strings.Contains(ctype, "json") || strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
-		return scrubJSON(body)
-	}
-	if strings.Contains(ctype, "x-www-form-urlencoded") {
-		return scrubForm(body, oauth)
-	}
-	return body, nil
-}
-
-// scrubForm replaces secret values in a query or form body, keeping every
-// other byte (order and escaping) as it was.
-func scrubForm(form string, oauth bool) (string, []string) {
-	if form == "" {
-		return "", nil
-	}
-	var found []string
-	pairs := strings.Split(form, "&")
-	for i, p := range pairs {
-		k, v, ok := strings.Cut(p, "=")
-		dk, err := url.QueryUnescape(k)
-		if err != nil {
-			dk = k
-		}
-		if ok && isSecretKey(dk, oauth) {
-			if dv, err := url.QueryUnescape(v); err == nil {
-				found = append(found, dv)
-			}
-			found = append(found, v)
-			pairs[i] = k + "=" + Redacted
-		}
-	}
-	return strings.Join(pairs, "&"), found
-}
-
-// jsonSecret matches "key": "value" for the secret keys, at any depth.
-var jsonSecret = regexp.MustCompile(`(?i)"(auth|access_token|refresh_token|client_secret|application_token|password)"(\s*:\s*)"((?:[^"\\]|\\.)*)"`)
-
-// scrubJSON replaces the string values of secret keys in JSON text.
-func scrubJSON(body string) (string, []string) {
-	var found []string
-	out := jsonSecret.ReplaceAllStringFunc(body, func(m string) string {
-		sub := jsonSecret.FindStringSubmatch(m)
-		var v string
-		if json.Unmarshal([]byte(`"`+sub[3]+`"`), &v) == nil {
-			found = append(found, v)
-		}
-		found = append(found, sub[3])
-		return `"` + sub[1] + `"` + sub[2] + `"` + Redacted + `"`
-	})
-	return out, found
 }

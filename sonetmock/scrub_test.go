@@ -70,3 +70,112 @@ func TestRecorderScrubsEverySecretShape(t *testing.T) {
 	}
 	assert.Len(t, rec.Recording().Exchanges, 3)
 }
+
+// recordEchoes records each request through a transport that answers an
+// HTML page echoing the URL and the credential headers (as a debugging
+// proxy or error page may), and returns the file's text.
+func recordEchoes(t *testing.T, reqs ...*http.Request) string {
+	t.Helper()
+	base := httpmock.NewMockTransport()
+	base.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(502, "<html>failed: "+r.URL.String()+" "+r.Header.Get("Authorization")+" "+r.Header.Get("Cookie")+"</html>")
+		resp.Header.Set("Content-Type", "text/html")
+		resp.Header.Set("Set-Cookie", "BITRIX_SM_UIDH=SECRETsetcookie1; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT")
+		return resp, nil
+	})
+	file := filepath.Join(t.TempDir(), "x.json")
+	rec, err := sonetmock.NewRecorder(file, base)
+	require.NoError(t, err)
+	for _, req := range reqs {
+		resp, err := (&http.Client{Transport: rec}).Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+	}
+	raw, err := os.ReadFile(file)
+	require.NoError(t, err)
+	return string(raw)
+}
+
+func newReq(t *testing.T, method, url, ctype, body string, header ...string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	require.NoError(t, err)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return req
+}
+
+// A webhook code is scrubbed whatever follows it (no method, a longer
+// path) and wherever /rest/ starts, and never becomes the exchange's key.
+func TestRecorderScrubsTheWebhookCodeInEveryPathShape(t *testing.T) {
+	text := recordEchoes(t,
+		newReq(t, "POST", "https://p.example/rest/1/SECRETnomethod1/", "", ""),
+		newReq(t, "POST", "https://p.example/rest/1/SECRETlonger01/sonet_group.get/extra", "", ""),
+		newReq(t, "POST", "https://p.example/portal/rest/2/SECRETprefix01/sonet_group.get.json/", "", ""),
+	)
+	assert.NotContains(t, text, "SECRET", text)
+	for _, kept := range []string{
+		`"key": "/rest/1/REDACTED/"`, `"path": "/rest/1/REDACTED/"`,
+		`"path": "/rest/1/REDACTED/sonet_group.get/extra"`,
+		`"key": "sonet_group.get"`, `"path": "/portal/rest/2/REDACTED/sonet_group.get.json/"`,
+	} {
+		assert.Contains(t, text, kept)
+	}
+}
+
+// Credentials sent in headers are not written, and neither are their
+// echoes in an answer; a Set-Cookie's attributes are kept.
+func TestRecorderScrubsEchoedHeaderCredentials(t *testing.T) {
+	text := recordEchoes(t,
+		newReq(t, "POST", "https://p.example/rest/sonet_group.get", "", "", "Authorization", "Bearer SECRETbearer1"),
+		newReq(t, "POST", "https://p.example/rest/sonet_group.get", "", "", "Authorization", "Basic U0VDUkVUYmFzaWM6eA==",
+			"Cookie", "PHPSESSID=SECRETcookie1; BITRIX_SM_LOGIN=SECRETcookie2"),
+	)
+	assert.NotContains(t, text, "SECRET", text)
+	assert.NotContains(t, text, "U0VDUkVUYmFzaWM6eA==", text)
+	assert.Contains(t, text, "failed: https://p.example/rest/sonet_group.get Bearer REDACTED")
+	assert.Contains(t, text, "PHPSESSID=REDACTED; BITRIX_SM_LOGIN=REDACTED")
+}
+
+// A secret's name counts in any body: a form sent without its content type
+// or as text/plain, the names PHP reads as access_token ("access.token",
+// "access token"), a JSON key written with an escape, a number.
+func TestRecorderScrubsSecretNamesInAnyBody(t *testing.T) {
+	text := recordEchoes(t,
+		newReq(t, "POST", "https://p.example/rest/sonet_group.get", "", "ID=1&auth=abc"),
+		newReq(t, "POST", "https://p.example/rest/sonet_group.get", "text/plain", "auth=SECRETplain1&ID=2"),
+		newReq(t, "POST", "https://p.example/rest/sonet_group.get", "application/x-www-form-urlencoded",
+			"access.token=SECRETdot1&access+token=SECRETspace1&ID=3"),
+		newReq(t, "POST", "https://p.example/rest/sonet_group.get", "application/json",
+			`{"ID":4,"access\u005ftoken":"SECRETescaped1","auth":{"refresh_token":12345678,"domain":"p.example"},"password":"abc"}`),
+	)
+	assert.NotContains(t, text, "SECRET", text)
+	assert.NotContains(t, text, "12345678", text)
+	for _, kept := range []string{
+		`"body": "ID=1&auth=REDACTED"`, `"body": "auth=REDACTED&ID=2"`,
+		`"body": "access.token=REDACTED&access+token=REDACTED&ID=3"`,
+		`\"ID\":4`, `\"domain\":\"p.example\"`, `\"password\":\"REDACTED\"`,
+	} {
+		assert.Contains(t, text, kept)
+	}
+}
+
+// The recording is written readable by its owner only, and never through
+// a file someone else placed at a predictable temporary name.
+func TestRecordingFileIsPrivate(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "r.json")
+	other := filepath.Join(dir, "elsewhere")
+	require.NoError(t, os.Symlink(other, file+".tmp"))
+	_, err := sonetmock.NewRecorder(file, httpmock.NewMockTransport())
+	require.NoError(t, err)
+	fi, err := os.Stat(file)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	_, err = os.Lstat(other)
+	assert.True(t, os.IsNotExist(err), "the recorder wrote through a symlink")
+}
