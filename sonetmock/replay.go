@@ -29,12 +29,17 @@ func LoadRecording(path string) (Recording, error) {
 }
 
 // Replay registers the recording in path with mt: each REST method (and
-// each other path, such as the OAuth token endpoint) answers its recorded
-// exchanges in the order they were recorded, on any host, so a client
-// with any webhook URL or token replays it. A request must match the
-// recorded one once scrubbed the same way (same method, query and body;
-// secrets do not count), else the call fails with an error that says
-// which request differed; so does a call past the end of the recording.
+// each other path, such as the OAuth token endpoint) answers with its
+// recorded exchanges, on any host, so a client with any webhook URL or
+// token replays it. A call gets the first exchange not yet used whose
+// request matches it once scrubbed the same way (same HTTP method, query
+// and body; a REDACTED value in the recording matches any value there, so
+// neither secrets nor the values given to NewRecorder count). Calls of one
+// method may therefore come in another order than recorded (from several
+// goroutines, say), while identical calls still get their answers in the
+// recorded order. A call that matches no unused exchange fails with an
+// error that shows it next to the first unused one; so does a call past
+// the end of the recording.
 func Replay(mt *httpmock.MockTransport, path string) error {
 	rec, err := LoadRecording(path)
 	if err != nil {
@@ -50,8 +55,12 @@ func Replay(mt *httpmock.MockTransport, path string) error {
 	}
 	for _, key := range order {
 		exs := byKey[key]
+		match := make([]func(RecordedRequest) bool, len(exs))
+		for i, ex := range exs {
+			match[i] = matcher(ex.Request)
+		}
 		var mu sync.Mutex
-		n := 0
+		used := make([]bool, len(exs))
 		// The path ends with the method (plus an optional .json or /), or
 		// is the recorded non-REST path; the query may follow.
 		pat := `/` + regexp.QuoteMeta(key) + `(\.json)?/?(\?.*)?$`
@@ -66,19 +75,29 @@ func Replay(mt *httpmock.MockTransport, path string) error {
 			// A request that does not match consumes nothing, so a retry
 			// gets the same explanation.
 			mu.Lock()
-			i := n
-			if i < len(exs) && sameRequest(got, exs[i].Request) {
-				n++
+			i, next := -1, -1
+			for j := range exs {
+				if used[j] {
+					continue
+				}
+				if next < 0 {
+					next = j
+				}
+				if match[j](got) {
+					i, used[j] = j, true
+					break
+				}
 			}
 			mu.Unlock()
-			if i >= len(exs) {
+			if next < 0 {
 				return nil, fmt.Errorf("sonetmock: recording %s has no more answers for %s (%d recorded)", path, key, len(exs))
 			}
-			ex := exs[i]
-			if !sameRequest(got, ex.Request) {
-				return nil, fmt.Errorf("sonetmock: request %d to %s differs from %s:\n got  %s %s %s\n want %s %s %s",
-					i+1, key, path, got.Method, got.Query, got.Body, ex.Request.Method, ex.Request.Query, ex.Request.Body)
+			if i < 0 {
+				want := exs[next].Request
+				return nil, fmt.Errorf("sonetmock: request to %s differs from every unused one in %s; the next is %d of %d:\n got  %s %s %s\n want %s %s %s",
+					key, path, next+1, len(exs), got.Method, got.Query, got.Body, want.Method, want.Query, want.Body)
 			}
+			ex := exs[i]
 			if ex.Response.Error != "" {
 				return nil, errors.New(ex.Response.Error)
 			}
@@ -116,8 +135,25 @@ func readAndRestore(req *http.Request) ([]byte, error) {
 	return b, nil
 }
 
-// sameRequest compares what Replay checks: HTTP method, query and body
-// (not the path: the user ID of a webhook may differ).
-func sameRequest(a, b RecordedRequest) bool {
-	return a.Method == b.Method && a.Query == b.Query && a.Body == b.Body
+// matcher returns what Replay checks of a request against the recorded
+// one: HTTP method, query and body (not the path: the user ID of a webhook
+// may differ). REDACTED in the recorded query or body stands for any value
+// (no "&" or quote in it, so it stays inside one form value or JSON
+// string).
+func matcher(want RecordedRequest) func(RecordedRequest) bool {
+	field := func(w string) func(string) bool {
+		if !strings.Contains(w, Redacted) {
+			return func(g string) bool { return g == w }
+		}
+		parts := strings.Split(w, Redacted)
+		for i, p := range parts {
+			parts[i] = regexp.QuoteMeta(p)
+		}
+		re := regexp.MustCompile(`^` + strings.Join(parts, `[^&"]*`) + `$`)
+		return re.MatchString
+	}
+	query, body := field(want.Query), field(want.Body)
+	return func(got RecordedRequest) bool {
+		return got.Method == want.Method && query(got.Query) && body(got.Body)
+	}
 }

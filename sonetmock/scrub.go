@@ -104,7 +104,9 @@ func headerSecrets(hs ...http.Header) []string {
 }
 
 // replacer replaces every secret in found (longest first, so a secret
-// containing another is replaced whole), plain, query- or path-escaped.
+// containing another is replaced whole): plain, query-escaped (space as
+// "+"), path-escaped, or escaped as the SDK and PHP's rawurlencode do
+// (everything but A-Z a-z 0-9 - _ . ~, space as %20).
 func replacer(found []string) func(string) string {
 	found = append([]string(nil), found...)
 	sort.Slice(found, func(i, j int) bool { return len(found[i]) > len(found[j]) })
@@ -118,6 +120,9 @@ func replacer(found []string) func(string) string {
 				s = strings.ReplaceAll(s, e, Redacted)
 			}
 			if e := url.PathEscape(f); e != f {
+				s = strings.ReplaceAll(s, e, Redacted)
+			}
+			if e := strings.ReplaceAll(url.QueryEscape(f), "+", "%20"); e != f {
 				s = strings.ReplaceAll(s, e, Redacted)
 			}
 		}
