@@ -46,8 +46,13 @@ func New(tb testing.TB, opts ...sonet.Option) *Portal {
 		tb.Helper()
 	}
 	mt := httpmock.NewMockTransport()
+	p := &Portal{Transport: mt, sent: map[string][]url.Values{}}
 	mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
-		return nil, fmt.Errorf("sonetmock: no answer registered for %s %s (use Portal.On)", r.Method, methodOf(r.URL.Path))
+		method := methodOf(r.URL.Path)
+		if err := p.record(method, r); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("sonetmock: no answer registered for %s %s (use Portal.On)", r.Method, method)
 	})
 	c, err := sonet.NewWebhookClient(WebhookURL, append([]sonet.Option{sonet.WithTransport(mt), sonet.WithTestDefaults()}, opts...)...)
 	if err != nil {
@@ -56,7 +61,20 @@ func New(tb testing.TB, opts ...sonet.Option) *Portal {
 		}
 		tb.Fatalf("sonetmock.New: %v", err)
 	}
-	return &Portal{Client: c, Transport: mt, sent: map[string][]url.Values{}}
+	p.Client = c
+	return p
+}
+
+// record keeps the form of one call of method.
+func (p *Portal) record(method string, r *http.Request) error {
+	form, err := Form(r)
+	if err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.sent[method] = append(p.sent[method], form)
+	p.mu.Unlock()
+	return nil
 }
 
 // On makes the mock answer calls of method (e.g. "sonet_group.get") with
@@ -65,27 +83,24 @@ func New(tb testing.TB, opts ...sonet.Option) *Portal {
 func (p *Portal) On(method string, answers ...Answer) {
 	next := Responder(answers...)
 	p.Transport.RegisterResponder(http.MethodPost, WebhookURL+method, func(r *http.Request) (*http.Response, error) {
-		form, err := Form(r)
-		if err != nil {
+		if err := p.record(method, r); err != nil {
 			return nil, err
 		}
-		p.mu.Lock()
-		p.sent[method] = append(p.sent[method], form)
-		p.mu.Unlock()
 		return next(r)
 	})
 }
 
-// Sent returns the bodies of the calls of method so far, in order, each
-// parsed into url.Values with PHP's bracket keys as the SDK wrote them
-// (FILTER[%NAME], ORDER[ID], USER_ID[0]).
+// Sent returns the bodies of the calls of method so far (answered or not),
+// in order, each parsed into url.Values with PHP's bracket keys as the SDK
+// wrote them (FILTER[%NAME], ORDER[ID], USER_ID[0]).
 func (p *Portal) Sent(method string) []url.Values {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]url.Values(nil), p.sent[method]...)
 }
 
-// Calls returns how many calls of method reached the mock.
+// Calls returns how many calls of method reached the mock, including those
+// that failed because no answer was registered for it.
 func (p *Portal) Calls(method string) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()

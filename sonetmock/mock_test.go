@@ -69,3 +69,13 @@ func TestNewOptionsOverrideThePreset(t *testing.T) {
 	require.ErrorIs(t, err, sonet.ErrBadResponse)
 	assert.Equal(t, 1, p.Calls("sonet_group.get"))
 }
+
+// A call of a method without answers still counts: code that swallows the
+// error cannot make Calls say that nothing was attempted.
+func TestPortalCountsCallsThatHadNoAnswer(t *testing.T) {
+	p := sonetmock.New(t)
+	err := p.Client.DeleteGroup(context.Background(), 7)
+	require.ErrorContains(t, err, "no answer registered for POST sonet_group.delete")
+	assert.Equal(t, 1, p.Calls("sonet_group.delete"), "a write is sent once")
+	assert.Equal(t, []url.Values{{"GROUP_ID": {"7"}}}, p.Sent("sonet_group.delete"))
+}
