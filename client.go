@@ -36,6 +36,7 @@ type Client struct {
 	cred      credentials
 	hc        *http.Client
 	rt        http.RoundTripper // set by WithTransport
+	live      *http.Client      // WithHTTPClient's: its Transport is read per request
 	userAgent string
 	log       *slog.Logger
 	maxBody   int64
@@ -128,8 +129,7 @@ func newClient(opts []Option) (*Client, error) {
 	var hc http.Client
 	switch {
 	case c.hc != nil:
-		hc = *c.hc
-		hc.Transport = liveTransport{c.hc}
+		hc, c.live = *c.hc, c.hc
 	case c.rt != nil:
 		hc = http.Client{Transport: c.rt, Timeout: defaultTimeout}
 	default:
@@ -363,7 +363,7 @@ func (c *Client) send(ctx context.Context, method, body, tok string, attempt int
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	start := c.clock.Now()
-	hr, err := c.hc.Do(req)
+	hr, err := c.httpClient().Do(req)
 	if err != nil {
 		c.log.DebugContext(ctx, "sonet: http attempt failed", "method", method, "attempt", attempt, "error", c.redact(err.Error()))
 		return nil, !neverSent(err), &TransportError{Method: method, Err: redactError(err, c.redact)}

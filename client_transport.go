@@ -8,9 +8,11 @@ import "net/http"
 // fields are read once, and later changes to them are not seen. The one
 // exception is the Transport field, which is read again at every request,
 // so httpmock.ActivateNonDefault(hc) works whether it runs before or after
-// the Client is built, and its Deactivate restores the real transport. The
-// SDK never follows redirects on its own (a redirected POST would lose its
-// body), so the copy has redirects switched off whatever hc says.
+// the Client is built, and its Deactivate restores the real transport.
+// As with any *http.Client, setting Transport while calls are in flight is
+// a data race: swap it between calls. The SDK never follows redirects on
+// its own (a redirected POST would lose its body), so the copy has
+// redirects switched off whatever hc says.
 //
 // To hand over only a transport (an httpmock.MockTransport, a recorder, an
 // instrumented http.RoundTripper) use WithTransport, the simpler option.
@@ -45,14 +47,16 @@ func WithTransport(rt http.RoundTripper) Option {
 	}
 }
 
-// liveTransport reads the Transport of the caller's *http.Client at every
-// request, so a transport swapped in after construction (httpmock's
-// ActivateNonDefault) is used instead of being silently bypassed.
-type liveTransport struct{ hc *http.Client }
-
-func (l liveTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if rt := l.hc.Transport; rt != nil {
-		return rt.RoundTrip(r)
+// httpClient returns the client for one request: the copy made when the
+// Client was built, with the Transport of WithHTTPClient's *http.Client
+// read now. A copy per request rather than a wrapping RoundTripper keeps
+// net/http's own handling of its transports (a Timeout reported as
+// "Client.Timeout exceeded", no timer goroutine per request).
+func (c *Client) httpClient() *http.Client {
+	if c.live == nil {
+		return c.hc
 	}
-	return http.DefaultTransport.RoundTrip(r)
+	hc := *c.hc
+	hc.Transport = c.live.Transport
+	return &hc
 }
