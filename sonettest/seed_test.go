@@ -3,6 +3,7 @@ package sonettest
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -186,3 +187,57 @@ func TestNamedErrorAnswers(t *testing.T) {
 }
 
 func leafOf(m map[string]any, k string) string { s, _ := m[k].(string); return s }
+
+// Nth counts calls under the server's lock: from many goroutines, exactly
+// one call is the n-th, while overrides of other methods change at the
+// same time (run with -race). Commands inside a batch are not overridden
+// and do not count.
+func TestOverrideNthUnderConcurrentCallsAndBatch(t *testing.T) {
+	s, _ := newTestServer(t)
+	s.AddGroup(NewGroup("Team"))
+	s.Override("sonet_group.get", Nth(7, InternalErrorAnswer()))
+	const calls = 32
+	statuses := make(chan int, calls)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 100; i++ {
+			s.Override("sonet_group.delete", Always(OperatingLimitAnswer()))
+			s.Override("sonet_group.delete", nil)
+		}
+	}()
+	var wg sync.WaitGroup
+	for i := 0; i < calls; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := http.Post(s.WebhookURL()+"sonet_group.get", "application/x-www-form-urlencoded", strings.NewReader("FILTER[ID]=1"))
+			if err != nil {
+				statuses <- 0
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	<-done
+	close(statuses)
+	count := map[int]int{}
+	for st := range statuses {
+		count[st]++
+	}
+	if count[500] != 1 || count[200] != calls-1 {
+		t.Errorf("statuses %v, want one 500 and %d 200", count, calls-1)
+	}
+
+	s.Override("sonet_group.get", Always(InternalErrorAnswer()))
+	status, body := callForm(t, s, "batch", "cmd[c0]=sonet_group.get%3FFILTER%5BID%5D%3D1")
+	if status != 200 || !strings.Contains(body, `"NAME":"Team"`) {
+		t.Errorf("batch = %d %s, want the group: commands are not overridden", status, body)
+	}
+	status, _ = callForm(t, s, "sonet_group.get", "")
+	if status != 500 {
+		t.Errorf("direct call after the batch = %d, want the override", status)
+	}
+}
