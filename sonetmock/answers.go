@@ -216,9 +216,13 @@ func unixFloat(t time.Time) float64 {
 
 func blockOf(t sonet.Timing, withOperating bool) timeBlock {
 	if t.Start.IsZero() && t.DateStart.IsZero() {
+		// As the current rest module writes it (and sonettest): start and
+		// processing in whole seconds, finish and duration with fractions.
 		now := time.Now().In(time.FixedZone("UTC+2", 2*3600)).Truncate(time.Microsecond)
-		t = sonet.Timing{Start: now, Finish: now.Add(sonettest.DefaultCallCost), Duration: sonettest.DefaultCallCost,
-			DateStart: now.Truncate(time.Second), DateFinish: now.Add(sonettest.DefaultCallCost).Truncate(time.Second),
+		start, finish := now.Truncate(time.Second), now.Add(sonettest.DefaultCallCost)
+		t = sonet.Timing{Start: start, Finish: finish, Duration: finish.Sub(start),
+			Processing: time.Duration(finish.Unix()-start.Unix()) * time.Second,
+			DateStart: start, DateFinish: finish.Truncate(time.Second),
 			OperatingResetAt: now.Add(10 * time.Minute).Truncate(time.Second)}
 	}
 	b := timeBlock{

@@ -229,3 +229,58 @@ func stripTimes(t *testing.T, b []byte) any {
 	walk(v)
 	return v
 }
+
+// timeShape is a time block's keys in order, with "int" or "frac" for
+// each number.
+func timeShape(t *testing.T, body []byte) []string {
+	t.Helper()
+	var env struct {
+		Time json.RawMessage `json:"time"`
+	}
+	require.NoError(t, json.Unmarshal(body, &env))
+	dec := json.NewDecoder(strings.NewReader(string(env.Time)))
+	dec.UseNumber()
+	var shape []string
+	_, err := dec.Token() // {
+	require.NoError(t, err)
+	for dec.More() {
+		k, err := dec.Token()
+		require.NoError(t, err)
+		v, err := dec.Token()
+		require.NoError(t, err)
+		kind := fmt.Sprintf("%T", v)
+		if n, ok := v.(json.Number); ok {
+			kind = "int"
+			if strings.Contains(string(n), ".") {
+				kind = "frac"
+			}
+		}
+		shape = append(shape, fmt.Sprint(k, ":", kind))
+	}
+	return shape
+}
+
+// The time block a fixture writes when given none has the fake portal's
+// shape: the same keys in the same order, start and processing in whole
+// seconds as the current rest module writes them.
+func TestDefaultTimeBlockHasThePortalsShape(t *testing.T) {
+	srv := sonettest.Start(t)
+	resp, err := http.Post(srv.WebhookURL()+"sonet_group.get", "application/x-www-form-urlencoded", nil)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	want := timeShape(t, b)
+	require.Equal(t, "start:int", want[0])
+	for _, a := range []sonetmock.Answer{sonetmock.Result(1), sonetmock.Groups(), sonetmock.Updated(3)} {
+		got := timeShape(t, a.Body)
+		// finish and duration carry a fraction unless the clock hit a whole
+		// second; only start and processing are whole by rule.
+		assert.Equal(t, want[0], got[0], string(a.Body))
+		assert.Equal(t, want[3], got[3], string(a.Body))
+		assert.Len(t, got, len(want))
+		for i := range want {
+			assert.Equal(t, strings.Split(want[i], ":")[0], strings.Split(got[i], ":")[0])
+		}
+	}
+}
