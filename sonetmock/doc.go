@@ -32,8 +32,11 @@
 // under testdata/, scrubbing secrets before anything is written: the
 // webhook code in the path, auth, access_token, refresh_token,
 // client_secret and application_token in the query, the form or JSON, and
-// Authorization and Cookie headers. Replay registers a recording with a
-// MockTransport, so the test runs offline afterwards:
+// Authorization and Cookie headers, and then every echo of them anywhere
+// in the exchange (see Recorder). Replay registers a recording with a
+// MockTransport, so the test runs offline afterwards; a call gets the
+// first unused recorded exchange of its method with the same query and
+// body, a REDACTED value matching any value:
 //
 //	rec, err := sonetmock.NewRecorder("testdata/archive.json", http.DefaultTransport)
 //	c, err := sonet.NewWebhookClient(os.Getenv("BITRIX24_WEBHOOK_URL"), sonet.WithTransport(rec))
