@@ -222,7 +222,7 @@ func blockOf(t sonet.Timing, withOperating bool) timeBlock {
 		start, finish := now.Truncate(time.Second), now.Add(sonettest.DefaultCallCost)
 		t = sonet.Timing{Start: start, Finish: finish, Duration: finish.Sub(start),
 			Processing: time.Duration(finish.Unix()-start.Unix()) * time.Second,
-			DateStart: start, DateFinish: finish.Truncate(time.Second),
+			DateStart:  start, DateFinish: finish.Truncate(time.Second),
 			OperatingResetAt: now.Add(10 * time.Minute).Truncate(time.Second)}
 	}
 	b := timeBlock{
