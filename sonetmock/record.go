@@ -39,13 +39,17 @@ type RecordedRequest struct {
 	Body        string `json:"body,omitempty"`
 }
 
-// RecordedResponse is an answer, scrubbed; Error is set instead when the
-// transport failed.
+// RecordedResponse is an answer, scrubbed; Error (and NotSent) are set
+// instead when the transport failed.
 type RecordedResponse struct {
 	Status      int    `json:"status,omitempty"`
 	ContentType string `json:"content_type,omitempty"`
 	Body        string `json:"body,omitempty"`
 	Error       string `json:"error,omitempty"`
+	// NotSent says the transport failed before the request left (a DNS
+	// or dial error); Replay gives it back as a dial error, so a client
+	// retries it as it did when recording.
+	NotSent bool `json:"not_sent,omitempty"`
 }
 
 // Recorder is an http.RoundTripper that sends through another transport and
@@ -188,6 +192,7 @@ func (r *Recorder) scrubbed(req *http.Request, reqBody []byte, resp *http.Respon
 	ex := Exchange{Key: key, Request: RecordedRequest{Method: req.Method, Path: path, Query: query, ContentType: ctype, Body: body}}
 	if rtErr != nil {
 		ex.Response.Error = rtErr.Error()
+		ex.Response.NotSent = notSent(rtErr)
 	} else {
 		rctype := resp.Header.Get("Content-Type")
 		rbody, rs := scrubBody(string(respBody), rctype, oauth)

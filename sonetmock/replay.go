@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"regexp"
@@ -39,7 +40,9 @@ func LoadRecording(path string) (Recording, error) {
 // goroutines, say), while identical calls still get their answers in the
 // recorded order. A call that matches no unused exchange fails with an
 // error that shows it next to the first unused one; so does a call past
-// the end of the recording.
+// the end of the recording. A recorded transport failure comes back as an
+// error with the same text; one that happened before the request left (DNS,
+// dial) still reads as a *net.OpError, so a write is retried as it was.
 func Replay(mt *httpmock.MockTransport, path string) error {
 	rec, err := LoadRecording(path)
 	if err != nil {
@@ -99,7 +102,7 @@ func Replay(mt *httpmock.MockTransport, path string) error {
 			}
 			ex := exs[i]
 			if ex.Response.Error != "" {
-				return nil, errors.New(ex.Response.Error)
+				return nil, &replayedError{msg: ex.Response.Error, notSent: ex.Response.NotSent}
 			}
 			return response(req, Answer{Status: ex.Response.Status, ContentType: ex.Response.ContentType, Body: []byte(ex.Response.Body)}), nil
 		}
@@ -156,4 +159,29 @@ func matcher(want RecordedRequest) func(RecordedRequest) bool {
 	return func(got RecordedRequest) bool {
 		return got.Method == want.Method && query(got.Query) && body(got.Body)
 	}
+}
+
+// notSent reports a failure before the request left: DNS or dial, the
+// failures the SDK retries even for writes.
+func notSent(err error) bool {
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	return errors.As(err, &dnsErr) || (errors.As(err, &opErr) && opErr.Op == "dial")
+}
+
+// replayedError is a recorded transport failure. One recorded as NotSent
+// also reads as a *net.OpError with Op "dial" (errors.As), as it did.
+type replayedError struct {
+	msg     string
+	notSent bool
+}
+
+func (e *replayedError) Error() string { return e.msg }
+
+func (e *replayedError) As(target any) bool {
+	if op, ok := target.(**net.OpError); ok && e.notSent {
+		*op = &net.OpError{Op: "dial", Net: "tcp", Err: errors.New(e.msg)}
+		return true
+	}
+	return false
 }

@@ -2,6 +2,8 @@ package sonetmock_test
 
 import (
 	"context"
+	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"sync"
@@ -105,4 +107,32 @@ func TestReplayAnswersConcurrentCallsByRequest(t *testing.T) {
 	assert.Equal(t, []string{"One", "Renamed"}, []string{first.Name, second.Name})
 	_, err = c2.GetGroup(ctx, 1)
 	assert.ErrorContains(t, err, "has no more answers for sonet_group.get (4 recorded)")
+}
+
+// A write that failed to dial was retried when recorded (it never left);
+// replayed, the failure still reads as a dial error, so the write is
+// retried the same way instead of ending in ErrOutcomeUnknown.
+func TestReplayKeepsADialFailureRetryable(t *testing.T) {
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "dial.json")
+	base := httpmock.NewMockTransport()
+	dialErr := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
+	base.RegisterResponder("POST", `=~sonet_group\.create$`, httpmock.NewErrorResponder(dialErr).
+		Then(sonetmock.Responder(sonetmock.Created(41))))
+	rec, err := sonetmock.NewRecorder(file, base)
+	require.NoError(t, err)
+	c, err := sonet.NewWebhookClient("https://portal.example/rest/1/code-abcdef/", sonet.WithTransport(rec), sonet.WithTestDefaults())
+	require.NoError(t, err)
+	id, err := c.CreateGroup(ctx, &sonet.GroupCreateRequest{Name: "Made"})
+	require.NoError(t, err)
+	require.Equal(t, 41, id)
+	require.Len(t, rec.Recording().Exchanges, 2)
+
+	mt := httpmock.NewMockTransport()
+	require.NoError(t, sonetmock.Replay(mt, file))
+	c2, err := sonet.NewWebhookClient("https://portal.example/rest/1/any/", sonet.WithTransport(mt), sonet.WithTestDefaults())
+	require.NoError(t, err)
+	id, err = c2.CreateGroup(ctx, &sonet.GroupCreateRequest{Name: "Made"})
+	require.NoError(t, err)
+	assert.Equal(t, 41, id)
 }
