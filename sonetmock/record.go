@@ -83,22 +83,27 @@ type Recorder struct {
 	rec Recording
 }
 
-// NewRecorder returns a Recorder writing to path (its directory is created;
-// an existing file is replaced) and sending through base
-// (http.DefaultTransport when nil). secrets are further values to scrub
-// wherever they appear, for secrets the Recorder cannot recognise by name.
+// NewRecorder returns a Recorder writing to path and sending through base
+// (http.DefaultTransport when nil). Its directory is created and checked
+// now; a file already at path is replaced at the first exchange, so a run
+// that records nothing leaves the last recording as it was. secrets are
+// further values to scrub wherever they appear, for secrets the Recorder
+// cannot recognise by name.
 func NewRecorder(path string, base http.RoundTripper, secrets ...string) (*Recorder, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("sonetmock: recorder: %w", err)
 	}
-	r := &Recorder{path: path, base: base, extra: secrets}
-	if err := r.save(); err != nil {
-		return nil, err
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("sonetmock: recorder: %w", err)
 	}
-	return r, nil
+	f.Close()
+	os.Remove(f.Name())
+	return &Recorder{path: path, base: base, extra: secrets}, nil
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -136,12 +141,6 @@ func (r *Recorder) Recording() Recording {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return Recording{Exchanges: append([]Exchange(nil), r.rec.Exchanges...)}
-}
-
-func (r *Recorder) save() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.saveLocked()
 }
 
 func (r *Recorder) saveLocked() error {

@@ -185,3 +185,29 @@ func TestRecordTransportError(t *testing.T) {
 	raw, _ := os.ReadFile(file)
 	assert.NotContains(t, string(raw), "extra-secret-value")
 }
+
+// A recording is replaced at the first exchange, not when the Recorder is
+// made: a run that fails before calling anything (a missing webhook URL,
+// say) leaves the recording from the last real run as it was.
+func TestNewRecorderKeepsTheOldRecordingUntilTheFirstExchange(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "kept.json")
+	require.NoError(t, os.WriteFile(file, []byte(`{"exchanges":[]} `), 0o600))
+	base := httpmock.NewMockTransport()
+	base.RegisterNoResponder(sonetmock.Responder(sonetmock.OK()))
+	rec, err := sonetmock.NewRecorder(file, base)
+	require.NoError(t, err)
+	raw, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.Equal(t, `{"exchanges":[]} `, string(raw))
+
+	c, err := sonet.NewWebhookClient(sonetmock.WebhookURL, sonet.WithTransport(rec), sonet.WithTestDefaults())
+	require.NoError(t, err)
+	require.NoError(t, c.DeleteGroup(context.Background(), 3))
+	got, err := sonetmock.LoadRecording(file)
+	require.NoError(t, err)
+	require.Len(t, got.Exchanges, 1)
+	assert.Equal(t, "GROUP_ID=3", got.Exchanges[0].Request.Body)
+
+	_, err = sonetmock.NewRecorder(filepath.Join(file, "below-a-file.json"), base)
+	assert.Error(t, err, "a place that cannot take the file fails at once")
+}
