@@ -34,15 +34,7 @@ func TestRecorderScrubsEverySecretShape(t *testing.T) {
 	hc := &http.Client{Transport: rec}
 
 	do := func(method, url, ctype, body string, header ...string) {
-		req, err := http.NewRequest(method, url, strings.NewReader(body))
-		require.NoError(t, err)
-		if ctype != "" {
-			req.Header.Set("Content-Type", ctype)
-		}
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		resp, err := hc.Do(req)
+		resp, err := hc.Do(newReq(t, method, url, ctype, body, header...))
 		require.NoError(t, err)
 		resp.Body.Close()
 	}
