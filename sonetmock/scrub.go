@@ -130,16 +130,19 @@ func replacer(found []string) func(string) string {
 	}
 }
 
-// scrubBody scrubs JSON (by its content type or its look) by key, and any
-// other body as a form: a form sent without its content type still
-// carries auth=..., and in other text only a pair named like a secret
-// changes.
+// scrubBody scrubs JSON (by its content type or its look, a byte-order
+// mark allowed) by key, and any other body as a form and as text that may
+// hold JSON (an HTML page with a script): a form sent without its content
+// type still carries auth=..., and in other text only a pair or a JSON
+// member named like a secret changes.
 func scrubBody(body, ctype string, oauth bool) (string, []string) {
-	t := strings.TrimSpace(body)
+	t := strings.TrimSpace(strings.TrimPrefix(body, "\ufeff"))
 	if strings.Contains(ctype, "json") || strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
 		return scrubJSON(body)
 	}
-	return scrubForm(body, oauth)
+	out, found := scrubForm(body, oauth)
+	out, more := scrubJSONMembers(out)
+	return out, append(found, more...)
 }
 
 // scrubForm replaces secret values in a query or form body, keeping every
@@ -170,13 +173,11 @@ func scrubForm(form string, oauth bool) (string, []string) {
 // jsonSecret matches "key": "value" for the secret keys, at any depth.
 var jsonSecret = regexp.MustCompile(`(?i)"(auth|access_token|refresh_token|client_secret|application_token|password)"(\s*:\s*)"((?:[^"\\]|\\.)*)"`)
 
-// scrubJSON replaces the string values of secret keys in JSON text,
-// keeping every other byte. When the text still holds a secret the pattern
-// cannot see (a key written with escapes, a number), it is decoded,
-// scrubbed and written again, in sorted key order.
-func scrubJSON(body string) (string, []string) {
+// scrubJSONMembers replaces the string values of "secret": "value"
+// members wherever they appear in text.
+func scrubJSONMembers(text string) (string, []string) {
 	var found []string
-	out := jsonSecret.ReplaceAllStringFunc(body, func(m string) string {
+	out := jsonSecret.ReplaceAllStringFunc(text, func(m string) string {
 		sub := jsonSecret.FindStringSubmatch(m)
 		var v string
 		if json.Unmarshal([]byte(`"`+sub[3]+`"`), &v) == nil {
@@ -185,7 +186,16 @@ func scrubJSON(body string) (string, []string) {
 		found = append(found, sub[3])
 		return `"` + sub[1] + `"` + sub[2] + `"` + Redacted + `"`
 	})
-	dec := json.NewDecoder(strings.NewReader(out))
+	return out, found
+}
+
+// scrubJSON replaces the string values of secret keys in JSON text,
+// keeping every other byte. When the text still holds a secret the pattern
+// cannot see (a key written with escapes, a number), it is decoded,
+// scrubbed and written again, in sorted key order.
+func scrubJSON(body string) (string, []string) {
+	out, found := scrubJSONMembers(body)
+	dec := json.NewDecoder(strings.NewReader(strings.TrimPrefix(out, "\ufeff")))
 	dec.UseNumber()
 	var v any
 	if dec.Decode(&v) != nil {

@@ -176,3 +176,34 @@ func TestRecordingFileIsPrivate(t *testing.T) {
 	_, err = os.Lstat(other)
 	assert.True(t, os.IsNotExist(err), "the recorder wrote through a symlink")
 }
+
+// A token answer is scrubbed by key whatever wraps it: a byte-order mark
+// before the JSON, JSON inside an HTML page, a wrong content type.
+func TestRecorderScrubsTokenAnswersInAnyWrapping(t *testing.T) {
+	base := httpmock.NewMockTransport()
+	answers := []string{
+		"\ufeff" + `{"access_token":"SECRETbom001","refresh_token":"abc","expires_in":3600}`,
+		`<html><script>var auth = {"access_token": "xyz", "refresh_token":"SECRETinhtml1"};</script></html>`,
+	}
+	n := 0
+	base.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(200, answers[n])
+		n++
+		resp.Header.Set("Content-Type", "text/html")
+		return resp, nil
+	})
+	file := filepath.Join(t.TempDir(), "x.json")
+	rec, err := sonetmock.NewRecorder(file, base)
+	require.NoError(t, err)
+	for range answers {
+		resp, err := (&http.Client{Transport: rec}).Get("https://oauth.example/oauth/token/?grant_type=refresh_token")
+		require.NoError(t, err)
+		resp.Body.Close()
+	}
+	raw, err := os.ReadFile(file)
+	require.NoError(t, err)
+	text := string(raw)
+	assert.NotContains(t, text, "SECRET", text)
+	assert.Contains(t, text, `\"refresh_token\":\"REDACTED\",\"expires_in\":3600`)
+	assert.Contains(t, text, `{\"access_token\": \"REDACTED\", \"refresh_token\":\"REDACTED\"}`)
+}
