@@ -47,16 +47,20 @@ func WithTransport(rt http.RoundTripper) Option {
 	}
 }
 
-// httpClient returns the client for one request: the copy made when the
-// Client was built, with the Transport of WithHTTPClient's *http.Client
-// read now. A copy per request rather than a wrapping RoundTripper keeps
-// net/http's own handling of its transports (a Timeout reported as
-// "Client.Timeout exceeded", no timer goroutine per request).
-func (c *Client) httpClient() *http.Client {
-	if c.live == nil {
-		return c.hc
+// httpClient returns the client for one request; see liveClient.
+func (c *Client) httpClient() *http.Client { return liveClient(c.hc, c.live) }
+
+// liveClient returns the client for one request: base, the copy made at
+// construction, with the Transport of the caller's own *http.Client (live,
+// from WithHTTPClient or WithAppHTTPClient) read now. A copy per request
+// rather than a wrapping RoundTripper keeps net/http's own handling of its
+// transports (a Timeout reported as "Client.Timeout exceeded", no timer
+// goroutine per request).
+func liveClient(base, live *http.Client) *http.Client {
+	if live == nil {
+		return base
 	}
-	hc := *c.hc
-	hc.Transport = c.live.Transport
+	hc := *base
+	hc.Transport = live.Transport
 	return &hc
 }

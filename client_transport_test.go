@@ -64,3 +64,23 @@ func TestWithHTTPClientKeepsItsTimeout(t *testing.T) {
 	assert.Contains(t, err.Error(), "(Client.Timeout exceeded while awaiting headers)")
 	assert.NotContains(t, err.Error(), testWebhookCode)
 }
+
+// The trap of issue #10 for the OAuth app's own client: with
+// httpmock.ActivateNonDefault(hc) after NewOAuthApp, the token request
+// (client secret and refresh token in its query) went to the real token
+// endpoint. (Uses httpmock's global state, so not parallel.)
+func TestActivateNonDefaultAfterNewOAuthAppIsSeen(t *testing.T) {
+	hc := &http.Client{}
+	app, err := NewOAuthApp("app.1", "app-secret-value", WithAppHTTPClient(hc), WithTokenURL("https://oauth.example/oauth/token/"))
+	require.NoError(t, err)
+
+	httpmock.ActivateNonDefault(hc)
+	defer httpmock.DeactivateAndReset()
+	httpmock.RegisterResponder("GET", "https://oauth.example/oauth/token/", httpmock.NewStringResponder(200,
+		`{"access_token":"new-access","refresh_token":"new-refresh","expires_in":3600,"client_endpoint":"https://portal.example/rest/"}`))
+
+	tok, err := app.Refresh(context.Background(), "old-refresh")
+	require.NoError(t, err)
+	assert.Equal(t, "new-refresh", tok.RefreshToken)
+	assert.Equal(t, 1, httpmock.GetTotalCallCount())
+}

@@ -32,6 +32,7 @@ type OAuthApp struct {
 	secret   *string // behind a pointer: %+v of a copy prints an address
 	tokenURL string
 	hc       *http.Client
+	live     *http.Client // the caller's, whose Transport is read per request
 	ua       string
 }
 
@@ -53,6 +54,8 @@ func WithTokenURL(tokenURL string) AppOption {
 
 // WithAppHTTPClient sets the HTTP client used to reach the token endpoint
 // (by default one with a 30-second timeout). Redirects are not followed.
+// As with WithHTTPClient, hc is copied but its Transport is read at every
+// request, so httpmock.ActivateNonDefault(hc) after NewOAuthApp is seen.
 func WithAppHTTPClient(hc *http.Client) AppOption {
 	return func(a *OAuthApp) error {
 		if hc == nil {
@@ -89,7 +92,7 @@ func NewOAuthApp(clientID, clientSecret string, opts ...AppOption) (*OAuthApp, e
 	}
 	hc := *a.hc
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	a.hc = &hc
+	a.hc, a.live = &hc, a.hc
 	return a, nil
 }
 
@@ -252,7 +255,7 @@ func (a *OAuthApp) grant(ctx context.Context, grantType, key, value string) (*To
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", a.ua)
-	resp, err := a.hc.Do(req)
+	resp, err := liveClient(a.hc, a.live).Do(req)
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
 			return nil, fmt.Errorf("sonet: %s: %w", tokenMethod, cerr)
