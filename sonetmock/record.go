@@ -58,8 +58,9 @@ type RecordedResponse struct {
 //   - the webhook code in .../rest/USER_ID/CODE/..., whatever follows it;
 //   - the values of auth, access_token, refresh_token, client_secret,
 //     application_token, password (and code on the OAuth token endpoint) in
-//     the query, in any body read as a form (whatever its content type) and
-//     in JSON, at any depth (auth[access_token] too, and the names PHP reads
+//     the query, in any body read as a form (urlencoded or multipart,
+//     whatever its content type) and in JSON (also inside other text), at
+//     any depth (auth[access_token] too, and the names PHP reads
 //     as these: access.token, "access token");
 //   - headers: only the Content-Type is written, so never an Authorization,
 //     Cookie or Set-Cookie header;

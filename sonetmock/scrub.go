@@ -131,10 +131,11 @@ func replacer(found []string) func(string) string {
 }
 
 // scrubBody scrubs JSON (by its content type or its look, a byte-order
-// mark allowed) by key, and any other body as a form and as text that may
-// hold JSON (an HTML page with a script): a form sent without its content
-// type still carries auth=..., and in other text only a pair or a JSON
-// member named like a secret changes.
+// mark allowed) by key, and any other body as a urlencoded form, a
+// multipart form and text that may hold JSON (an HTML page with a
+// script): a form sent without its content type still carries auth=...,
+// and in other text only a pair, part or JSON member named like a secret
+// changes.
 func scrubBody(body, ctype string, oauth bool) (string, []string) {
 	t := strings.TrimSpace(strings.TrimPrefix(body, "\ufeff"))
 	if strings.Contains(ctype, "json") || strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
@@ -142,7 +143,31 @@ func scrubBody(body, ctype string, oauth bool) (string, []string) {
 	}
 	out, found := scrubForm(body, oauth)
 	out, more := scrubJSONMembers(out)
+	found = append(found, more...)
+	out, more = scrubMultipart(out, oauth)
 	return out, append(found, more...)
+}
+
+// multipartField matches a multipart part's name and the first line of
+// its value (tokens are one line).
+var multipartField = regexp.MustCompile(`(name="([^"]*)"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n)([^\r\n]*)`)
+
+// scrubMultipart replaces the values of multipart parts named like a
+// secret, keeping every other byte.
+func scrubMultipart(body string, oauth bool) (string, []string) {
+	if !strings.Contains(body, "name=\"") {
+		return body, nil
+	}
+	var found []string
+	out := multipartField.ReplaceAllStringFunc(body, func(m string) string {
+		sub := multipartField.FindStringSubmatch(m)
+		if !isSecretKey(sub[2], oauth) {
+			return m
+		}
+		found = append(found, sub[3])
+		return sub[1] + Redacted
+	})
+	return out, found
 }
 
 // scrubForm replaces secret values in a query or form body, keeping every

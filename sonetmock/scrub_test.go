@@ -207,3 +207,15 @@ func TestRecorderScrubsTokenAnswersInAnyWrapping(t *testing.T) {
 	assert.Contains(t, text, `\"refresh_token\":\"REDACTED\",\"expires_in\":3600`)
 	assert.Contains(t, text, `{\"access_token\": \"REDACTED\", \"refresh_token\":\"REDACTED\"}`)
 }
+
+// A multipart form is scrubbed by field name like a urlencoded one.
+func TestRecorderScrubsMultipartFields(t *testing.T) {
+	body := "--XyZ\r\nContent-Disposition: form-data; name=\"auth\"\r\n\r\nabc\r\n" +
+		"--XyZ\r\nContent-Disposition: form-data; name=\"auth[refresh_token]\"\r\nContent-Type: text/plain\r\n\r\nSECRETmulti1\r\n" +
+		"--XyZ\r\nContent-Disposition: form-data; name=\"NAME\"\r\n\r\nkeep me\r\n--XyZ--\r\n"
+	text := recordEchoes(t, newReq(t, "POST", "https://p.example/rest/sonet_group.create", "multipart/form-data; boundary=XyZ", body))
+	assert.NotContains(t, text, "SECRET", text)
+	assert.Contains(t, text, `name=\"auth\"\r\n\r\nREDACTED\r\n`)
+	assert.Contains(t, text, `Content-Type: text/plain\r\n\r\nREDACTED\r\n`)
+	assert.Contains(t, text, `name=\"NAME\"\r\n\r\nkeep me\r\n`)
+}
