@@ -31,7 +31,9 @@ type OverrideFunc func(n int, r Request) *Answer
 //
 // fn runs for every direct HTTP call of the method, before authentication,
 // rate limit and fault injection, and outside the server's lock (it may
-// call Groups, AddGroup...). An overridden call changes no state and is
+// call Groups, AddGroup...); concurrent calls run it concurrently, so a fn
+// that keeps state guards it (n itself is counted under the lock: Nth
+// picks exactly one call). An overridden call changes no state and is
 // recorded in Requests with the status fn chose. Commands inside a batch
 // are not overridden; override "batch" itself for that. A nil fn removes
 // the override.
