@@ -241,3 +241,24 @@ func TestOverrideNthUnderConcurrentCallsAndBatch(t *testing.T) {
 		t.Errorf("direct call after the batch = %d, want the override", status)
 	}
 }
+
+// WithMember(u, RoleOwner) drops the previous owner's owner entry, but a
+// previous owner the map lists in another role stays in it, as the godoc
+// says; one not listed is not a member.
+func TestWithMemberOwnerKeepsAListedPreviousOwner(t *testing.T) {
+	g := NewGroup("Team").WithMember(1, RoleModerator).WithMember(2, RoleOwner)
+	if g.OwnerID != 2 || g.Members[1] != RoleModerator || g.Members[2] != RoleOwner {
+		t.Errorf("owner %d members %v, want user 1 still a moderator", g.OwnerID, g.Members)
+	}
+	s, _ := newTestServer(t)
+	s.AddUsers("Bob")
+	s.AddGroup(g)
+	_, body := callJSON(t, s, "sonet_group.user.get", `{"ID":1}`)
+	if want := `{"result":[{"USER_ID":"2","ROLE":"A"},{"USER_ID":"1","ROLE":"E"}]}`; withoutTime(body) != want {
+		t.Errorf("user.get = %s\nwant      %s", withoutTime(body), want)
+	}
+	h := NewGroup("Team").WithMember(1, RoleOwner).WithMember(2, RoleOwner)
+	if _, listed := h.Members[1]; listed || h.OwnerID != 2 {
+		t.Errorf("owner %d members %v, want only user 2 as owner", h.OwnerID, h.Members)
+	}
+}

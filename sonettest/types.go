@@ -98,8 +98,8 @@ func (g Group) WithMember(userID int, role Role) Group {
 	}
 	m[userID] = role
 	if role == RoleOwner {
-		if g.OwnerID != userID {
-			delete(m, g.OwnerID)
+		if g.OwnerID != userID && m[g.OwnerID] == RoleOwner {
+			delete(m, g.OwnerID) // one owner; another role listed stays
 		}
 		g.OwnerID = userID
 	}
