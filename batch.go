@@ -315,6 +315,9 @@ func (c *Client) RunBatch(ctx context.Context, b *Batch) error {
 		for _, e := range ch {
 			switch {
 			case e.sink.Err() == nil:
+			case !e.sink.Ran() && errors.Is(e.sink.Err(), ErrOutcomeUnknown):
+				be.Unknown = append(be.Unknown, e.key)
+				be.unknown = append(be.unknown, e.sink.Err())
 			case !e.sink.Ran():
 				be.NotRun = append(be.NotRun, e.key)
 				if ae := (*APIError)(nil); errors.As(e.sink.Err(), &ae) {
@@ -349,8 +352,10 @@ func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt, readOnly 
 	if _, err := c.callN(ctx, "batch", kind, form, &raw, len(ch)); err != nil {
 		return err
 	}
+	failed := false // a command of this request failed: with halt, the rest are absent
 	for _, e := range ch {
 		if er, ok := raw.Errors[e.key]; ok {
+			failed = true
 			err := commandError(e.method, er, c.redact)
 			if refusedUnrun(err) {
 				e.sink.settle(fmt.Errorf("sonet: batch command %s (%s): %w: %w", e.key, e.method, ErrNotRun, err), false)
@@ -361,7 +366,7 @@ func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt, readOnly 
 		}
 		res, ok := raw.Result[e.key]
 		if !ok {
-			e.sink.settle(fmt.Errorf("sonet: batch command %s (%s): %w", e.key, e.method, ErrNotRun), false)
+			e.sink.settle(missingEntry(e, halt && failed, readOnly), false)
 			continue
 		}
 		m := BatchMeta{}

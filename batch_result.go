@@ -77,8 +77,9 @@ type BatchError struct {
 	Failed []string
 	// NotRun lists the commands that certainly did not run.
 	NotRun []string
-	// Unknown lists the commands of a request whose answer was lost: they
-	// may or may not have run.
+	// Unknown lists the commands of a request whose answer was lost, and
+	// write commands an answered request left out for no reason the portal
+	// has: they may or may not have run.
 	Unknown []string
 	// Cause is the error of a batch request that failed as a whole, nil
 	// when every request sent was answered.
@@ -86,6 +87,7 @@ type BatchError struct {
 
 	errs    []error // of Failed, in order
 	refused []error // of the NotRun commands the portal refused
+	unknown []error // of the Unknown commands of an answered request
 }
 
 func (e *BatchError) notRun(ch []*batchEntry, cause error) {
@@ -116,13 +118,32 @@ func (e *BatchError) Error() string {
 	return sb.String()
 }
 
-// Unwrap returns Cause, the failed commands' errors and the errors of the
+// Unwrap returns Cause, the failed commands' errors, those of commands an
+// answered request left out (outcome unknown) and the errors of the
 // commands the portal refused without running them.
 func (e *BatchError) Unwrap() []error {
-	out := make([]error, 0, len(e.errs)+len(e.refused)+1)
+	out := make([]error, 0, len(e.errs)+len(e.refused)+len(e.unknown)+1)
 	if e.Cause != nil {
 		out = append(out, e.Cause)
 	}
 	out = append(out, e.errs...)
+	out = append(out, e.unknown...)
 	return append(out, e.refused...)
+}
+
+// missingEntry is the error of a command absent from both result and
+// result_error. methodsBatch writes every command it runs or refuses into
+// one of them; only with halt, after a failed command, does it leave the
+// rest out. Any other absence is an answer the SDK cannot read: a write
+// command may have run (outcome unknown, never "did not run", which would
+// invite a second create), a read gets a bad-response error.
+func missingEntry(e *batchEntry, afterHalt, readOnly bool) error {
+	if afterHalt {
+		return fmt.Errorf("sonet: batch command %s (%s): %w", e.key, e.method, ErrNotRun)
+	}
+	err := &ResponseError{HTTPStatus: 200, Method: e.method, Reason: "batch command " + e.key + " is in neither result nor result_error"}
+	if readOnly {
+		return err
+	}
+	return outcomeUnknown(e.method, err)
 }

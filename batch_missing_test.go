@@ -1,0 +1,62 @@
+package sonet
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The portal lists every command of a batch in result or result_error;
+// only with halt, after a command that failed, are the rest absent. A
+// write command missing from an answer that gives no such reason may have
+// run: its outcome is unknown, never "did not run" (which invites a
+// resend and a second group).
+func TestRunBatchCommandMissingFromTheAnswerIsOutcomeUnknown(t *testing.T) {
+	for _, halt := range []bool{false, true} {
+		c, mt := newMockClient(t)
+		var rec recorded
+		mt.RegisterResponder("POST", testEndpoint+"batch", rec.respond(200, fixture(t, "batch/entry_missing.json")))
+		b := NewBatch()
+		b.Halt = halt
+		first := BatchCreateGroup(b, &GroupCreateRequest{Name: "A"})
+		second := BatchCreateGroup(b, &GroupCreateRequest{Name: "B"})
+		err := c.RunBatch(context.Background(), b)
+
+		assert.Equal(t, 77, first.Value())
+		require.NoError(t, first.Err())
+		var be *BatchError
+		require.ErrorAs(t, err, &be, "halt=%v", halt)
+		assert.Equal(t, []string{"c1"}, be.Unknown, "halt=%v", halt)
+		assert.Empty(t, be.NotRun, "halt=%v", halt)
+		assert.Empty(t, be.Failed, "halt=%v", halt)
+		assert.ErrorIs(t, second.Err(), ErrOutcomeUnknown, "halt=%v", halt)
+		assert.ErrorIs(t, second.Err(), ErrBadResponse, "halt=%v", halt)
+		assert.NotErrorIs(t, second.Err(), ErrNotRun, "halt=%v", halt)
+		assert.EqualError(t, second.Err(), "sonet: sonet_group.create: outcome unknown, not retried (the write may have been applied): "+
+			"sonet: sonet_group.create: bad response (HTTP 200): batch command c1 is in neither result nor result_error", "halt=%v", halt)
+		assert.ErrorIs(t, err, ErrOutcomeUnknown, "halt=%v", halt)
+		assert.Len(t, rec.Bodies(), 1)
+	}
+}
+
+// With halt, the commands after a failed one are absent: they did not run.
+func TestRunBatchCommandsAfterAHaltAreNotRun(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", testEndpoint+"batch", jsonResponder(200, fixture(t, "batch/halt1_first_failed.json")))
+	b := NewBatch()
+	b.Halt = true
+	first := BatchCreateGroup(b, &GroupCreateRequest{Name: "A"})
+	second := BatchCreateGroup(b, &GroupCreateRequest{Name: "B"})
+	err := c.RunBatch(context.Background(), b)
+	var be *BatchError
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, []string{"c0"}, be.Failed)
+	assert.Equal(t, []string{"c1"}, be.NotRun)
+	assert.Empty(t, be.Unknown)
+	assert.ErrorIs(t, first.Err(), ErrInsufficientScope)
+	assert.ErrorIs(t, second.Err(), ErrNotRun)
+	assert.NotErrorIs(t, second.Err(), ErrOutcomeUnknown)
+	assert.False(t, second.Ran())
+}
