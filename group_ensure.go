@@ -62,8 +62,16 @@ func (e *DuplicateGroupsError) Unwrap() error { return e.Err }
 //     When the create's answer is lost (ErrOutcomeUnknown) the groups are
 //     looked up again: one match is the group this call made (created
 //     true), several are a *DuplicateGroupsError that also matches
-//     ErrOutcomeUnknown, and none means the create did not commit, so it is
-//     sent again, up to the retry policy's MaxAttempts creates in all.
+//     ErrOutcomeUnknown. None: the create is sent again (up to the retry
+//     policy's MaxAttempts creates in all) only when the portal itself
+//     answered it (a JSON error such as 500 INTERNAL_SERVER_ERROR, or a
+//     2xx answer it could not read), since the portal's script had then
+//     finished and the look-up saw its final state. After a transport
+//     failure, a timeout, a cancellation or a gateway's page (502, 504) the
+//     create may still be running on the portal and commit after the
+//     look-up: the error (ErrOutcomeUnknown) is returned instead of a
+//     second create; call EnsureGroup again later to find the group or
+//     create it.
 //
 // The second look-up counts only groups whose DATE_CREATE is not before the
 // portal's own clock reading in the first look-up's answer (its time block,
@@ -76,11 +84,8 @@ func (e *DuplicateGroupsError) Unwrap() error { return e.Err }
 //
 // Limits: two callers ensuring the same name at the same moment may both
 // find nothing and both create (a later EnsureGroup then reports the
-// duplicates). A create still running on the portal when the second look-up
-// reads (its answer lost to a gateway timeout) is not seen, and a second
-// group can result; again a later call reports both. The fields other than
-// name, kind and owner are not compared: an existing group is returned as
-// it is, not updated.
+// duplicates). The fields other than name, kind and owner are not
+// compared: an existing group is returned as it is, not updated.
 //
 // Docs: api-reference/sonet-group/sonet-group-create.md,
 // api-reference/sonet-group/sonet-group-get.md
@@ -126,6 +131,8 @@ func (c *Client) EnsureGroup(ctx context.Context, req *GroupCreateRequest) (id i
 			return ids[0], true, nil
 		case len(ids) > 1:
 			return 0, false, &DuplicateGroupsError{Name: m.name, IDs: ids, Err: err}
+		case !portalFinished(err):
+			return 0, false, fmt.Errorf("%w (no group found yet: the create may still be running on the portal, so it is not sent again; call EnsureGroup later)", err)
 		case attempt >= c.retry.MaxAttempts:
 			return 0, false, err
 		}
@@ -135,6 +142,24 @@ func (c *Client) EnsureGroup(ctx context.Context, req *GroupCreateRequest) (id i
 			return 0, false, fmt.Errorf("sonet: sonet_group.create: %w", err)
 		}
 	}
+}
+
+// portalFinished reports whether a create's lost answer came from the
+// portal's own script (a JSON error, or a 2xx answer that could not be
+// read): the script had finished, so a look-up after it sees whether the
+// group was made. A transport failure, a timeout, a cancellation or a
+// gateway's own page says nothing of the kind: the create may still run.
+func portalFinished(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return true
+	}
+	var te *TransportError
+	if errors.As(err, &te) {
+		return false
+	}
+	var re *ResponseError
+	return errors.As(err, &re) && re.HTTPStatus >= 200 && re.HTTPStatus <= 299
 }
 
 // FindGroupsByName returns the groups named exactly name (case and inner
@@ -161,11 +186,16 @@ func (c *Client) FindGroupsByName(ctx context.Context, name string) ([]Group, er
 }
 
 // eachNamed calls fn for every group named exactly name, page by page, and
-// returns the first page's time block.
+// returns the first page's time block. A group seen on an earlier page is
+// skipped: rows shift between pages when groups are made meanwhile, and a
+// portal asked for a page past the end answers the first page again, so
+// the same group can come twice; counted twice, it would look like a
+// duplicate.
 func (c *Client) eachNamed(ctx context.Context, name string, fn func(*Group)) (Timing, error) {
 	want := strings.TrimSpace(name)
 	opts := GroupListOptions{Filter: GroupFilter{FieldName.Eq(want)}, IsAdmin: Yes}
 	var first Timing
+	seen := map[int]bool{}
 	for page := 0; ; page++ {
 		p, err := c.ListGroups(ctx, &opts)
 		if err != nil {
@@ -175,7 +205,8 @@ func (c *Client) eachNamed(ctx context.Context, name string, fn func(*Group)) (T
 			first = p.Time
 		}
 		for i := range p.Items {
-			if strings.TrimSpace(p.Items[i].Name) == want {
+			if strings.TrimSpace(p.Items[i].Name) == want && !seen[p.Items[i].ID] {
+				seen[p.Items[i].ID] = true
 				fn(&p.Items[i])
 			}
 		}
