@@ -31,22 +31,35 @@ func TestNoCallQuotesAPieceOfASecretFromAnyResultShape(t *testing.T) {
 	})
 	ctx := context.Background()
 	calls := map[string]func() error{
-		"GetGroup":          func() error { _, err := c.GetGroup(ctx, 77); return err },
-		"ListGroups":        func() error { _, err := c.ListGroups(ctx, nil); return err },
-		"CreateGroup":       func() error { _, err := c.CreateGroup(ctx, &GroupCreateRequest{Name: "x"}); return err },
-		"UpdateGroup":       func() error { _, err := c.UpdateGroup(ctx, &GroupUpdateRequest{GroupID: 77, Name: String("x")}); return err },
-		"DeleteGroup":       func() error { return c.DeleteGroup(ctx, 77) },
-		"SetGroupOwner":     func() error { return c.SetGroupOwner(ctx, 77, 5) },
-		"ListGroupMembers":  func() error { _, err := c.ListGroupMembers(ctx, 77); return err },
-		"AddGroupMembers":   func() error { _, err := c.AddGroupMembers(ctx, 77, 5); return err },
-		"CanAccessFeature":  func() error { _, err := c.CanAccessFeature(ctx, 77, FeatureTasks, OperationView); return err },
-		"ListMyGroups":      func() error { _, err := c.ListMyGroups(ctx); return err },
-		"GetWorkgroup":      func() error { _, err := c.GetWorkgroup(ctx, 77, nil); return err },
-		"ListWorkgroups":    func() error { _, err := c.ListWorkgroups(ctx, nil); return err },
-		"Call":              func() error { var v struct{ ID int }; _, err := c.Call(ctx, "x.y", nil, &v); return err },
-		"RunBatch(create)":  func() error { b := NewBatch(); h := BatchCreateGroup(b, &GroupCreateRequest{Name: "x"}); _ = c.RunBatch(ctx, b); return h.Err() },
-		"RunBatch(get)":     func() error { b := NewBatch(); h := BatchGetGroup(b, 77); _ = c.RunBatch(ctx, b); return h.Err() },
-		"RunBatch(members)": func() error { b := NewBatch(); h := BatchCall[[]int](b, "sonet_group.user.get", nil); _ = c.RunBatch(ctx, b); return h.Err() },
+		"GetGroup":    func() error { _, err := c.GetGroup(ctx, 77); return err },
+		"ListGroups":  func() error { _, err := c.ListGroups(ctx, nil); return err },
+		"CreateGroup": func() error { _, err := c.CreateGroup(ctx, &GroupCreateRequest{Name: "x"}); return err },
+		"UpdateGroup": func() error {
+			_, err := c.UpdateGroup(ctx, &GroupUpdateRequest{GroupID: 77, Name: String("x")})
+			return err
+		},
+		"DeleteGroup":      func() error { return c.DeleteGroup(ctx, 77) },
+		"SetGroupOwner":    func() error { return c.SetGroupOwner(ctx, 77, 5) },
+		"ListGroupMembers": func() error { _, err := c.ListGroupMembers(ctx, 77); return err },
+		"AddGroupMembers":  func() error { _, err := c.AddGroupMembers(ctx, 77, 5); return err },
+		"CanAccessFeature": func() error { _, err := c.CanAccessFeature(ctx, 77, FeatureTasks, OperationView); return err },
+		"ListMyGroups":     func() error { _, err := c.ListMyGroups(ctx); return err },
+		"GetWorkgroup":     func() error { _, err := c.GetWorkgroup(ctx, 77, nil); return err },
+		"ListWorkgroups":   func() error { _, err := c.ListWorkgroups(ctx, nil); return err },
+		"Call":             func() error { var v struct{ ID int }; _, err := c.Call(ctx, "x.y", nil, &v); return err },
+		"RunBatch(create)": func() error {
+			b := NewBatch()
+			h := BatchCreateGroup(b, &GroupCreateRequest{Name: "x"})
+			_ = c.RunBatch(ctx, b)
+			return h.Err()
+		},
+		"RunBatch(get)": func() error { b := NewBatch(); h := BatchGetGroup(b, 77); _ = c.RunBatch(ctx, b); return h.Err() },
+		"RunBatch(members)": func() error {
+			b := NewBatch()
+			h := BatchCall[[]int](b, "sonet_group.user.get", nil)
+			_ = c.RunBatch(ctx, b)
+			return h.Err()
+		},
 	}
 	for offset := 0; offset <= 130; offset++ {
 		s := `"` + strings.Repeat("a", offset) + "/rest/1/" + testWebhookCode + `/x"`
@@ -79,4 +92,3 @@ func (w lockedBuffer) Write(p []byte) (int, error) {
 	defer w.mu.Unlock()
 	return w.b.Write(p)
 }
-
