@@ -52,7 +52,8 @@ func (e *DuplicateGroupsError) Unwrap() error { return e.Err }
 // sonet_group.get, then sonet_group.create only when needed:
 //
 //  1. it looks for groups named exactly req.Name (case and inner spaces
-//     count; surrounding space is ignored), of the same kind (a project
+//     count; surrounding space is removed, and the group is created
+//     without it too), of the same kind (a project
 //     when req.Project is Yes, a workgroup otherwise) and owner (req.OwnerID
 //     or the webhook's user; an OAuth client's user is unknown, so the
 //     owner is not compared there);
@@ -113,8 +114,13 @@ func (c *Client) EnsureGroup(ctx context.Context, req *GroupCreateRequest) (id i
 	if !before.IsZero() {
 		from = before.Add(-ensureSlack)
 	}
+	// Create the name that was looked up: the portal stores a name as sent,
+	// surrounding space included, and its NAME filter would not find
+	// " Sales" again by "Sales".
+	create := *req
+	create.Name = m.name
 	for attempt := 1; ; attempt++ {
-		id, err := c.CreateGroup(ctx, req)
+		id, err := c.CreateGroup(ctx, &create)
 		if err == nil {
 			return id, true, nil
 		}
@@ -163,10 +169,12 @@ func portalFinished(err error) bool {
 }
 
 // FindGroupsByName returns the groups named exactly name (case and inner
-// spaces count; surrounding space is ignored, as the portal trims names),
-// in the portal's order (ID descending), every page read. The portal's
-// NAME filter compares without regard to case, so the SDK compares again
-// itself. IS_ADMIN=Y is sent, which lets an administrator see every group;
+// spaces count; surrounding space is ignored on both sides), in the
+// portal's order (ID descending), every page read. The portal's NAME
+// filter compares without regard to case, so the SDK compares again
+// itself. A name with emoji is looked up in the form the portal stores
+// (each emoji as ":" + hex + ":"), and Name in the result is that form, as
+// sonet_group.get answers it. IS_ADMIN=Y is sent, which lets an administrator see every group;
 // others see the groups they may see. No match gives an empty, non-nil
 // slice.
 //
@@ -192,7 +200,9 @@ func (c *Client) FindGroupsByName(ctx context.Context, name string) ([]Group, er
 // the same group can come twice; counted twice, it would look like a
 // duplicate.
 func (c *Client) eachNamed(ctx context.Context, name string, fn func(*Group)) (Timing, error) {
-	want := strings.TrimSpace(name)
+	// The portal stores, lists and filters a name with its emoji encoded
+	// (portalForm): compare in that form, whichever form comes back.
+	want := portalForm(strings.TrimSpace(name))
 	opts := GroupListOptions{Filter: GroupFilter{FieldName.Eq(want)}, IsAdmin: Yes}
 	var first Timing
 	seen := map[int]bool{}
@@ -205,7 +215,7 @@ func (c *Client) eachNamed(ctx context.Context, name string, fn func(*Group)) (T
 			first = p.Time
 		}
 		for i := range p.Items {
-			if strings.TrimSpace(p.Items[i].Name) == want && !seen[p.Items[i].ID] {
+			if portalForm(strings.TrimSpace(p.Items[i].Name)) == want && !seen[p.Items[i].ID] {
 				seen[p.Items[i].ID] = true
 				fn(&p.Items[i])
 			}
