@@ -60,3 +60,26 @@ func TestRunBatchCommandsAfterAHaltAreNotRun(t *testing.T) {
 	assert.NotErrorIs(t, second.Err(), ErrOutcomeUnknown)
 	assert.False(t, second.Ran())
 }
+
+// A batch update answered with another group's ID did not say that this
+// update ran, as UpdateGroup already holds: outcome unknown, not success.
+func TestBatchUpdateGroupRefusesAnotherGroupsID(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", testEndpoint+"batch", jsonResponder(200, []byte(
+		`{"result":{"result":{"c0":78,"c1":"79"},"result_error":[],"result_total":[],"result_next":[],"result_time":[]}}`)))
+	b := NewBatch()
+	other := BatchUpdateGroup(b, &GroupUpdateRequest{GroupID: 77, Name: String("y")})
+	same := BatchUpdateGroup(b, &GroupUpdateRequest{GroupID: 79, Name: String("y")})
+	err := c.RunBatch(context.Background(), b)
+	var be *BatchError
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, []string{"c0"}, be.Failed)
+	assert.Equal(t, 0, other.Value())
+	assert.ErrorIs(t, other.Err(), ErrOutcomeUnknown)
+	assert.ErrorIs(t, other.Err(), ErrBadResponse)
+	assert.EqualError(t, other.Err(), "sonet: sonet_group.update: outcome unknown, not retried (the write may have been applied): "+
+		`sonet: sonet_group.update: bad response (HTTP 200): result 78 is not the group's ID 77; body starts "78"`)
+	v, err := same.Result()
+	require.NoError(t, err)
+	assert.Equal(t, 79, v)
+}
