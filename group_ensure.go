@@ -53,26 +53,27 @@ func (e *DuplicateGroupsError) Unwrap() error { return e.Err }
 //
 //  1. it looks for groups named exactly req.Name (case and inner spaces
 //     count; surrounding space is removed, and the group is created
-//     without it too), of the same kind (a project
-//     when req.Project is Yes, a workgroup otherwise) and owner (req.OwnerID
-//     or the webhook's user; an OAuth client's user is unknown, so the
-//     owner is not compared there);
+//     without it too), of the same kind (a project when req.Project is
+//     Yes, a workgroup otherwise) and owner (req.OwnerID or the webhook's
+//     user; an OAuth client's user is unknown, so the owner is not
+//     compared there);
 //  2. one match: its ID is returned with created false. Several: a
 //     *DuplicateGroupsError listing their IDs (ErrDuplicateGroups);
 //  3. none: the group is created and its ID returned with created true.
 //     When the create's answer is lost (ErrOutcomeUnknown) the groups are
 //     looked up again: one match is the group this call made (created
 //     true), several are a *DuplicateGroupsError that also matches
-//     ErrOutcomeUnknown. None: the create is sent again (up to the retry
-//     policy's MaxAttempts creates in all) only when the portal itself
-//     answered it (a JSON error such as 500 INTERNAL_SERVER_ERROR, or a
-//     2xx answer it could not read), since the portal's script had then
-//     finished and the look-up saw its final state. After a transport
-//     failure, a timeout, a cancellation or a gateway's page (502, 504) the
-//     create may still be running on the portal and commit after the
-//     look-up: the error (ErrOutcomeUnknown) is returned instead of a
-//     second create; call EnsureGroup again later to find the group or
-//     create it.
+//     ErrOutcomeUnknown, and a match older than the window below is an
+//     error matching ErrOutcomeUnknown, never a reason to create. None:
+//     the create is sent again (up to the retry policy's MaxAttempts
+//     creates in all) only when the portal itself answered it (a JSON
+//     error such as 500 INTERNAL_SERVER_ERROR, or a 2xx answer it could
+//     not read), since its script had then finished and the look-up saw
+//     its final state. After a transport failure, a timeout, a
+//     cancellation or a gateway's page (502, 504) the create may still be
+//     running and commit after the look-up: the error (ErrOutcomeUnknown)
+//     is returned instead of a second create; call EnsureGroup again later
+//     to find the group or create it.
 //
 // The second look-up counts only groups whose DATE_CREATE is not before the
 // portal's own clock reading in the first look-up's answer (its time block,
@@ -98,7 +99,7 @@ func (c *Client) EnsureGroup(ctx context.Context, req *GroupCreateRequest) (id i
 		return 0, false, err
 	}
 	m := c.matcherFor(req)
-	ids, before, err := c.findMatching(ctx, m, time.Time{})
+	ids, _, before, err := c.findMatching(ctx, m, time.Time{})
 	if err != nil {
 		return 0, false, err
 	}
@@ -127,7 +128,7 @@ func (c *Client) EnsureGroup(ctx context.Context, req *GroupCreateRequest) (id i
 		if !errors.Is(err, ErrOutcomeUnknown) {
 			return 0, false, err
 		}
-		ids, _, lerr := c.findMatching(ctx, m, from)
+		ids, older, _, lerr := c.findMatching(ctx, m, from)
 		if lerr != nil {
 			return 0, false, fmt.Errorf("%w (and the look-up that followed failed: %w)", err, lerr)
 		}
@@ -137,6 +138,11 @@ func (c *Client) EnsureGroup(ctx context.Context, req *GroupCreateRequest) (id i
 			return ids[0], true, nil
 		case len(ids) > 1:
 			return 0, false, &DuplicateGroupsError{Name: m.name, IDs: ids, Err: err}
+		case len(older) > 0:
+			// Not this call's group, but no proof that nothing was made
+			// either (the window may be off by a clock): never a second
+			// create beside it.
+			return 0, false, fmt.Errorf("%w (group %d matches but was created before this call's window; not creating again)", err, older[0])
 		case !portalFinished(err):
 			return 0, false, fmt.Errorf("%w (no group found yet: the create may still be running on the portal, so it is not sent again; call EnsureGroup later)", err)
 		case attempt >= c.retry.MaxAttempts:
@@ -253,20 +259,21 @@ func (c *Client) matcherFor(req *GroupCreateRequest) groupMatch {
 }
 
 // findMatching lists the groups matching m created at or after from (the
-// zero time: any), and returns the portal's clock reading of the first
-// page's answer (zero if it sent no time block).
-func (c *Client) findMatching(ctx context.Context, m groupMatch, from time.Time) ([]int, time.Time, error) {
-	var ids []int
+// zero time: any) and, apart, those created before it, and returns the
+// portal's clock reading of the first page's answer (zero if it sent no
+// time block).
+func (c *Client) findMatching(ctx context.Context, m groupMatch, from time.Time) (ids, older []int, clock time.Time, err error) {
 	t, err := c.eachNamed(ctx, m.name, func(g *Group) {
 		switch {
 		case len(m.owners) > 0 && !m.owners[g.OwnerID]:
 		case g.Project != m.project:
 		case !from.IsZero() && !g.DateCreate.IsZero() && g.DateCreate.Before(from):
+			older = append(older, g.ID)
 		default:
 			ids = append(ids, g.ID)
 		}
 	})
-	return ids, portalClock(t), err
+	return ids, older, portalClock(t), err
 }
 
 // portalClock is the portal's clock when it began an answer: time.start

@@ -75,3 +75,27 @@ func TestEnsureGroupCountsAGroupSeenOnTwoPagesOnce(t *testing.T) {
 	assert.Equal(t, []string{ensureLookupBody, ensureLookupBody + "&start=50", ensureLookupBody, ensureLookupBody + "&start=50"}, get.Bodies())
 	assert.Equal(t, 0, mt.GetCallCountInfo()["POST "+testEndpoint+"sonet_group.create"])
 }
+
+// A matching group older than the window after a lost answer (a clock
+// between the portal's web and database servers running behind, or a
+// group the first look-up did not see) is not this call's, but it is no
+// proof that nothing was made either: EnsureGroup does not create again.
+func TestEnsureGroupDoesNotCreateAgainBesideAGroupOutsideTheWindow(t *testing.T) {
+	c, mt := newMockClient(t)
+	older := []byte(`{"result":[{"ID":"75","NAME":"Quarterly review","OWNER_ID":"1","PROJECT":"N","DATE_CREATE":"2026-03-19T15:00:02+02:00"}],
+		"total":1,"time":{"start":1773925430,"date_start":"2026-03-19T16:03:50+02:00"}}`)
+	get := &script{t: t, steps: []httpmock.Responder{
+		jsonResponder(200, fixture(t, "sonet_group.get/ensure_empty.json")),
+		jsonResponder(200, older),
+	}}
+	create := &script{t: t, steps: []httpmock.Responder{jsonResponder(500, fixture(t, "batch/internal_error.json"))}}
+	mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", get.respond)
+	mt.RegisterResponder("POST", testEndpoint+"sonet_group.create", create.respond)
+
+	id, made, err := c.EnsureGroup(context.Background(), &GroupCreateRequest{Name: "Quarterly review"})
+	assert.Equal(t, 0, id)
+	assert.False(t, made)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.ErrorContains(t, err, "group 75 matches but was created before this call's window; not creating again")
+	assert.Len(t, create.Bodies(), 1)
+}
