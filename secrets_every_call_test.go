@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -91,4 +92,19 @@ func (w lockedBuffer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.b.Write(p)
+}
+
+// The token endpoint's error code goes through the redactor like its
+// description: an echo of the refresh token in either leaves nothing.
+func TestTokenAnswerErrorCodeIsRedacted(t *testing.T) {
+	redact := redactor([]string{sentinelRefresh})
+	for _, status := range []int{200, 400} {
+		_, err := decodeTokenAnswer(status, "application/json",
+			[]byte(`{"error":"bad `+sentinelRefresh+`","error_description":"for `+sentinelRefresh+`"}`), redact, time.Now())
+		var oe *OAuthError
+		require.ErrorAs(t, err, &oe)
+		assert.NotContains(t, err.Error(), sentinelRefresh)
+		assert.Equal(t, "bad [REDACTED]", oe.Code)
+		assert.Equal(t, "for [REDACTED]", oe.Description)
+	}
 }
