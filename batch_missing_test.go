@@ -83,3 +83,20 @@ func TestBatchUpdateGroupRefusesAnotherGroupsID(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 79, v)
 }
+
+// BatchCall is treated as a write, like Call without Idempotent: a result
+// it cannot decode may belong to a write that ran.
+func TestBatchCallWithAnUnreadableResultIsOutcomeUnknown(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", testEndpoint+"batch", jsonResponder(200, []byte(
+		`{"result":{"result":{"c0":"abc"},"result_error":[],"result_total":[],"result_next":[],"result_time":[]}}`)))
+	b := NewBatch()
+	h := BatchCall[int](b, "sonet_group.create", map[string]any{"NAME": "x"})
+	err := c.RunBatch(context.Background(), b)
+	var be *BatchError
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, []string{"c0"}, be.Failed)
+	assert.ErrorIs(t, h.Err(), ErrOutcomeUnknown)
+	assert.ErrorIs(t, h.Err(), ErrBadResponse)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+}
