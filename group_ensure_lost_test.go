@@ -2,11 +2,12 @@ package sonet
 
 import (
 	"context"
-
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
+	"github.com/b24kit/sonet/sonettest"
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -98,4 +99,48 @@ func TestEnsureGroupDoesNotCreateAgainBesideAGroupOutsideTheWindow(t *testing.T)
 	assert.ErrorIs(t, err, ErrOutcomeUnknown)
 	assert.ErrorContains(t, err, "group 75 matches but was created before this call's window; not creating again")
 	assert.Len(t, create.Bodies(), 1)
+}
+
+// Against the fake portal with creates that run only after the client has
+// timed out (Late): the look-up right after the timeout finds nothing, yet
+// the create commits a moment later. No second create is sent; running
+// the failed names again, once the portal has caught up, gives exactly one
+// group per name, and every success is that group.
+func TestEnsureGroupE2ECreatesThatCommitAfterTheTimeoutNeverDuplicate(t *testing.T) {
+	srv := sonettest.NewServer(sonettest.WithFaults(sonettest.Faults{
+		Seed: 3, Late: 0.4, DelayFor: 300 * time.Millisecond, Methods: []string{"sonet_group.create"},
+	}))
+	defer srv.Close()
+	c, err := NewWebhookClient(srv.WebhookURL(), WithoutRateLimit(),
+		WithHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}), WithRetryPolicy(RetryPolicy{MaxAttempts: 3}))
+	require.NoError(t, err)
+	const calls = 30
+	ids := make([]int, calls)
+	errs := make([]error, calls)
+	name := func(i int) string { return fmt.Sprintf("Late %02d", i) }
+	late := 0
+	for i := range calls {
+		ids[i], _, errs[i] = c.EnsureGroup(context.Background(), &GroupCreateRequest{Name: name(i)})
+		if errs[i] != nil {
+			assert.ErrorIs(t, errs[i], ErrOutcomeUnknown, name(i))
+			late++
+		}
+	}
+	assert.Greater(t, late, 0, "some creates ran late and their calls failed")
+	time.Sleep(600 * time.Millisecond) // the late creates commit
+	for i := range calls {
+		if errs[i] != nil {
+			var made bool
+			ids[i], made, errs[i] = c.EnsureGroup(context.Background(), &GroupCreateRequest{Name: name(i)})
+			require.NoError(t, errs[i], name(i))
+			assert.False(t, made, "%s: the late create's group is found", name(i))
+		}
+	}
+	byName := map[string][]int{}
+	for _, g := range srv.Groups() {
+		byName[g.Name] = append(byName[g.Name], g.ID)
+	}
+	for i := range calls {
+		assert.Equal(t, []int{ids[i]}, byName[name(i)], name(i))
+	}
 }

@@ -254,5 +254,7 @@
 //     Multilingual Plane written as ":" + its UTF-8 bytes in hex + ":"
 //     ("🚀" is ":f09f9a80:"); sonet_group.get answers and filters on that
 //     stored form, not the text as sent. Groups() keeps the text as given.
-//   - Faults: a dropped connection happens after the call ran.
+//   - Faults: a dropped connection happens after the call ran. Late runs
+//     the call DelayFor after it arrived whether or not the client still
+//     waits, as PHP runs on after a gateway timeout or a client that left.
 package sonettest
