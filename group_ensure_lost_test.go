@@ -144,3 +144,27 @@ func TestEnsureGroupE2ECreatesThatCommitAfterTheTimeoutNeverDuplicate(t *testing
 		assert.Equal(t, []int{ids[i]}, byName[name(i)], name(i))
 	}
 }
+
+// The look-up after a lost create fails too (its retries exhausted): the
+// error says both, matches ErrOutcomeUnknown and the look-up's cause, and
+// no second create is sent.
+func TestEnsureGroupLookUpFailingAfterALostCreate(t *testing.T) {
+	c, mt := newMockClient(t, WithRetryPolicy(RetryPolicy{MaxAttempts: 2}))
+	get := &script{t: t, steps: []httpmock.Responder{
+		jsonResponder(200, fixture(t, "sonet_group.get/ensure_empty.json")),
+		htmlBadGateway, htmlBadGateway,
+	}}
+	create := &script{t: t, steps: []httpmock.Responder{jsonResponder(500, fixture(t, "batch/internal_error.json"))}}
+	mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", get.respond)
+	mt.RegisterResponder("POST", testEndpoint+"sonet_group.create", create.respond)
+
+	id, made, err := c.EnsureGroup(context.Background(), &GroupCreateRequest{Name: "Quarterly review"})
+	assert.Equal(t, 0, id)
+	assert.False(t, made)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.ErrorIs(t, err, ErrInternalServerError)
+	assert.ErrorIs(t, err, ErrBadResponse, "the look-up's 502")
+	assert.ErrorContains(t, err, "and the look-up that followed failed")
+	assert.Len(t, create.Bodies(), 1)
+	assert.Len(t, get.Bodies(), 3)
+}
