@@ -28,21 +28,13 @@ func TestEnsureGroupNeverCreatesAgainWhileTheCreateMayStillRun(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			c, mt := newMockClient(t)
-			get := &script{t: t, steps: []httpmock.Responder{
-				jsonResponder(200, fixture(t, "sonet_group.get/ensure_empty.json")),
-				jsonResponder(200, fixture(t, "sonet_group.get/ensure_empty.json")),
-			}}
-			create := &script{t: t, steps: []httpmock.Responder{lost}}
-			mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", get.respond)
-			mt.RegisterResponder("POST", testEndpoint+"sonet_group.create", create.respond)
-
-			id, made, err := c.EnsureGroup(context.Background(), &GroupCreateRequest{Name: "Quarterly review"})
+			id, made, creates, gets, err := ensureAfterLostCreate(t, c, mt, lost, jsonResponder(200, fixture(t, "sonet_group.get/ensure_empty.json")))
 			assert.Equal(t, 0, id)
 			assert.False(t, made)
 			assert.ErrorIs(t, err, ErrOutcomeUnknown)
 			assert.ErrorContains(t, err, "no group found yet: the create may still be running on the portal, so it is not sent again")
-			assert.Len(t, create.Bodies(), 1, "one create only")
-			assert.Len(t, get.Bodies(), 2, "looked up before and after")
+			assert.Len(t, creates, 1, "one create only")
+			assert.Len(t, gets, 2, "looked up before and after")
 		})
 	}
 }
@@ -85,20 +77,12 @@ func TestEnsureGroupDoesNotCreateAgainBesideAGroupOutsideTheWindow(t *testing.T)
 	c, mt := newMockClient(t)
 	older := []byte(`{"result":[{"ID":"75","NAME":"Quarterly review","OWNER_ID":"1","PROJECT":"N","DATE_CREATE":"2026-03-19T15:00:02+02:00"}],
 		"total":1,"time":{"start":1773925430,"date_start":"2026-03-19T16:03:50+02:00"}}`)
-	get := &script{t: t, steps: []httpmock.Responder{
-		jsonResponder(200, fixture(t, "sonet_group.get/ensure_empty.json")),
-		jsonResponder(200, older),
-	}}
-	create := &script{t: t, steps: []httpmock.Responder{jsonResponder(500, fixture(t, "batch/internal_error.json"))}}
-	mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", get.respond)
-	mt.RegisterResponder("POST", testEndpoint+"sonet_group.create", create.respond)
-
-	id, made, err := c.EnsureGroup(context.Background(), &GroupCreateRequest{Name: "Quarterly review"})
+	id, made, creates, _, err := ensureAfterLostCreate(t, c, mt, jsonResponder(500, fixture(t, "batch/internal_error.json")), jsonResponder(200, older))
 	assert.Equal(t, 0, id)
 	assert.False(t, made)
 	assert.ErrorIs(t, err, ErrOutcomeUnknown)
 	assert.ErrorContains(t, err, "group 75 matches but was created before this call's window; not creating again")
-	assert.Len(t, create.Bodies(), 1)
+	assert.Len(t, creates, 1)
 }
 
 // Against the fake portal with creates that run only after the client has
@@ -150,21 +134,26 @@ func TestEnsureGroupE2ECreatesThatCommitAfterTheTimeoutNeverDuplicate(t *testing
 // no second create is sent.
 func TestEnsureGroupLookUpFailingAfterALostCreate(t *testing.T) {
 	c, mt := newMockClient(t, WithRetryPolicy(RetryPolicy{MaxAttempts: 2}))
-	get := &script{t: t, steps: []httpmock.Responder{
-		jsonResponder(200, fixture(t, "sonet_group.get/ensure_empty.json")),
-		htmlBadGateway, htmlBadGateway,
-	}}
-	create := &script{t: t, steps: []httpmock.Responder{jsonResponder(500, fixture(t, "batch/internal_error.json"))}}
-	mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", get.respond)
-	mt.RegisterResponder("POST", testEndpoint+"sonet_group.create", create.respond)
-
-	id, made, err := c.EnsureGroup(context.Background(), &GroupCreateRequest{Name: "Quarterly review"})
+	id, made, creates, gets, err := ensureAfterLostCreate(t, c, mt, jsonResponder(500, fixture(t, "batch/internal_error.json")), htmlBadGateway, htmlBadGateway)
 	assert.Equal(t, 0, id)
 	assert.False(t, made)
 	assert.ErrorIs(t, err, ErrOutcomeUnknown)
 	assert.ErrorIs(t, err, ErrInternalServerError)
 	assert.ErrorIs(t, err, ErrBadResponse, "the look-up's 502")
 	assert.ErrorContains(t, err, "and the look-up that followed failed")
-	assert.Len(t, create.Bodies(), 1)
-	assert.Len(t, get.Bodies(), 3)
+	assert.Len(t, creates, 1)
+	assert.Len(t, gets, 3)
+}
+
+// ensureAfterLostCreate runs EnsureGroup("Quarterly review") where the first
+// look-up finds nothing, the create answers with lost, and later look-ups
+// answer with after; it returns the result and the bodies sent.
+func ensureAfterLostCreate(t *testing.T, c *Client, mt *httpmock.MockTransport, lost httpmock.Responder, after ...httpmock.Responder) (int, bool, []string, []string, error) {
+	t.Helper()
+	get := &script{t: t, steps: append([]httpmock.Responder{jsonResponder(200, fixture(t, "sonet_group.get/ensure_empty.json"))}, after...)}
+	create := &script{t: t, steps: []httpmock.Responder{lost}}
+	mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", get.respond)
+	mt.RegisterResponder("POST", testEndpoint+"sonet_group.create", create.respond)
+	id, made, err := c.EnsureGroup(context.Background(), &GroupCreateRequest{Name: "Quarterly review"})
+	return id, made, create.Bodies(), get.Bodies(), err
 }
