@@ -271,7 +271,7 @@ func (c *Client) RunBatch(ctx context.Context, b *Batch) error {
 			case !e.sink.Ran() && errors.Is(e.sink.Err(), ErrOutcomeUnknown):
 				be.Unknown = append(be.Unknown, e.key)
 				be.unknown = append(be.unknown, e.sink.Err())
-			case !e.sink.Ran():
+			case !e.sink.Ran() && errors.Is(e.sink.Err(), ErrNotRun):
 				be.NotRun = append(be.NotRun, e.key)
 				if ae := (*APIError)(nil); errors.As(e.sink.Err(), &ae) {
 					// Refused by the portal: with halt it stopped there.

@@ -100,3 +100,24 @@ func TestBatchCallWithAnUnreadableResultIsOutcomeUnknown(t *testing.T) {
 	assert.ErrorIs(t, h.Err(), ErrBadResponse)
 	assert.ErrorIs(t, err, ErrOutcomeUnknown)
 }
+
+// In a batch of reads (the scans' kind) a command missing from the answer
+// is a bad response listed as failed, not a command that did not run.
+func TestRunBatchReadMissingFromTheAnswerIsABadResponse(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", testEndpoint+"batch", jsonResponder(200, fixture(t, "batch/entry_missing.json")))
+	b := NewBatch()
+	b.readOnly = true
+	first := BatchCall[int](b, "sonet_group.get", nil)
+	second := BatchCall[int](b, "sonet_group.get", nil)
+	err := c.RunBatch(context.Background(), b)
+	var be *BatchError
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, 77, first.Value())
+	assert.Equal(t, []string{"c1"}, be.Failed)
+	assert.Empty(t, be.NotRun)
+	assert.Empty(t, be.Unknown)
+	assert.ErrorIs(t, second.Err(), ErrBadResponse)
+	assert.NotErrorIs(t, second.Err(), ErrNotRun)
+	assert.NotErrorIs(t, second.Err(), ErrOutcomeUnknown)
+}
