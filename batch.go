@@ -81,57 +81,6 @@ type BatchMeta struct {
 	Time     Timing
 }
 
-// BatchCommand is the handle of one batch command whose result decodes into
-// T. It is filled by RunBatch.
-type BatchCommand[T any] struct {
-	key, method string
-	decode      func(json.RawMessage, BatchMeta) (T, error)
-	value       T
-	err         error
-	ran         bool
-	meta        BatchMeta
-}
-
-// Key returns the command's key.
-func (h *BatchCommand[T]) Key() string { return h.key }
-
-// Method returns the command's REST method.
-func (h *BatchCommand[T]) Method() string { return h.method }
-
-// Ran reports whether the portal answered for this command (with a result
-// or an error).
-func (h *BatchCommand[T]) Ran() bool { return h.ran }
-
-// Err returns the command's error, nil on success.
-func (h *BatchCommand[T]) Err() error { return h.err }
-
-// Value returns the decoded result; the zero T unless the command succeeded.
-func (h *BatchCommand[T]) Value() T { return h.value }
-
-// Result returns Value and Err together.
-func (h *BatchCommand[T]) Result() (T, error) { return h.value, h.err }
-
-// Meta returns the command's total, next and time as the portal sent them.
-func (h *BatchCommand[T]) Meta() BatchMeta { return h.meta }
-
-func (h *BatchCommand[T]) deliver(raw json.RawMessage, m BatchMeta, redact func(string) string) {
-	h.ran, h.meta = true, m
-	v, err := h.decode(raw, m)
-	if err != nil {
-		h.err = finishResponseError(err, redact)
-		return
-	}
-	h.value = v
-}
-
-func (h *BatchCommand[T]) settle(err error, ran bool) { h.err, h.ran = err, ran }
-
-type batchSink interface {
-	BatchHandle
-	deliver(json.RawMessage, BatchMeta, func(string) string)
-	settle(err error, ran bool)
-}
-
 type batchEntry struct {
 	key, method, value string
 	deps               []int
@@ -202,14 +151,18 @@ func newHandle[T any](b *Batch, method string, decode func(json.RawMessage, Batc
 
 // BatchCall adds a command calling any method by name; params are encoded
 // as Client.Call encodes them (a struct with url tags, a map[string]any, or
-// nil) and the result is unmarshalled into T.
+// nil) and the result is unmarshalled into T. Like Call without Idempotent
+// it is taken for a write: a result that does not decode into T matches
+// ErrOutcomeUnknown as well as ErrBadResponse.
 //
 // Docs: api-reference/how-to-call-rest-api/batch.md
 func BatchCall[T any](b *Batch, method string, params any) *BatchCommand[T] {
 	h := newHandle(b, method, func(raw json.RawMessage, _ BatchMeta) (T, error) {
 		var v T
-		err := decodeResult(method, &Response{HTTPStatus: 200, Result: raw}, &v)
-		return v, err
+		if err := decodeResult(method, &Response{HTTPStatus: 200, Result: raw}, &v); err != nil {
+			return v, outcomeUnknown(method, err)
+		}
+		return v, nil
 	})
 	if b == nil {
 		h.err = &ValidationError{Field: "batch", Reason: "nil *Batch"}
@@ -315,7 +268,10 @@ func (c *Client) RunBatch(ctx context.Context, b *Batch) error {
 		for _, e := range ch {
 			switch {
 			case e.sink.Err() == nil:
-			case !e.sink.Ran():
+			case !e.sink.Ran() && errors.Is(e.sink.Err(), ErrOutcomeUnknown):
+				be.Unknown = append(be.Unknown, e.key)
+				be.unknown = append(be.unknown, e.sink.Err())
+			case !e.sink.Ran() && errors.Is(e.sink.Err(), ErrNotRun):
 				be.NotRun = append(be.NotRun, e.key)
 				if ae := (*APIError)(nil); errors.As(e.sink.Err(), &ae) {
 					// Refused by the portal: with halt it stopped there.
@@ -349,8 +305,10 @@ func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt, readOnly 
 	if _, err := c.callN(ctx, "batch", kind, form, &raw, len(ch)); err != nil {
 		return err
 	}
+	failed := false // a command of this request failed: with halt, the rest are absent
 	for _, e := range ch {
 		if er, ok := raw.Errors[e.key]; ok {
+			failed = true
 			err := commandError(e.method, er, c.redact)
 			if refusedUnrun(err) {
 				e.sink.settle(fmt.Errorf("sonet: batch command %s (%s): %w: %w", e.key, e.method, ErrNotRun, err), false)
@@ -361,7 +319,7 @@ func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt, readOnly 
 		}
 		res, ok := raw.Result[e.key]
 		if !ok {
-			e.sink.settle(fmt.Errorf("sonet: batch command %s (%s): %w", e.key, e.method, ErrNotRun), false)
+			e.sink.settle(missingEntry(e, halt && failed, readOnly), false)
 			continue
 		}
 		m := BatchMeta{}

@@ -22,7 +22,20 @@ func BatchCreateGroup(b *Batch, req *GroupCreateRequest, params ...BatchParam) *
 //
 // Docs: api-reference/sonet-group/sonet-group-update.md
 func BatchUpdateGroup(b *Batch, req *GroupUpdateRequest, params ...BatchParam) *BatchCommand[int] {
-	return batchTyped(b, "sonet_group.update", req, params, decodeID("sonet_group.update"))
+	const method = "sonet_group.update"
+	want := 0 // the ID the answer must name; unknown when a param sets it
+	if req != nil && !newGroupIDRequest(0, params).set {
+		want = req.GroupID
+	}
+	decode := decodeID(method)
+	return batchTyped(b, method, req, params, func(raw json.RawMessage, m BatchMeta) (int, error) {
+		id, err := decode(raw, m)
+		if err == nil && want > 0 && id != want {
+			// As UpdateGroup: another group's ID does not say this update ran.
+			return 0, outcomeUnknown(method, &ResponseError{HTTPStatus: 200, Method: method, Reason: fmt.Sprintf("result %d is not the group's ID %d", id, want), raw: raw})
+		}
+		return id, err
+	})
 }
 
 // BatchDeleteGroup adds a sonet_group.delete command; its value is true on

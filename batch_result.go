@@ -77,8 +77,9 @@ type BatchError struct {
 	Failed []string
 	// NotRun lists the commands that certainly did not run.
 	NotRun []string
-	// Unknown lists the commands of a request whose answer was lost: they
-	// may or may not have run.
+	// Unknown lists the commands of a request whose answer was lost, and
+	// write commands an answered request left out for no reason the portal
+	// has: they may or may not have run.
 	Unknown []string
 	// Cause is the error of a batch request that failed as a whole, nil
 	// when every request sent was answered.
@@ -86,6 +87,7 @@ type BatchError struct {
 
 	errs    []error // of Failed, in order
 	refused []error // of the NotRun commands the portal refused
+	unknown []error // of the Unknown commands of an answered request
 }
 
 func (e *BatchError) notRun(ch []*batchEntry, cause error) {
@@ -116,13 +118,83 @@ func (e *BatchError) Error() string {
 	return sb.String()
 }
 
-// Unwrap returns Cause, the failed commands' errors and the errors of the
+// Unwrap returns Cause, the failed commands' errors, those of commands an
+// answered request left out (outcome unknown) and the errors of the
 // commands the portal refused without running them.
 func (e *BatchError) Unwrap() []error {
-	out := make([]error, 0, len(e.errs)+len(e.refused)+1)
+	out := make([]error, 0, len(e.errs)+len(e.refused)+len(e.unknown)+1)
 	if e.Cause != nil {
 		out = append(out, e.Cause)
 	}
 	out = append(out, e.errs...)
+	out = append(out, e.unknown...)
 	return append(out, e.refused...)
+}
+
+// missingEntry is the error of a command absent from both result and
+// result_error. methodsBatch writes every command it runs or refuses into
+// one of them; only with halt, after a failed command, does it leave the
+// rest out. Any other absence is an answer the SDK cannot read: a write
+// command may have run (outcome unknown, never "did not run", which would
+// invite a second create), a read gets a bad-response error.
+func missingEntry(e *batchEntry, afterHalt, readOnly bool) error {
+	if afterHalt {
+		return fmt.Errorf("sonet: batch command %s (%s): %w", e.key, e.method, ErrNotRun)
+	}
+	err := &ResponseError{HTTPStatus: 200, Method: e.method, Reason: "batch command " + e.key + " is in neither result nor result_error"}
+	if readOnly {
+		return err
+	}
+	return outcomeUnknown(e.method, err)
+}
+
+// BatchCommand is the handle of one batch command whose result decodes into
+// T. It is filled by RunBatch.
+type BatchCommand[T any] struct {
+	key, method string
+	decode      func(json.RawMessage, BatchMeta) (T, error)
+	value       T
+	err         error
+	ran         bool
+	meta        BatchMeta
+}
+
+// Key returns the command's key.
+func (h *BatchCommand[T]) Key() string { return h.key }
+
+// Method returns the command's REST method.
+func (h *BatchCommand[T]) Method() string { return h.method }
+
+// Ran reports whether the portal answered for this command (with a result
+// or an error).
+func (h *BatchCommand[T]) Ran() bool { return h.ran }
+
+// Err returns the command's error, nil on success.
+func (h *BatchCommand[T]) Err() error { return h.err }
+
+// Value returns the decoded result; the zero T unless the command succeeded.
+func (h *BatchCommand[T]) Value() T { return h.value }
+
+// Result returns Value and Err together.
+func (h *BatchCommand[T]) Result() (T, error) { return h.value, h.err }
+
+// Meta returns the command's total, next and time as the portal sent them.
+func (h *BatchCommand[T]) Meta() BatchMeta { return h.meta }
+
+func (h *BatchCommand[T]) deliver(raw json.RawMessage, m BatchMeta, redact func(string) string) {
+	h.ran, h.meta = true, m
+	v, err := h.decode(raw, m)
+	if err != nil {
+		h.err = finishResponseError(err, redact)
+		return
+	}
+	h.value = v
+}
+
+func (h *BatchCommand[T]) settle(err error, ran bool) { h.err, h.ran = err, ran }
+
+type batchSink interface {
+	BatchHandle
+	deliver(json.RawMessage, BatchMeta, func(string) string)
+	settle(err error, ran bool)
 }

@@ -169,7 +169,8 @@ func (c *Client) CreateGroup(ctx context.Context, req *GroupCreateRequest) (int,
 // definitions (install/db/mysql/install.sql): b_sonet_group has NAME
 // varchar(255), KEYWORDS varchar(255), DESCRIPTION text; b_sonet_group_site
 // has SITE_ID char(2); b_sonet_user2group has MESSAGE text. varchar and char
-// count characters; a MySQL TEXT column holds 65,535 bytes.
+// count characters; a MySQL TEXT column holds 65,535 bytes. NAME and
+// DESCRIPTION are counted as stored, each emoji as 10 (portal_text.go).
 const (
 	maxNameRunes     = 255
 	maxKeywordsRunes = 255
@@ -191,10 +192,10 @@ func checkLength(field, s string, maxRunes, maxBytes int) error {
 
 // checkGroupText checks the text fields of a create or update.
 func checkGroupText(name, description, keywords string, sites []string) error {
-	if err := checkLength("NAME", name, maxNameRunes, 0); err != nil {
+	if err := checkStoredLength("NAME", name, maxNameRunes, 0); err != nil {
 		return err
 	}
-	if err := checkLength("DESCRIPTION", description, 0, maxTextBytes); err != nil {
+	if err := checkStoredLength("DESCRIPTION", description, 0, maxTextBytes); err != nil {
 		return err
 	}
 	if err := checkLength("KEYWORDS", keywords, maxKeywordsRunes, 0); err != nil {

@@ -52,18 +52,28 @@ func (e *DuplicateGroupsError) Unwrap() error { return e.Err }
 // sonet_group.get, then sonet_group.create only when needed:
 //
 //  1. it looks for groups named exactly req.Name (case and inner spaces
-//     count; surrounding space is ignored), of the same kind (a project
-//     when req.Project is Yes, a workgroup otherwise) and owner (req.OwnerID
-//     or the webhook's user; an OAuth client's user is unknown, so the
-//     owner is not compared there);
+//     count; surrounding space is removed, and the group is created
+//     without it too), of the same kind (a project when req.Project is
+//     Yes, a workgroup otherwise) and owner (req.OwnerID or the webhook's
+//     user; an OAuth client's user is unknown, so the owner is not
+//     compared there);
 //  2. one match: its ID is returned with created false. Several: a
 //     *DuplicateGroupsError listing their IDs (ErrDuplicateGroups);
 //  3. none: the group is created and its ID returned with created true.
 //     When the create's answer is lost (ErrOutcomeUnknown) the groups are
 //     looked up again: one match is the group this call made (created
 //     true), several are a *DuplicateGroupsError that also matches
-//     ErrOutcomeUnknown, and none means the create did not commit, so it is
-//     sent again, up to the retry policy's MaxAttempts creates in all.
+//     ErrOutcomeUnknown, and a match older than the window below is an
+//     error matching ErrOutcomeUnknown, never a reason to create. None:
+//     the create is sent again (up to the retry policy's MaxAttempts
+//     creates in all) only when the portal itself answered it (a JSON
+//     error such as 500 INTERNAL_SERVER_ERROR, or a 2xx answer it could
+//     not read), since its script had then finished and the look-up saw
+//     its final state. After a transport failure, a timeout, a
+//     cancellation or a gateway's page (502, 504) the create may still be
+//     running and commit after the look-up: the error (ErrOutcomeUnknown)
+//     is returned instead of a second create; call EnsureGroup again later
+//     to find the group or create it.
 //
 // The second look-up counts only groups whose DATE_CREATE is not before the
 // portal's own clock reading in the first look-up's answer (its time block,
@@ -76,11 +86,8 @@ func (e *DuplicateGroupsError) Unwrap() error { return e.Err }
 //
 // Limits: two callers ensuring the same name at the same moment may both
 // find nothing and both create (a later EnsureGroup then reports the
-// duplicates). A create still running on the portal when the second look-up
-// reads (its answer lost to a gateway timeout) is not seen, and a second
-// group can result; again a later call reports both. The fields other than
-// name, kind and owner are not compared: an existing group is returned as
-// it is, not updated.
+// duplicates). The fields other than name, kind and owner are not
+// compared: an existing group is returned as it is, not updated.
 //
 // Docs: api-reference/sonet-group/sonet-group-create.md,
 // api-reference/sonet-group/sonet-group-get.md
@@ -92,7 +99,7 @@ func (c *Client) EnsureGroup(ctx context.Context, req *GroupCreateRequest) (id i
 		return 0, false, err
 	}
 	m := c.matcherFor(req)
-	ids, before, err := c.findMatching(ctx, m, time.Time{})
+	ids, _, before, err := c.findMatching(ctx, m, time.Time{})
 	if err != nil {
 		return 0, false, err
 	}
@@ -108,15 +115,20 @@ func (c *Client) EnsureGroup(ctx context.Context, req *GroupCreateRequest) (id i
 	if !before.IsZero() {
 		from = before.Add(-ensureSlack)
 	}
+	// Create the name that was looked up: the portal stores a name as sent,
+	// surrounding space included, and its NAME filter would not find
+	// " Sales" again by "Sales".
+	create := *req
+	create.Name = m.name
 	for attempt := 1; ; attempt++ {
-		id, err := c.CreateGroup(ctx, req)
+		id, err := c.CreateGroup(ctx, &create)
 		if err == nil {
 			return id, true, nil
 		}
 		if !errors.Is(err, ErrOutcomeUnknown) {
 			return 0, false, err
 		}
-		ids, _, lerr := c.findMatching(ctx, m, from)
+		ids, older, _, lerr := c.findMatching(ctx, m, from)
 		if lerr != nil {
 			return 0, false, fmt.Errorf("%w (and the look-up that followed failed: %w)", err, lerr)
 		}
@@ -126,6 +138,13 @@ func (c *Client) EnsureGroup(ctx context.Context, req *GroupCreateRequest) (id i
 			return ids[0], true, nil
 		case len(ids) > 1:
 			return 0, false, &DuplicateGroupsError{Name: m.name, IDs: ids, Err: err}
+		case len(older) > 0:
+			// Not this call's group, but no proof that nothing was made
+			// either (the window may be off by a clock): never a second
+			// create beside it.
+			return 0, false, fmt.Errorf("%w (group %d matches but was created before this call's window; not creating again)", err, older[0])
+		case !portalFinished(err):
+			return 0, false, fmt.Errorf("%w (no group found yet: the create may still be running on the portal, so it is not sent again; call EnsureGroup later)", err)
 		case attempt >= c.retry.MaxAttempts:
 			return 0, false, err
 		}
@@ -137,11 +156,31 @@ func (c *Client) EnsureGroup(ctx context.Context, req *GroupCreateRequest) (id i
 	}
 }
 
+// portalFinished reports whether a create's lost answer came from the
+// portal's own script (a JSON error, or a 2xx answer that could not be
+// read): the script had finished, so a look-up after it sees whether the
+// group was made. A transport failure, a timeout, a cancellation or a
+// gateway's own page says nothing of the kind: the create may still run.
+func portalFinished(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return true
+	}
+	var te *TransportError
+	if errors.As(err, &te) {
+		return false
+	}
+	var re *ResponseError
+	return errors.As(err, &re) && re.HTTPStatus >= 200 && re.HTTPStatus <= 299
+}
+
 // FindGroupsByName returns the groups named exactly name (case and inner
-// spaces count; surrounding space is ignored, as the portal trims names),
-// in the portal's order (ID descending), every page read. The portal's
-// NAME filter compares without regard to case, so the SDK compares again
-// itself. IS_ADMIN=Y is sent, which lets an administrator see every group;
+// spaces count; surrounding space is ignored on both sides), in the
+// portal's order (ID descending), every page read. The portal's NAME
+// filter compares without regard to case, so the SDK compares again
+// itself. A name with emoji is looked up in the form the portal stores
+// (each emoji as ":" + hex + ":"), and Name in the result is that form, as
+// sonet_group.get answers it. IS_ADMIN=Y is sent, which lets an administrator see every group;
 // others see the groups they may see. No match gives an empty, non-nil
 // slice.
 //
@@ -161,11 +200,18 @@ func (c *Client) FindGroupsByName(ctx context.Context, name string) ([]Group, er
 }
 
 // eachNamed calls fn for every group named exactly name, page by page, and
-// returns the first page's time block.
+// returns the first page's time block. A group seen on an earlier page is
+// skipped: rows shift between pages when groups are made meanwhile, and a
+// portal asked for a page past the end answers the first page again, so
+// the same group can come twice; counted twice, it would look like a
+// duplicate.
 func (c *Client) eachNamed(ctx context.Context, name string, fn func(*Group)) (Timing, error) {
-	want := strings.TrimSpace(name)
+	// The portal stores, lists and filters a name with its emoji encoded
+	// (portalForm): compare in that form, whichever form comes back.
+	want := portalForm(strings.TrimSpace(name))
 	opts := GroupListOptions{Filter: GroupFilter{FieldName.Eq(want)}, IsAdmin: Yes}
 	var first Timing
+	seen := map[int]bool{}
 	for page := 0; ; page++ {
 		p, err := c.ListGroups(ctx, &opts)
 		if err != nil {
@@ -175,7 +221,8 @@ func (c *Client) eachNamed(ctx context.Context, name string, fn func(*Group)) (T
 			first = p.Time
 		}
 		for i := range p.Items {
-			if strings.TrimSpace(p.Items[i].Name) == want {
+			if portalForm(strings.TrimSpace(p.Items[i].Name)) == want && !seen[p.Items[i].ID] {
+				seen[p.Items[i].ID] = true
 				fn(&p.Items[i])
 			}
 		}
@@ -212,20 +259,21 @@ func (c *Client) matcherFor(req *GroupCreateRequest) groupMatch {
 }
 
 // findMatching lists the groups matching m created at or after from (the
-// zero time: any), and returns the portal's clock reading of the first
-// page's answer (zero if it sent no time block).
-func (c *Client) findMatching(ctx context.Context, m groupMatch, from time.Time) ([]int, time.Time, error) {
-	var ids []int
+// zero time: any) and, apart, those created before it, and returns the
+// portal's clock reading of the first page's answer (zero if it sent no
+// time block).
+func (c *Client) findMatching(ctx context.Context, m groupMatch, from time.Time) (ids, older []int, clock time.Time, err error) {
 	t, err := c.eachNamed(ctx, m.name, func(g *Group) {
 		switch {
 		case len(m.owners) > 0 && !m.owners[g.OwnerID]:
 		case g.Project != m.project:
 		case !from.IsZero() && !g.DateCreate.IsZero() && g.DateCreate.Before(from):
+			older = append(older, g.ID)
 		default:
 			ids = append(ids, g.ID)
 		}
 	})
-	return ids, portalClock(t), err
+	return ids, older, portalClock(t), err
 }
 
 // portalClock is the portal's clock when it began an answer: time.start

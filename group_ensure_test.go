@@ -197,11 +197,13 @@ func TestEnsureGroupReportsDuplicatesFoundAfterALostAnswer(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInternalServerError)
 }
 
-func TestEnsureGroupCreatesAgainWhenNothingWasMade(t *testing.T) {
+// The portal itself answered the create with 500: its script had ended,
+// so a look-up that finds nothing proves no group was made.
+func TestEnsureGroupCreatesAgainWhenThePortalAnsweredAndNothingWasMade(t *testing.T) {
 	clk := newFakeClock()
 	c, mt := newMockClient(t, WithClock(clk), WithRetryPolicy(RetryPolicy{MaxAttempts: 3, BaseDelay: time.Second, MaxDelay: time.Second}))
 	create := &script{t: t, steps: []httpmock.Responder{
-		htmlBadGateway, jsonResponder(200, fixture(t, "sonet_group.create/seed000_ok.json")),
+		jsonResponder(500, fixture(t, "batch/internal_error.json")), jsonResponder(200, fixture(t, "sonet_group.create/seed000_ok.json")),
 	}}
 	mt.RegisterResponder("POST", testEndpoint+"sonet_group.create", create.respond)
 	mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", jsonResponder(200, fixture(t, "sonet_group.get/ensure_empty.json")))
@@ -280,7 +282,10 @@ func TestFindGroupsByNameComparesExactly(t *testing.T) {
 
 // 1,000 calls with unique names from 8 goroutines through 10% of each
 // fault, on creates and look-ups alike: at most one group per name, and
-// every success returns that group's ID.
+// every success returns that group's ID. A call whose create met a fault
+// that leaves the create's fate open (502 page, drop) and found no group
+// fails with ErrOutcomeUnknown instead of creating again; running it again,
+// as an import would, settles it.
 func TestEnsureGroupE2EUnderFaultsNeverDuplicates(t *testing.T) {
 	srv := sonettest.NewServer(sonettest.WithFaults(sonettest.Faults{
 		Seed: 9, InternalBefore: 0.1, InternalAfter: 0.1, HTMLBadGateway: 0.1, Truncated: 0.1, Drop: 0.1,
@@ -291,31 +296,49 @@ func TestEnsureGroupE2EUnderFaultsNeverDuplicates(t *testing.T) {
 	const calls, workers = 1000, 8
 	ids := make([]int, calls)
 	errs := make([]error, calls)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := w; i < calls; i += workers {
-				ids[i], _, errs[i] = c.EnsureGroup(context.Background(), &GroupCreateRequest{Name: fmt.Sprintf("Ensure %04d", i)})
-			}
-		}(w)
+	pending := make([]int, calls)
+	for i := range pending {
+		pending[i] = i
 	}
-	wg.Wait()
+	firstPass := 0
+	for round := 0; len(pending) > 0 && round < 10; round++ {
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for k := w; k < len(pending); k += workers {
+					i := pending[k]
+					ids[i], _, errs[i] = c.EnsureGroup(context.Background(), &GroupCreateRequest{Name: fmt.Sprintf("Ensure %04d", i)})
+				}
+			}(w)
+		}
+		wg.Wait()
+		var again []int
+		for _, i := range pending {
+			if errs[i] != nil {
+				assert.ErrorIs(t, errs[i], ErrOutcomeUnknown, "only an open outcome fails")
+				again = append(again, i)
+			}
+		}
+		if round == 0 {
+			firstPass = calls - len(again)
+		}
+		pending = again
+	}
+	assert.Empty(t, pending, "re-runs settle every name")
+	assert.Greater(t, firstPass, calls*80/100, "most calls succeed at once")
 	byName := map[string][]int{}
 	for _, g := range srv.Groups() {
 		byName[g.Name] = append(byName[g.Name], g.ID)
 	}
-	ok := 0
 	for i := 0; i < calls; i++ {
 		name := fmt.Sprintf("Ensure %04d", i)
-		assert.LessOrEqual(t, len(byName[name]), 1, "duplicates of %s: %v", name, byName[name])
+		assert.Len(t, byName[name], 1, "groups named %s: %v", name, byName[name])
 		if errs[i] == nil {
-			ok++
 			assert.Equal(t, byName[name], []int{ids[i]}, name)
 		}
 	}
-	assert.Greater(t, ok, calls*95/100, "nearly every call succeeds")
 }
 
 // A create answered 200 with an unusable result may have run: EnsureGroup

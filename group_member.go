@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/b24kit/sonet/internal/wire"
 )
@@ -248,6 +249,13 @@ func (c *Client) memberWrite(ctx context.Context, method string, p memberWritePa
 	ids, err := decodeIDList(method, r, c.redact)
 	if err != nil {
 		return nil, outcomeUnknown(method, err)
+	}
+	// The portal answers with the requested users it changed; anyone else
+	// means the answer is not this write's.
+	for _, id := range ids {
+		if !slices.Contains(p.UserIDs, id) {
+			return nil, c.unusableWrite(method, r, fmt.Sprintf("user %d in the result was not in the request", id))
+		}
 	}
 	return ids, nil
 }

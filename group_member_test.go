@@ -187,7 +187,7 @@ func TestMemberWritesMoreBodies(t *testing.T) {
 	mt.RegisterResponder("POST", testEndpoint+"sonet_group.user.invite", rec.respond(200, fixture(t, "sonet_group.user.invite/ok.json")))
 	mt.RegisterResponder("POST", testEndpoint+"sonet_group.user.add", rec.respond(200, []byte(`{"result":[1271,1272,1273,1274,1275,1276,1277,1278,1279,1280,1281]}`)))
 
-	_, err := c.SetGroupMembersRole(ctx, 69, RoleMember, 1271)
+	_, err := c.SetGroupMembersRole(ctx, 69, RoleMember, 1271, 1272)
 	require.NoError(t, err)
 	_, err = c.InviteGroupMembers(ctx, 69, "", 1271)
 	require.NoError(t, err)
@@ -195,7 +195,7 @@ func TestMemberWritesMoreBodies(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []int{1271, 1272, 1273, 1274, 1275, 1276, 1277, 1278, 1279, 1280, 1281}, ids, "numbers are accepted too")
 	assert.Equal(t, []string{
-		"GROUP_ID=69&USER_ID[0]=1271&ROLE=K",
+		"GROUP_ID=69&USER_ID[0]=1271&USER_ID[1]=1272&ROLE=K",
 		"GROUP_ID=69&USER_ID[0]=1271",
 		"GROUP_ID=69&USER_ID[0]=1271&USER_ID[1]=1272&USER_ID[2]=1273&USER_ID[3]=1274&USER_ID[4]=1275&USER_ID[5]=1276" +
 			"&USER_ID[6]=1277&USER_ID[7]=1278&USER_ID[8]=1279&USER_ID[9]=1280&USER_ID[10]=1281",

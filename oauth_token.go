@@ -154,7 +154,7 @@ func decodeTokenAnswer(status int, ctype string, body []byte, redact func(string
 		if json.Unmarshal(r.Error, &code) != nil {
 			return nil, bad("error code is neither a string nor a number")
 		}
-		return nil, &OAuthError{HTTPStatus: status, Code: string(code), Description: redact(string(r.ErrorDescription))}
+		return nil, &OAuthError{HTTPStatus: status, Code: redact(string(code)), Description: redact(string(r.ErrorDescription))}
 	}
 	switch {
 	case status < 200 || status > 299:

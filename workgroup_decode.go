@@ -296,7 +296,8 @@ func listOfMembers(w *Workgroup, b json.RawMessage) error {
 func upperKeys(b []byte) (map[string]json.RawMessage, error) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("not a JSON object: %.40s", bytes.TrimSpace(b))
+		// The value is quoted later, redacted before it is cut (errorText).
+		return nil, &wire.ValueError{Msg: "not a JSON object", Value: append([]byte(nil), bytes.TrimSpace(b)...)}
 	}
 	out := make(map[string]json.RawMessage, len(m))
 	for k, v := range m {
@@ -384,7 +385,7 @@ func (s *seq[T]) UnmarshalJSON(b []byte) error {
 		*s = out
 		return nil
 	}
-	return fmt.Errorf("not a list: %.40s", b)
+	return &wire.ValueError{Msg: "not a list", Value: append([]byte(nil), b...)}
 }
 
 // textOrFalse is a string where the portal writes "no value" as false.

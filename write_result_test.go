@@ -113,3 +113,16 @@ func TestGetGroupOnANullResultIsABadResponse(t *testing.T) {
 	assert.NotErrorIs(t, err, ErrNotFound)
 	assert.EqualError(t, err, `sonet: sonet_group.get: bad response (HTTP 200): result of the wrong shape: want a JSON list of groups: null; body starts "null"`)
 }
+
+// The member writes answer with the requested users they changed: a user
+// that was not asked for is not this write's answer.
+func TestMemberWriteRefusesAUserItWasNotAskedFor(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", testEndpoint+"sonet_group.user.add", httpmock.NewStringResponder(200, `{"result":["5","6"]}`))
+	ids, err := c.AddGroupMembers(context.Background(), 77, 5, 7)
+	assert.Nil(t, ids)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.EqualError(t, err, `sonet: sonet_group.user.add: outcome unknown, not retried (the write may have been applied): `+
+		`sonet: sonet_group.user.add: bad response (HTTP 200): user 6 in the result was not in the request; body starts "[\"5\",\"6\"]"`)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+}

@@ -249,5 +249,12 @@
 //   - user.get (served so tools can check user IDs before writing) models
 //     only the ID filter (FILTER[ID] or ID, one value or a list), lists
 //     fired users with ACTIVE false, and answers ID, ACTIVE and NAME.
-//   - Faults: a dropped connection happens after the call ran.
+//   - Emoji (Bitrix\Main\Text\Emoji::encode in CSocNetGroup::CheckFields):
+//     NAME and DESCRIPTION are stored with each character outside the Basic
+//     Multilingual Plane written as ":" + its UTF-8 bytes in hex + ":"
+//     ("🚀" is ":f09f9a80:"); sonet_group.get answers and filters on that
+//     stored form, not the text as sent. Groups() keeps the text as given.
+//   - Faults: a dropped connection happens after the call ran. Late runs
+//     the call DelayFor after it arrived whether or not the client still
+//     waits, as PHP runs on after a gateway timeout or a client that left.
 package sonettest

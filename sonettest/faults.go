@@ -7,8 +7,9 @@ import (
 
 // Faults makes a share of the answers fail, deterministically for a given
 // Seed and sequence of requests. Each share is a probability from 0 to 1;
-// the first six are exclusive (their sum should not exceed 1) and are drawn
-// with one random number per eligible request, Delay with a second one.
+// the first seven are exclusive (their sum should not exceed 1) and are
+// drawn with one random number per eligible request, Delay with a second
+// one.
 //
 // Only requests that passed authentication and the rate limit and name a
 // known method are eligible (a batch is one request, named "batch").
@@ -21,6 +22,7 @@ type Faults struct {
 	HTMLBadGateway float64 // 502 with an nginx HTML page; the call does not run
 	Truncated      float64 // the real answer cut in half; the call ran
 	Drop           float64 // connection closed without an answer; the call ran
+	Late           float64 // the call runs only DelayFor later, whether or not the client still waits (PHP runs on after a disconnect), then answers
 	Delay          float64 // the answer is held back for DelayFor; combines with the others
 
 	DelayFor time.Duration
@@ -34,6 +36,7 @@ const (
 	faultBadGateway     = "bad_gateway"
 	faultTruncated      = "truncated"
 	faultDrop           = "drop"
+	faultLate           = "late"
 )
 
 // drawFault picks the fault for one request and its delay.
@@ -69,6 +72,7 @@ func (s *Server) drawFault(method string) (string, time.Duration) {
 		{f.HTMLBadGateway, faultBadGateway},
 		{f.Truncated, faultTruncated},
 		{f.Drop, faultDrop},
+		{f.Late, faultLate},
 	}
 	acc := 0.0
 	for _, sh := range shares {

@@ -78,9 +78,9 @@ func fieldValue(st *gstate, field string) any {
 	case "NUMBER_OF_MEMBERS":
 		return st.count("AEK")
 	case "NAME":
-		return g.Name
+		return emojiEncode(g.Name) // the column holds the encoded form
 	case "DESCRIPTION":
-		return g.Description
+		return emojiEncode(g.Description)
 	case "KEYWORDS":
 		return g.Keywords
 	case "SITE_ID":

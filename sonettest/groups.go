@@ -341,8 +341,8 @@ func (s *Server) groupRow(st *gstate) obj {
 	o := obj{
 		{"ID", strconv.Itoa(g.ID)},
 		{"SITE_ID", g.SiteID},
-		{"NAME", g.Name},
-		{"DESCRIPTION", nullIfEmpty(g.Description)},
+		{"NAME", emojiEncode(g.Name)},
+		{"DESCRIPTION", nullIfEmpty(emojiEncode(g.Description))},
 		{"DATE_CREATE", isoDate(g.DateCreate, loc)},
 		{"DATE_UPDATE", isoDate(g.DateUpdate, loc)},
 		{"ACTIVE", yn(g.Active)},

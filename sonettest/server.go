@@ -243,6 +243,10 @@ type answer struct {
 	body   []byte
 	fault  string // faultTruncated or faultDrop, applied when writing
 	delay  time.Duration
+	// late, when set, runs the call lateAfter from now (fault Late), under
+	// s.mu, and gives the answer.
+	late      func() answer
+	lateAfter time.Duration
 }
 
 func jsonAnswer(status int, body []byte) answer {
@@ -274,6 +278,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.Time = s.cfg.now()
 		s.mu.Unlock()
 		ans = answer{status: http.StatusNotFound, ctype: "text/plain; charset=utf-8", body: []byte("404 page not found\n")}
+	}
+	if ans.late != nil {
+		time.Sleep(ans.lateAfter) // not cut short by a client that left: the portal runs on
+		s.mu.Lock()
+		ans = ans.late()
+		s.mu.Unlock()
 	}
 	if ans.delay > 0 {
 		t := time.NewTimer(ans.delay)
@@ -320,6 +330,11 @@ func (s *Server) runFaulted(c *call, method string, h handler, params *pnode, ki
 		return errAnswer(errInternal)
 	case faultBadGateway:
 		return answer{status: http.StatusBadGateway, ctype: "text/html", body: []byte(badGatewayHTML)}
+	case faultLate:
+		return answer{lateAfter: s.cfg.faults.DelayFor, late: func() answer {
+			c.now = s.cfg.now()
+			return s.runFaulted(c, method, h, params, "")
+		}}
 	}
 	c.p = params.clone()
 	dropKey(c.p, "auth")

@@ -1,0 +1,86 @@
+package sonet
+
+import (
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// emojiSize is how many characters (and bytes) the portal stores for one
+// character outside the Basic Multilingual Plane: ":" + 8 hex digits + ":".
+const emojiSize = 10
+
+// portalForm is NAME or DESCRIPTION as the portal stores it.
+// CSocNetGroup::CheckFields passes both through Bitrix\Main\Text\Emoji::
+// encode, which writes every four-byte UTF-8 character (emoji) as ":" +
+// its bytes in lower-case hex + ":"; sonet_group.get reads the column
+// without decoding, so it answers, and its NAME filter compares, this form.
+// Encoding is idempotent (the result has no four-byte character), so a
+// portal that decoded or encoded again would still agree.
+func portalForm(s string) string {
+	if !strings.ContainsFunc(s, isEmoji) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		if size == 4 {
+			b.WriteByte(':')
+			b.WriteString(hex.EncodeToString([]byte(s[i : i+4])))
+			b.WriteByte(':')
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func isEmoji(r rune) bool { return r > 0xFFFF }
+
+// storedRunes and storedBytes count s as the portal stores it: an emoji
+// takes emojiSize characters, or bytes, instead of one character or four
+// bytes.
+func storedRunes(s string) (n int, emoji bool) {
+	for _, r := range s {
+		if isEmoji(r) {
+			n += emojiSize
+			emoji = true
+		} else {
+			n++
+		}
+	}
+	return n, emoji
+}
+
+func storedBytes(s string) (n int, emoji bool) {
+	for _, r := range s {
+		if isEmoji(r) {
+			n += emojiSize
+			emoji = true
+		} else {
+			n += utf8.RuneLen(r)
+		}
+	}
+	return n, emoji
+}
+
+// checkStoredLength is checkLength for NAME and DESCRIPTION, counted as the
+// portal stores them (see portalForm).
+func checkStoredLength(field, s string, maxRunes, maxBytes int) error {
+	n, emoji, unit, max := 0, false, "characters", maxRunes
+	if maxRunes > 0 {
+		n, emoji = storedRunes(s)
+	} else {
+		n, emoji = storedBytes(s)
+		unit, max = "bytes", maxBytes
+	}
+	if n <= max {
+		return nil
+	}
+	if emoji {
+		unit += " as the portal stores them (an emoji takes 10)"
+	}
+	return &ValidationError{Field: field, Reason: fmt.Sprintf("%d %s, the portal stores at most %d", n, unit, max)}
+}
