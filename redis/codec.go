@@ -71,13 +71,15 @@ func (JSONCodec) Decode(b []byte) (sonet.Token, error) {
 }
 
 // aesGCM seals with AES-GCM: a random 12-byte nonce followed by the
-// ciphertext and tag.
+// ciphertext and tag, with the Redis key as associated data. A random
+// nonce is safe for far more values than a token store writes (one per
+// refresh) under one key: the limit is about 2^32.
 type aesGCM struct{ aead cipher.AEAD }
 
 // NewAESGCM returns a Sealer that encrypts with AES-GCM under key (16, 24
 // or 32 bytes; keep it out of Redis, e.g. in your secret manager). Each
 // value gets a random nonce; Open refuses anything altered or sealed under
-// another key.
+// another key or stored under another Redis key.
 func NewAESGCM(key []byte) (Sealer, error) {
 	block, err := aes.NewCipher(key)
 	if err != nil {
@@ -90,22 +92,22 @@ func NewAESGCM(key []byte) (Sealer, error) {
 	return aesGCM{aead}, nil
 }
 
-func (a aesGCM) Seal(plain []byte) ([]byte, error) {
+func (a aesGCM) Seal(plain, aad []byte) ([]byte, error) {
 	nonce := make([]byte, a.aead.NonceSize(), a.aead.NonceSize()+len(plain)+a.aead.Overhead())
 	if _, err := rand.Read(nonce); err != nil {
 		return nil, err
 	}
-	return a.aead.Seal(nonce, nonce, plain, nil), nil
+	return a.aead.Seal(nonce, nonce, plain, aad), nil
 }
 
 var errSealed = errors.New("sealed value is damaged or was sealed under another key")
 
-func (a aesGCM) Open(sealed []byte) ([]byte, error) {
+func (a aesGCM) Open(sealed, aad []byte) ([]byte, error) {
 	n := a.aead.NonceSize()
 	if len(sealed) < n+a.aead.Overhead() {
 		return nil, errSealed
 	}
-	plain, err := a.aead.Open(nil, sealed[:n], sealed[n:], nil)
+	plain, err := a.aead.Open(nil, sealed[:n], sealed[n:], aad)
 	if err != nil {
 		return nil, errSealed
 	}

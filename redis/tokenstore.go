@@ -46,10 +46,14 @@ type Codec interface {
 
 // Sealer encrypts the encoded pair before it is written and decrypts it
 // after it is read: the hook for keeping tokens encrypted at rest (NewAESGCM,
-// or a KMS of your own). Open must fail on data Seal did not produce.
+// or a KMS of your own). aad is the Redis key the value is stored under:
+// an implementation must authenticate it with the value (AEAD associated
+// data), so that a value copied to another application's or portal's key
+// does not open there. Open must fail on data Seal did not produce for the
+// same aad.
 type Sealer interface {
-	Seal(plain []byte) ([]byte, error)
-	Open(sealed []byte) ([]byte, error)
+	Seal(plain, aad []byte) ([]byte, error)
+	Open(sealed, aad []byte) ([]byte, error)
 }
 
 // StoreOption configures a TokenStore.
@@ -125,7 +129,7 @@ func (s *TokenStore) encode(t sonet.Token) ([]byte, error) {
 		return nil, fmt.Errorf("sonetredis: encode token: %w", err)
 	}
 	if s.sealer != nil {
-		if b, err = s.sealer.Seal(b); err != nil {
+		if b, err = s.sealer.Seal(b, []byte(s.key)); err != nil {
 			return nil, fmt.Errorf("sonetredis: seal token: %w", err)
 		}
 	}
@@ -135,7 +139,7 @@ func (s *TokenStore) encode(t sonet.Token) ([]byte, error) {
 func (s *TokenStore) decode(b []byte) (sonet.Token, error) {
 	var err error
 	if s.sealer != nil {
-		if b, err = s.sealer.Open(b); err != nil {
+		if b, err = s.sealer.Open(b, []byte(s.key)); err != nil {
 			return sonet.Token{}, fmt.Errorf("sonetredis: open the token stored at %s: %w", s.key, err)
 		}
 	}

@@ -90,6 +90,30 @@ func TestTokenStoreSealsTheValueAtRest(t *testing.T) {
 	assert.ErrorIs(t, err, sonet.ErrValidation)
 }
 
+// A sealed value is bound to the key it was stored under: copied into the
+// key of another application (or portal) sealed with the same encryption
+// key, it does not open, so one grant cannot be passed off as another's.
+func TestTokenStoreSealedValueIsBoundToItsKey(t *testing.T) {
+	ctx := context.Background()
+	sealer, err := sonetredis.NewAESGCM([]byte("0123456789abcdef0123456789abcdef"))
+	require.NoError(t, err)
+	a, rdb, akey := newStore(t, sonetredis.WithSealer(sealer))
+	require.NoError(t, a.Save(ctx, pair1()))
+	scope := sonetredis.AppScope(portal, "local.other")
+	scope.Prefix = strings.SplitN(akey, ":", 2)[0]
+	b, err := sonetredis.NewTokenStore(rdb, scope, sonetredis.WithSealer(sealer))
+	require.NoError(t, err)
+	bkey := scope.Prefix + ":{portal.example}:app:local.other:token"
+	raw, err := rdb.Get(ctx, akey).Bytes()
+	require.NoError(t, err)
+	require.NoError(t, rdb.Set(ctx, bkey, raw, 0).Err())
+	_, err = b.Load(ctx)
+	assert.EqualError(t, err, "sonetredis: open the token stored at "+bkey+": sealed value is damaged or was sealed under another key")
+	got, err := a.Load(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, pair1(), got)
+}
+
 func TestTokenStoreCompareAndSwap(t *testing.T) {
 	ctx := context.Background()
 	s, _, _ := newStore(t)
