@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/b24kit/sonet"
@@ -29,6 +30,10 @@ type Limiter struct {
 	fallback  sonet.Limiter
 	onError   func(error)
 	opTimeout time.Duration
+	// unpaced is set while requests go out that the Redis bucket did not
+	// count (fallback, or Reserve's fixed wait): the next reservation
+	// Redis answers takes the bucket as full.
+	unpaced atomic.Bool
 }
 
 // LimiterOption configures a Limiter.
@@ -38,7 +43,10 @@ type LimiterOption func(*Limiter) error
 // of failing the calls. Give it a share of the budget, for example
 // sonet.NewRateLimiter(plan.PerSecond/N, plan.Burst/N) for N processes:
 // several processes falling back together must not overflow the portal.
-// Every fallback is reported to the WithErrorHandler function.
+// Every fallback is reported to the WithErrorHandler function. The shared
+// bucket does not see the requests the fallback paced, so when Redis
+// answers again the first reservation takes it as full (no burst on top of
+// them).
 func WithFallback(l sonet.Limiter) LimiterOption {
 	return func(o *Limiter) error {
 		if l == nil {
@@ -94,8 +102,11 @@ func NewLimiter(rdb redis.Scripter, scope Scope, plan sonet.Plan, opts ...Limite
 }
 
 // reserveScript takes one request from the bucket KEYS[1] unless the method
-// block KEYS[2] (if given) is still in force. Time is microseconds of the
-// Redis server's clock. It returns {wait, blocked} in microseconds.
+// block KEYS[2] (if given) is still in force. ARGV[3] is the mode: "take"
+// one request, mark the bucket "full" (QUERY_LIMIT_EXCEEDED), or "recover"
+// (after requests Redis did not count): fill it, then take one. Time is
+// microseconds of the Redis server's clock. It returns {wait, blocked} in
+// microseconds.
 var reserveScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -115,10 +126,11 @@ if now > at then
   if level < 0 then level = 0 end
   at = now
 end
-if ARGV[3] == 'take' then
-  level = level + 1
-elseif level < limit then
+if ARGV[3] ~= 'take' and level < limit then
   level = limit
+end
+if ARGV[3] ~= 'full' then
+  level = level + 1
 end
 local wait = 0
 if level > limit then
@@ -165,8 +177,15 @@ func (l *Limiter) ReserveFor(ctx context.Context, method string) (wait, blocked 
 	if method != "" {
 		keys = append(keys, l.blockPre+strings.ToLower(method))
 	}
-	wait, blocked, err = l.run(ctx, keys, "take")
+	mode := "take"
+	if l.unpaced.Load() {
+		mode = "recover"
+	}
+	wait, blocked, err = l.run(ctx, keys, mode)
 	if err == nil {
+		if mode == "recover" && blocked == 0 {
+			l.unpaced.Store(false)
+		}
 		return wait, blocked, nil
 	}
 	if cerr := ctx.Err(); cerr != nil {
@@ -177,6 +196,7 @@ func (l *Limiter) ReserveFor(ctx context.Context, method string) (wait, blocked 
 		l.onError(err)
 	}
 	if l.fallback != nil {
+		l.unpaced.Store(true)
 		return l.fallback.Reserve(time.Now()), 0, nil
 	}
 	return 0, 0, err
@@ -222,6 +242,7 @@ func (l *Limiter) BlockMethod(ctx context.Context, method string, until time.Tim
 func (l *Limiter) Reserve(time.Time) time.Duration {
 	wait, _, err := l.ReserveFor(context.Background(), "")
 	if err != nil {
+		l.unpaced.Store(true)
 		return time.Duration(float64(time.Second) / l.rate)
 	}
 	return wait

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -112,4 +113,67 @@ func TestRedisGoneUsesTheFallbackLoudly(t *testing.T) {
 	for _, e := range reported {
 		assert.True(t, errors.Is(e, sonetredis.ErrUnavailable), e.Error())
 	}
+}
+
+// flakyScripter is a Redis client whose scripts fail while down is set.
+type flakyScripter struct {
+	redis.Scripter
+	down atomic.Bool
+}
+
+var errDown = errors.New("connection refused (test)")
+
+func (f *flakyScripter) EvalSha(ctx context.Context, sha1 string, keys []string, args ...interface{}) *redis.Cmd {
+	if f.down.Load() {
+		c := redis.NewCmd(ctx)
+		c.SetErr(errDown)
+		return c
+	}
+	return f.Scripter.EvalSha(ctx, sha1, keys, args...)
+}
+
+func (f *flakyScripter) Eval(ctx context.Context, script string, keys []string, args ...interface{}) *redis.Cmd {
+	if f.down.Load() {
+		c := redis.NewCmd(ctx)
+		c.SetErr(errDown)
+		return c
+	}
+	return f.Scripter.Eval(ctx, script, keys, args...)
+}
+
+// The requests paced by the fallback never reached the shared bucket, but
+// they fill the portal's. When Redis answers again the first reservation
+// takes the bucket as full (as after QUERY_LIMIT_EXCEEDED) instead of
+// letting the burst the drained Redis bucket would allow go out on top of
+// them.
+func TestFallbackEndsWithAFullBucketNotABurst(t *testing.T) {
+	ctx := context.Background()
+	rdb, prefix := newRedis(t)
+	f := &flakyScripter{Scripter: rdb}
+	scope := sonetredis.WebhookScope(portal, 1)
+	scope.Prefix = prefix
+	fb := &countingLimiter{}
+	var reported int
+	l, err := sonetredis.NewLimiter(f, scope, sonet.Plan{PerSecond: 2, Burst: 50}, sonetredis.WithFallback(fb),
+		sonetredis.WithErrorHandler(func(error) { reported++ }))
+	require.NoError(t, err)
+	wait, _, err := l.ReserveFor(ctx, "sonet_group.get")
+	require.NoError(t, err)
+	require.Zero(t, wait)
+	f.down.Store(true)
+	for range 10 {
+		wait, _, err = l.ReserveFor(ctx, "sonet_group.get")
+		require.NoError(t, err)
+		assert.Zero(t, wait)
+	}
+	assert.Equal(t, 10, fb.N())
+	assert.Equal(t, 10, reported)
+	f.down.Store(false)
+	wait, _, err = l.ReserveFor(ctx, "sonet_group.get")
+	require.NoError(t, err)
+	near(t, 500*time.Millisecond, wait) // one request past the full bucket
+	wait, _, err = l.ReserveFor(ctx, "sonet_group.get")
+	require.NoError(t, err)
+	near(t, time.Second, wait)
+	assert.Equal(t, 10, fb.N(), "Redis answers again: no fallback")
 }
