@@ -39,9 +39,10 @@
 // # Metrics
 //
 //	bitrix24.client.requests             counter, HTTP attempts {bitrix24.method, http.response.status_code, bitrix24.error.code}
+//	                                     (status only when an answer arrived, code only when it had one)
 //	bitrix24.client.responses_503        counter, answers with HTTP 503 (QUERY_LIMIT_EXCEEDED, OVERLOAD_LIMIT) {bitrix24.method, bitrix24.error.code}
 //	bitrix24.client.request.duration     histogram, seconds per HTTP attempt {bitrix24.method, http.response.status_code}
-//	bitrix24.client.call.duration        histogram, seconds per call, waits included {bitrix24.method, error.type}
+//	bitrix24.client.call.duration        histogram, seconds per call, waits included {bitrix24.method, error.type on failure}
 //	bitrix24.client.wait.duration        histogram, seconds per wait {bitrix24.method, bitrix24.wait.kind}
 //	bitrix24.client.batch.commands       counter, commands sent in batch calls
 //	bitrix24.portal.processing.duration  histogram, the portal's processing time, seconds {bitrix24.method}
@@ -156,15 +157,24 @@ func (o *Observer) StartCall(ctx context.Context, c sonet.CallStart) context.Con
 	return ctx
 }
 
-// Attempt records one HTTP attempt.
+// Attempt records one HTTP attempt. Following the semantic conventions,
+// http.response.status_code is left out when no answer arrived and
+// bitrix24.error.code when the answer had none.
 func (o *Observer) Attempt(ctx context.Context, a sonet.AttemptEvent) {
 	method := attribute.String("bitrix24.method", a.Method)
-	status := attribute.Int("http.response.status_code", a.HTTPStatus)
-	code := attribute.String("bitrix24.error.code", a.Code)
-	o.requests.Add(ctx, 1, metric.WithAttributes(method, status, code))
-	o.reqDur.Record(ctx, a.Duration.Seconds(), metric.WithAttributes(method, status))
+	attrs := make([]attribute.KeyValue, 0, 3)
+	attrs = append(attrs, method)
+	if a.HTTPStatus != 0 {
+		attrs = append(attrs, attribute.Int("http.response.status_code", a.HTTPStatus))
+	}
+	withStatus := len(attrs)
+	if a.Code != "" {
+		attrs = append(attrs, attribute.String("bitrix24.error.code", a.Code))
+	}
+	o.requests.Add(ctx, 1, metric.WithAttributes(attrs...))
+	o.reqDur.Record(ctx, a.Duration.Seconds(), metric.WithAttributes(attrs[:withStatus]...))
 	if a.HTTPStatus == 503 {
-		o.resp503.Add(ctx, 1, metric.WithAttributes(method, code))
+		o.resp503.Add(ctx, 1, metric.WithAttributes(method, attribute.String("bitrix24.error.code", a.Code)))
 	}
 	if a.Err == nil {
 		o.processing.Record(ctx, a.Time.Processing.Seconds(), metric.WithAttributes(method))
@@ -172,8 +182,9 @@ func (o *Observer) Attempt(ctx context.Context, a sonet.AttemptEvent) {
 			o.operatingGa.Record(ctx, a.Time.Operating.Seconds(), metric.WithAttributes(method))
 		}
 	}
-	trace.SpanFromContext(ctx).AddEvent("attempt", trace.WithAttributes(
-		attribute.Int("bitrix24.attempt", a.Attempt), status, code, attribute.Float64("bitrix24.duration", a.Duration.Seconds())))
+	event := append([]attribute.KeyValue{attribute.Int("bitrix24.attempt", a.Attempt)}, attrs[1:]...)
+	event = append(event, attribute.Float64("bitrix24.duration", a.Duration.Seconds()))
+	trace.SpanFromContext(ctx).AddEvent("attempt", trace.WithAttributes(event...))
 }
 
 // Wait records one wait.
@@ -209,15 +220,17 @@ func (o *Observer) EndCall(ctx context.Context, e sonet.CallEnd) {
 				attribute.Int64("bitrix24.time.operating_reset_at", t.OperatingResetAt.Unix()))
 		}
 	}
-	errType := ""
+	// error.type only on failure (semantic conventions).
+	callAttrs := []attribute.KeyValue{attribute.String("bitrix24.method", e.Method)}
 	if e.Err != nil {
-		errType = errorType(e.Err)
-		attrs = append(attrs, attribute.String("error.type", errType))
+		errType := attribute.String("error.type", errorType(e.Err))
+		attrs = append(attrs, errType)
+		callAttrs = append(callAttrs, errType)
 		span.SetStatus(codes.Error, e.Err.Error())
 	}
 	span.SetAttributes(attrs...)
 	span.End()
-	o.callDur.Record(ctx, e.Duration.Seconds(), metric.WithAttributes(attribute.String("bitrix24.method", e.Method), attribute.String("error.type", errType)))
+	o.callDur.Record(ctx, e.Duration.Seconds(), metric.WithAttributes(callAttrs...))
 }
 
 // errorType names an error for the error.type attribute: the portal's

@@ -142,7 +142,7 @@ func TestSpanAndMetricsOfACallThroughQueryLimit(t *testing.T) {
 	assert.Equal(t, []map[string]any{
 		{"name": "attempt", "bitrix24.attempt": int64(1), "http.response.status_code": int64(503), "bitrix24.error.code": "QUERY_LIMIT_EXCEEDED", "bitrix24.duration": 0.0},
 		{"name": "wait", "bitrix24.wait.kind": "retry", "bitrix24.wait.seconds": 0.25, "bitrix24.attempt": int64(2), "bitrix24.wait.reason": "QUERY_LIMIT_EXCEEDED"},
-		{"name": "attempt", "bitrix24.attempt": int64(2), "http.response.status_code": int64(200), "bitrix24.error.code": "", "bitrix24.duration": 0.0},
+		{"name": "attempt", "bitrix24.attempt": int64(2), "http.response.status_code": int64(200), "bitrix24.duration": 0.0},
 	}, events)
 
 	m := r.metrics(t)
@@ -155,7 +155,7 @@ func TestSpanAndMetricsOfACallThroughQueryLimit(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []map[string]any{
 		{"bitrix24.method": "sonet_group.get", "http.response.status_code": int64(503), "bitrix24.error.code": "QUERY_LIMIT_EXCEEDED", "value": int64(1)},
-		{"bitrix24.method": "sonet_group.get", "http.response.status_code": int64(200), "bitrix24.error.code": "", "value": int64(1)},
+		{"bitrix24.method": "sonet_group.get", "http.response.status_code": int64(200), "value": int64(1)},
 	}, got)
 	r503 := m["bitrix24.client.responses_503"].(metricdata.Sum[int64]).DataPoints
 	require.Len(t, r503, 1)
@@ -174,7 +174,7 @@ func TestSpanAndMetricsOfACallThroughQueryLimit(t *testing.T) {
 	calls := m["bitrix24.client.call.duration"].(metricdata.Histogram[float64]).DataPoints
 	require.Len(t, calls, 1)
 	assert.Equal(t, [2]any{uint64(1), 0.25}, [2]any{calls[0].Count, calls[0].Sum})
-	assert.Equal(t, map[string]any{"bitrix24.method": "sonet_group.get", "error.type": ""}, setMap(calls[0].Attributes))
+	assert.Equal(t, map[string]any{"bitrix24.method": "sonet_group.get"}, setMap(calls[0].Attributes))
 	reqDur := m["bitrix24.client.request.duration"].(metricdata.Histogram[float64]).DataPoints
 	assert.Len(t, reqDur, 2)
 }

@@ -1,0 +1,80 @@
+package sonetotel_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/b24kit/sonet"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+)
+
+// OpenTelemetry's semantic conventions: error.type is set only when the
+// operation failed, and http.response.status_code only when a response
+// arrived. An attempt with no answer has no status, and a call that
+// succeeded no error.type (an empty string would be a value of its own).
+func TestAttributesFollowSemanticConventions(t *testing.T) {
+	r := newRig(t)
+	ok := scripted(t, [2]any{200, opOK})
+	c, err := sonet.NewWebhookClient(ok.URL+"/rest/1/c0de/", sonet.WithObserver(r.obs), sonet.WithoutRateLimit())
+	require.NoError(t, err)
+	_, err = c.ListGroups(context.Background(), nil)
+	require.NoError(t, err)
+
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	bad, err := sonet.NewWebhookClient(closed.URL+"/rest/1/c0de/", sonet.WithObserver(r.obs), sonet.WithoutRateLimit(),
+		sonet.WithClock(&fakeClock{now: time.Unix(1773932400, 0)}), sonet.WithRetryPolicy(sonet.RetryPolicy{MaxAttempts: 1}))
+	require.NoError(t, err)
+	_, err = bad.ListGroups(context.Background(), nil)
+	require.Error(t, err)
+
+	spans := r.spans.Ended()
+	require.Len(t, spans, 2)
+	okSpan, badSpan := attrMap(spans[0].Attributes()), attrMap(spans[1].Attributes())
+	assert.NotContains(t, okSpan, "error.type")
+	assert.NotContains(t, okSpan, "bitrix24.error.code")
+	assert.Equal(t, "transport", badSpan["error.type"])
+	assert.NotContains(t, badSpan, "http.response.status_code")
+	for _, s := range spans {
+		for _, e := range s.Events() {
+			a := attrMap(e.Attributes)
+			if a["http.response.status_code"] == int64(0) {
+				t.Errorf("event %s has status code 0: %v", e.Name, a)
+			}
+			if a["bitrix24.error.code"] == "" {
+				t.Errorf("event %s has an empty error code: %v", e.Name, a)
+			}
+		}
+	}
+
+	m := r.metrics(t)
+	var calls []map[string]any
+	for _, dp := range m["bitrix24.client.call.duration"].(metricdata.Histogram[float64]).DataPoints {
+		calls = append(calls, setMap(dp.Attributes))
+	}
+	assert.ElementsMatch(t, []map[string]any{
+		{"bitrix24.method": "sonet_group.get"},
+		{"bitrix24.method": "sonet_group.get", "error.type": "transport"},
+	}, calls)
+	var reqs []map[string]any
+	for _, dp := range m["bitrix24.client.requests"].(metricdata.Sum[int64]).DataPoints {
+		reqs = append(reqs, setMap(dp.Attributes))
+	}
+	assert.ElementsMatch(t, []map[string]any{
+		{"bitrix24.method": "sonet_group.get", "http.response.status_code": int64(200)},
+		{"bitrix24.method": "sonet_group.get"},
+	}, reqs)
+	var durs []map[string]any
+	for _, dp := range m["bitrix24.client.request.duration"].(metricdata.Histogram[float64]).DataPoints {
+		durs = append(durs, setMap(dp.Attributes))
+	}
+	assert.ElementsMatch(t, []map[string]any{
+		{"bitrix24.method": "sonet_group.get", "http.response.status_code": int64(200)},
+		{"bitrix24.method": "sonet_group.get"},
+	}, durs)
+}
