@@ -28,6 +28,8 @@ func TestMain(m *testing.M) {
 		os.Exit(runPortal())
 	case "worker":
 		os.Exit(runWorker())
+	case "orphaner":
+		os.Exit(runOrphaner())
 	}
 	stop := func() {}
 	if os.Getenv("SONET_REDIS_ADDR") == "" && os.Getenv("CI") == "" {
@@ -67,9 +69,11 @@ func startRedis() (string, func(), error) {
 		return "", nil, err
 	}
 	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir)
+	cmd.SysProcAttr = childAttr()
 	if err := cmd.Start(); err != nil {
 		return "", nil, err
 	}
+	lastRedisPid = cmd.Process.Pid
 	kill := func() {
 		cmd.Process.Kill()
 		cmd.Wait()
@@ -81,6 +85,9 @@ func startRedis() (string, func(), error) {
 	}
 	return addr, kill, nil
 }
+
+// lastRedisPid is the pid of the redis-server startRedis started last.
+var lastRedisPid int
 
 func waitPing(o *redis.Options) error {
 	rdb := redis.NewClient(o)
@@ -149,6 +156,7 @@ func ownRedis(t *testing.T) (*redis.Options, func()) {
 	dir := t.TempDir()
 	sock := filepath.Join(dir, "redis.sock")
 	cmd := exec.Command(bin, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no", "--dir", dir)
+	cmd.SysProcAttr = childAttr()
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
