@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/b24kit/sonet"
@@ -82,12 +83,12 @@ func WithSealer(x Sealer) StoreOption {
 }
 
 // WithLockTTL sets how long a refresh lock lives if its holder dies
-// without releasing it. The default, 45 s, is longer than a refresh takes
-// (the token endpoint's HTTP client gives up after 30 s) and shorter than
-// the minute after which a refresh waiting for the lock gives up, so the
-// others outlive a crashed holder's lock. Should a live holder outlast it,
-// compare-and-swap still keeps one pair in the store (the slower refresh
-// gets invalid_grant and takes the stored pair).
+// without releasing it. The default, 45 s, is shorter than the minute
+// after which a refresh waiting for the lock gives up, so the others
+// outlive a crashed holder's lock. A live holder extends its lock every
+// third of the TTL until it unlocks or its context ends, so a slow refresh
+// keeps it; should a holder lose it anyway (a process paused longer than
+// the TTL), compare-and-swap still keeps one pair in the store.
 func WithLockTTL(d time.Duration) StoreOption {
 	return func(s *TokenStore) error {
 		if d < 100*time.Millisecond {
@@ -230,8 +231,18 @@ end
 return 0
 `)
 
+// extendScript renews the lock KEYS[1] for ARGV[2] ms if ARGV[1] still
+// holds it.
+var extendScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+`)
+
 // LockRefresh waits until this caller holds the refresh lock, or ctx ends
-// (sonet.RefreshLocker). The lock expires by itself after the lock TTL.
+// (sonet.RefreshLocker). The lock is extended while held, until unlock is
+// called or ctx ends; then it expires by itself after the lock TTL.
 func (s *TokenStore) LockRefresh(ctx context.Context) (func(), error) {
 	var id [16]byte
 	if _, err := rand.Read(id[:]); err != nil {
@@ -251,14 +262,46 @@ func (s *TokenStore) LockRefresh(ctx context.Context) (func(), error) {
 			return nil, unavailable("lock refresh", err)
 		}
 		if ok {
+			stop, done := make(chan struct{}), make(chan struct{})
+			go s.keepLock(ctx, val, stop, done)
+			var once sync.Once
 			return func() {
-				uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-				defer cancel()
-				// An error leaves the lock to expire by itself.
-				_ = unlockScript.Run(uctx, s.rdb, []string{s.lockKey}, val).Err()
+				once.Do(func() {
+					close(stop)
+					<-done
+					uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+					defer cancel()
+					// An error leaves the lock to expire by itself.
+					_ = unlockScript.Run(uctx, s.rdb, []string{s.lockKey}, val).Err()
+				})
 			}, nil
 		}
 		t.Reset(s.poll)
+	}
+}
+
+// keepLock extends the lock held as val every third of the TTL until stop
+// closes, ctx ends or the lock is found lost. A failed extension is tried
+// again at the next tick: the lock has two more thirds to live.
+func (s *TokenStore) keepLock(ctx context.Context, val string, stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	every := s.lockTTL / 3
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		ectx, cancel := context.WithTimeout(ctx, every)
+		n, err := extendScript.Run(ectx, s.rdb, []string{s.lockKey}, val, s.lockTTL.Milliseconds()).Int()
+		cancel()
+		if err == nil && n == 0 {
+			return // lost: expired and maybe taken by another
+		}
 	}
 }
 

@@ -165,10 +165,13 @@ func TestTokenStoreRefreshLockExcludesAndExpires(t *testing.T) {
 	cancel()
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	unlock()
-	unlock2, err := s.LockRefresh(ctx)
+	// A holder that stops (its context ends: a crashed process) loses the
+	// lock when it expires; its late unlock does not free the new holder's
+	// lock.
+	crashed, crash := context.WithCancel(ctx)
+	unlock2, err := s.LockRefresh(crashed)
 	require.NoError(t, err)
-	// A holder that never unlocks (a crashed process) loses the lock when
-	// it expires; its late unlock does not free the new holder's lock.
+	crash()
 	unlock3, err := s.LockRefresh(ctx)
 	require.NoError(t, err)
 	unlock2()
@@ -177,6 +180,29 @@ func TestTokenStoreRefreshLockExcludesAndExpires(t *testing.T) {
 	cancel()
 	assert.ErrorIs(t, err, context.DeadlineExceeded, "unlock2 released unlock3's lock")
 	unlock3()
+}
+
+// A holder still at work keeps the lock past its TTL (it is extended while
+// the holder lives), so a slow refresh is not doubled by a second process
+// spending the same refresh token.
+func TestTokenStoreRefreshLockOutlivesItsTTLWhileHeld(t *testing.T) {
+	ctx := context.Background()
+	s, rdb, key := newStore(t, sonetredis.WithLockTTL(300*time.Millisecond))
+	unlock, err := s.LockRefresh(ctx)
+	require.NoError(t, err)
+	time.Sleep(time.Second)
+	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	_, err = s.LockRefresh(short)
+	cancel()
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "a live holder lost the lock")
+	unlock()
+	n, err := rdb.Exists(ctx, key+":lock").Result()
+	require.NoError(t, err)
+	assert.Zero(t, n, "unlock removed the lock")
+	unlock() // a second unlock is harmless
+	unlock2, err := s.LockRefresh(ctx)
+	require.NoError(t, err)
+	unlock2()
 }
 
 // Four clients sharing the store, with their own memory each (as four
