@@ -142,14 +142,18 @@ return {wait, 0}
 `)
 
 // blockScript records that a method is blocked until ARGV[1] (unix
-// microseconds), keeping the later of two blocks.
+// microseconds), keeping the later of two blocks. A block ends at most
+// ARGV[2] microseconds from now (maxBlock).
 var blockScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local untl = tonumber(ARGV[1])
+if untl > now + tonumber(ARGV[2]) then
+  untl = now + tonumber(ARGV[2])
+end
 local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
 if untl > cur and untl > now then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', math.ceil((untl - now) / 1000) + 1000)
+  redis.call('SET', KEYS[1], string.format('%d', untl), 'PX', math.ceil((untl - now) / 1000) + 1000)
   return 1
 end
 return 0
@@ -218,13 +222,20 @@ func (l *Limiter) ThrottledContext(ctx context.Context) error {
 	return nil
 }
 
+// maxBlock bounds one operating-limit block: the portal's window is ten
+// one-minute baskets, so its operating_reset_at is at most ten minutes
+// ahead; one more minute allows for the portal's and Redis's clocks.
+const maxBlock = 11 * time.Minute
+
 // BlockMethod holds method in every process until until (the portal's
-// operating_reset_at).
+// operating_reset_at), for at most 11 minutes by the Redis clock: a
+// later until (a wrong clock or answer) would otherwise hold the method
+// everywhere for as long.
 func (l *Limiter) BlockMethod(ctx context.Context, method string, until time.Time) error {
 	ctx, cancel := context.WithTimeout(ctx, l.opTimeout)
 	defer cancel()
 	key := l.blockPre + strings.ToLower(method)
-	if err := blockScript.Run(ctx, l.rdb, []string{key}, strconv.FormatInt(until.UnixMicro(), 10)).Err(); err != nil {
+	if err := blockScript.Run(ctx, l.rdb, []string{key}, strconv.FormatInt(until.UnixMicro(), 10), strconv.FormatInt(maxBlock.Microseconds(), 10)).Err(); err != nil {
 		err = unavailable("block method", err)
 		if l.onError != nil {
 			l.onError(err)

@@ -122,6 +122,18 @@ func TestLimiterSharesOperatingBlocksPerCredentialAndMethod(t *testing.T) {
 	assert.Zero(t, blocked)
 }
 
+// A block is never longer than the portal's ten-minute window (plus a
+// minute for clocks): a bogus operating_reset_at (a portal clock gone
+// wrong, a misread answer) cannot hold a method in every process for a day.
+func TestLimiterBlockIsBoundedByTheOperatingWindow(t *testing.T) {
+	ctx := context.Background()
+	l := newLimiter(t, sonetredis.WebhookScope(portal, 1), sonet.StandardPlan)
+	require.NoError(t, l.BlockMethod(ctx, "sonet_group.get", time.Now().Add(24*time.Hour)))
+	_, blocked, err := l.ReserveFor(ctx, "sonet_group.get")
+	require.NoError(t, err)
+	near(t, 11*time.Minute, blocked)
+}
+
 // Many goroutines over several Limiter values (as in several processes)
 // take from one bucket: exactly limit requests pass at once and every other
 // one gets its own slot, 1/rate apart: no two take the same place.
