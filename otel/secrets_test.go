@@ -13,7 +13,6 @@ import (
 	"github.com/b24kit/sonet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 )
 
 // sentinelCode is the webhook code of the secret tests: it must appear in
@@ -46,24 +45,7 @@ func (r *rig) dump(t *testing.T) string {
 		}
 	}
 	for name, data := range r.metrics(t) {
-		fmt.Fprintf(&sb, "metric %s", name)
-		switch d := data.(type) {
-		case metricdata.Sum[int64]:
-			for _, dp := range d.DataPoints {
-				fmt.Fprintf(&sb, " %v", dp.Attributes.ToSlice())
-			}
-		case metricdata.Histogram[float64]:
-			for _, dp := range d.DataPoints {
-				fmt.Fprintf(&sb, " %v", dp.Attributes.ToSlice())
-			}
-		case metricdata.Gauge[float64]:
-			for _, dp := range d.DataPoints {
-				fmt.Fprintf(&sb, " %v", dp.Attributes.ToSlice())
-			}
-		default:
-			t.Fatalf("metric %s: unexpected type %T", name, data)
-		}
-		sb.WriteString("\n")
+		fmt.Fprintf(&sb, "metric %s %v\n", name, labelSets(data))
 	}
 	return sb.String()
 }

@@ -2,6 +2,7 @@ package sonetotel_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -53,28 +54,37 @@ func TestAttributesFollowSemanticConventions(t *testing.T) {
 	}
 
 	m := r.metrics(t)
-	var calls []map[string]any
-	for _, dp := range m["bitrix24.client.call.duration"].(metricdata.Histogram[float64]).DataPoints {
-		calls = append(calls, setMap(dp.Attributes))
-	}
 	assert.ElementsMatch(t, []map[string]any{
 		{"bitrix24.method": "sonet_group.get"},
 		{"bitrix24.method": "sonet_group.get", "error.type": "transport"},
-	}, calls)
-	var reqs []map[string]any
-	for _, dp := range m["bitrix24.client.requests"].(metricdata.Sum[int64]).DataPoints {
-		reqs = append(reqs, setMap(dp.Attributes))
-	}
-	assert.ElementsMatch(t, []map[string]any{
+	}, labelSets(m["bitrix24.client.call.duration"]))
+	attempts := []map[string]any{
 		{"bitrix24.method": "sonet_group.get", "http.response.status_code": int64(200)},
 		{"bitrix24.method": "sonet_group.get"},
-	}, reqs)
-	var durs []map[string]any
-	for _, dp := range m["bitrix24.client.request.duration"].(metricdata.Histogram[float64]).DataPoints {
-		durs = append(durs, setMap(dp.Attributes))
 	}
-	assert.ElementsMatch(t, []map[string]any{
-		{"bitrix24.method": "sonet_group.get", "http.response.status_code": int64(200)},
-		{"bitrix24.method": "sonet_group.get"},
-	}, durs)
+	assert.ElementsMatch(t, attempts, labelSets(m["bitrix24.client.requests"]))
+	assert.ElementsMatch(t, attempts, labelSets(m["bitrix24.client.request.duration"]))
+}
+
+// labelSets returns the attributes of each data point of a counter,
+// histogram or gauge.
+func labelSets(data metricdata.Aggregation) []map[string]any {
+	var out []map[string]any
+	switch d := data.(type) {
+	case metricdata.Sum[int64]:
+		for _, dp := range d.DataPoints {
+			out = append(out, setMap(dp.Attributes))
+		}
+	case metricdata.Histogram[float64]:
+		for _, dp := range d.DataPoints {
+			out = append(out, setMap(dp.Attributes))
+		}
+	case metricdata.Gauge[float64]:
+		for _, dp := range d.DataPoints {
+			out = append(out, setMap(dp.Attributes))
+		}
+	default:
+		panic(fmt.Sprintf("labelSets: %T", data))
+	}
+	return out
 }

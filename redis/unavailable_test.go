@@ -123,20 +123,23 @@ type flakyScripter struct {
 
 var errDown = errors.New("connection refused (test)")
 
+// failed is the answer of a Redis that is down.
+func failed(ctx context.Context) *redis.Cmd {
+	c := redis.NewCmd(ctx)
+	c.SetErr(errDown)
+	return c
+}
+
 func (f *flakyScripter) EvalSha(ctx context.Context, sha1 string, keys []string, args ...interface{}) *redis.Cmd {
 	if f.down.Load() {
-		c := redis.NewCmd(ctx)
-		c.SetErr(errDown)
-		return c
+		return failed(ctx)
 	}
 	return f.Scripter.EvalSha(ctx, sha1, keys, args...)
 }
 
 func (f *flakyScripter) Eval(ctx context.Context, script string, keys []string, args ...interface{}) *redis.Cmd {
 	if f.down.Load() {
-		c := redis.NewCmd(ctx)
-		c.SetErr(errDown)
-		return c
+		return failed(ctx)
 	}
 	return f.Scripter.Eval(ctx, script, keys, args...)
 }
