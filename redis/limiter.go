@@ -124,8 +124,9 @@ local at = tonumber(v[2]) or now
 if now > at then
   level = level - (now - at) / 1000000 * rate
   if level < 0 then level = 0 end
-  at = now
 end
+-- A clock that stepped back counts as no time passed: drain from now on.
+at = now
 if ARGV[3] ~= 'take' and level < limit then
   level = limit
 end

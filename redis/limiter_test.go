@@ -3,6 +3,7 @@ package sonetredis_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -69,6 +70,30 @@ func TestLimiterTakesTimeFromRedisNotTheHost(t *testing.T) {
 		local.Reserve(time.Now())
 	}
 	assert.Zero(t, local.Reserve(ahead), "the in-process bucket trusts the host clock")
+}
+
+// The Redis clock steps back (a failover to a replica whose clock is
+// behind): the bucket takes the step as no time passed, and drains again
+// from the new reading at once. Before, it stopped draining until the
+// clock caught up with the old reading, so every reservation waited
+// longer than the one before for as long as the step.
+func TestLimiterSurvivesTheRedisClockSteppingBack(t *testing.T) {
+	ctx := context.Background()
+	rdb, prefix := newRedis(t)
+	scope := sonetredis.WebhookScope(portal, 1)
+	scope.Prefix = prefix
+	l, err := sonetredis.NewLimiter(rdb, scope, sonet.StandardPlan)
+	require.NoError(t, err)
+	// The bucket as the old clock, an hour ahead, left it: full to the limit.
+	ahead := time.Now().Add(time.Hour).UnixMicro()
+	require.NoError(t, rdb.HSet(ctx, prefix+":{portal.example}:bucket", "level", "49", "at", strconv.FormatInt(ahead, 10)).Err())
+	w, _, err := l.ReserveFor(ctx, "sonet_group.get")
+	require.NoError(t, err)
+	near(t, 500*time.Millisecond, w)
+	time.Sleep(600 * time.Millisecond)
+	w, _, err = l.ReserveFor(ctx, "sonet_group.get")
+	require.NoError(t, err)
+	near(t, 400*time.Millisecond, w) // drained 1.2 requests meanwhile
 }
 
 func TestLimiterThrottledFillsTheSharedBucket(t *testing.T) {
