@@ -49,6 +49,7 @@ type LimiterError struct {
 	Err    error
 }
 
+// Error says which call was not sent and why.
 func (e *LimiterError) Error() string {
 	return "sonet: " + e.Method + ": shared rate limiter: " + e.Err.Error() + " (nothing was sent)"
 }
