@@ -176,7 +176,7 @@ func (o *Observer) Attempt(ctx context.Context, a sonet.AttemptEvent) {
 	if a.HTTPStatus == 503 {
 		o.resp503.Add(ctx, 1, metric.WithAttributes(method, attribute.String("bitrix24.error.code", a.Code)))
 	}
-	if a.Err == nil {
+	if a.Err == nil && hasTime(a.Time) {
 		o.processing.Record(ctx, a.Time.Processing.Seconds(), metric.WithAttributes(method))
 		if !a.Time.OperatingResetAt.IsZero() || a.Time.Operating > 0 {
 			o.operatingGa.Record(ctx, a.Time.Operating.Seconds(), metric.WithAttributes(method))
@@ -213,7 +213,7 @@ func (o *Observer) EndCall(ctx context.Context, e sonet.CallEnd) {
 			attrs = append(attrs, attribute.Float64("bitrix24.wait."+k.String(), d.Seconds()))
 		}
 	}
-	if t := e.Time; !t.Start.IsZero() || t.Processing > 0 {
+	if t := e.Time; hasTime(t) {
 		attrs = append(attrs, attribute.Float64("bitrix24.time.processing", t.Processing.Seconds()))
 		if !t.OperatingResetAt.IsZero() {
 			attrs = append(attrs, attribute.Float64("bitrix24.time.operating", t.Operating.Seconds()),
@@ -232,6 +232,9 @@ func (o *Observer) EndCall(ctx context.Context, e sonet.CallEnd) {
 	span.End()
 	o.callDur.Record(ctx, e.Duration.Seconds(), metric.WithAttributes(callAttrs...))
 }
+
+// hasTime reports whether an answer carried the portal's time block.
+func hasTime(t sonet.Timing) bool { return !t.Start.IsZero() || t.Processing > 0 }
 
 // errorType names an error for the error.type attribute: the portal's
 // error code when there is one, else its class.

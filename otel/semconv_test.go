@@ -88,3 +88,22 @@ func labelSets(data metricdata.Aggregation) []map[string]any {
 	}
 	return out
 }
+
+// An answer without a time block (a proxy's, an older portal's) records
+// no processing time: a 0 s sample would drag the histogram down.
+func TestNoProcessingSampleWithoutATimeBlock(t *testing.T) {
+	r := newRig(t)
+	srv := scripted(t, [2]any{200, `{"result":[],"total":0}`}, [2]any{200, opOK})
+	c, err := sonet.NewWebhookClient(srv.URL+"/rest/1/c0de/", sonet.WithObserver(r.obs), sonet.WithoutRateLimit())
+	require.NoError(t, err)
+	for range 2 {
+		_, err = c.ListGroups(context.Background(), nil)
+		require.NoError(t, err)
+	}
+	proc := r.metrics(t)["bitrix24.portal.processing.duration"].(metricdata.Histogram[float64]).DataPoints
+	require.Len(t, proc, 1)
+	assert.Equal(t, [2]any{uint64(1), 0.5}, [2]any{proc[0].Count, proc[0].Sum})
+	spans := r.spans.Ended()
+	require.Len(t, spans, 2)
+	assert.NotContains(t, attrMap(spans[0].Attributes()), "bitrix24.time.processing")
+}
