@@ -38,6 +38,7 @@
 // names a limiter to use instead while Redis fails (for example
 // sonet.NewRateLimiter with the plan divided by the number of processes),
 // and WithErrorHandler is told of every failure, so the switch is never
-// silent. TokenStore calls return the Redis error; a refresh that cannot
+// silent; when Redis answers again the shared bucket, which never saw the
+// fallback's requests, is taken as full. TokenStore calls return the Redis error; a refresh that cannot
 // store its pair keeps it in memory (see sonet.NewOAuthAppClient).
 package sonetredis
