@@ -194,8 +194,10 @@ func (a *OAuthApp) Refresh(ctx context.Context, refreshToken string) (*Token, er
 // Concurrent calls that meet the same expired token share one refresh.
 // Processes sharing one store refresh once too: before refreshing, the
 // client reads the store and takes a newer pair found there; when its
-// CompareAndSwap loses, it takes the pair the winner stored; after
-// invalid_grant it reads the store again before giving up. A definite
+// CompareAndSwap loses, it takes the pair the winner stored; when it
+// fails, the client goes on with the new pair and stores it in the
+// background as soon as the store works again (for about four minutes);
+// after invalid_grant it reads the store again before giving up. A definite
 // refusal (invalid_grant, invalid_client, PAYMENT_REQUIRED, any 4xx) is
 // returned as an *OAuthError and never sent again for the same refresh
 // token; a new pair put in the store (after the user authorized again) is
@@ -231,7 +233,8 @@ func NewOAuthAppClient(ctx context.Context, app *OAuthApp, store TokenStore, opt
 	if err != nil {
 		return nil, err
 	}
-	o.refresher = &appRefresher{app: app, store: store, log: c.log, cur: tok, sem: make(chan struct{}, 1), dead: map[string]error{}}
+	o.refresher = &appRefresher{app: app, store: store, log: c.log, cur: tok, sem: make(chan struct{}, 1), dead: map[string]error{},
+		storeRetry: storeRetryDelays}
 	c.cred = o
 	return c, nil
 }

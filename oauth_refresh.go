@@ -25,6 +25,12 @@ const (
 	invalidGrantPause   = 100 * time.Millisecond
 )
 
+// storeRetryDelays are the pauses before each later try to store a
+// refreshed pair the store refused with an error (about four minutes in
+// all).
+var storeRetryDelays = []time.Duration{time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second,
+	30 * time.Second, time.Minute, 2 * time.Minute}
+
 // RefreshLocker is an optional extension of TokenStore for stores shared by
 // several processes. Compare-and-swap alone keeps one pair in the store, but
 // processes that read the expired pair at the same moment would each spend a
@@ -48,6 +54,8 @@ type appRefresher struct {
 	store TokenStore
 	log   *slog.Logger
 	sem   chan struct{} // held by the one refresh in flight
+	// storeRetry are the pauses of storeLater (storeRetryDelays).
+	storeRetry []time.Duration
 
 	mu      sync.Mutex
 	cur     Token
@@ -156,6 +164,7 @@ func (r *appRefresher) flight(ctx context.Context, stale string) (string, error)
 		// The old refresh token is spent: keep the new pair in memory so
 		// this process goes on working; the next refresh stores its pair.
 		r.log.ErrorContext(ctx, "sonet: refreshed OAuth tokens could not be saved; they live in this process only", "error", reasonOfRefresh(err))
+		go r.storeLater(stored, next)
 	case !swapped:
 		if a, ok := r.reload(ctx, 1, ""); ok {
 			return a, nil
@@ -165,6 +174,32 @@ func (r *appRefresher) flight(ctx context.Context, stale string) (string, error)
 		r.log.InfoContext(ctx, "sonet: access token refreshed and saved")
 	}
 	return next.AccessToken, nil
+}
+
+// storeLater tries again to store next, a pair only this process holds
+// (the refresh token of old, still in the store, is spent: every other
+// process sharing the store meets invalid_grant until next is there). It
+// pauses r.storeRetry before each try and stops once next is stored, the
+// store holds another pair, or this process has moved on from next.
+// Compare-and-swap makes a late try harmless.
+func (r *appRefresher) storeLater(old, next Token) {
+	for _, d := range r.storeRetry {
+		time.Sleep(d)
+		if r.current() != next.AccessToken {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), refreshTimeout)
+		swapped, err := r.store.CompareAndSwap(ctx, old, next)
+		cancel()
+		if err != nil {
+			continue
+		}
+		if swapped {
+			r.log.Info("sonet: refreshed OAuth tokens saved on a later try")
+		}
+		return
+	}
+	r.log.Error("sonet: refreshed OAuth tokens could not be saved; gave up trying")
 }
 
 // reload reads the store up to tries times for a pair another process

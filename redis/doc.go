@@ -40,5 +40,6 @@
 // and WithErrorHandler is told of every failure, so the switch is never
 // silent; when Redis answers again the shared bucket, which never saw the
 // fallback's requests, is taken as full. TokenStore calls return the Redis error; a refresh that cannot
-// store its pair keeps it in memory (see sonet.NewOAuthAppClient).
+// store its pair keeps it in memory and stores it as soon as the store
+// works again (see sonet.NewOAuthAppClient).
 package sonetredis
