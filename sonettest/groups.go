@@ -286,6 +286,10 @@ func (s *Server) selectGroups(c *call, conds []cond, order []orderKey, adminMode
 				ids = ids[sort.SearchInts(ids, v+1):]
 			case ">=":
 				ids = ids[sort.SearchInts(ids, v):]
+			case "<=": // an upper bound stops there (ID-range scans)
+				ids = ids[:sort.SearchInts(ids, v+1)]
+			case "<":
+				ids = ids[:sort.SearchInts(ids, v)]
 			}
 		}
 	} else if byID {

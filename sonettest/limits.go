@@ -74,6 +74,7 @@ func (s *Server) operatingAllowed(c *call) bool {
 
 // chargeOperating records the cost of one call.
 func (s *Server) chargeOperating(c *call) {
+	cost := s.callTime(c)
 	k := opKey(c)
 	o := s.operating[k]
 	if o == nil {
@@ -83,10 +84,10 @@ func (s *Server) chargeOperating(c *call) {
 	o.prune(c.now)
 	m := c.now.Unix() / 60
 	if n := len(o.baskets); n > 0 && o.baskets[n-1].minute == m {
-		o.baskets[n-1].sum += s.cfg.callCost
+		o.baskets[n-1].sum += cost
 		return
 	}
-	o.baskets = append(o.baskets, basket{minute: m, first: c.now, sum: s.cfg.callCost})
+	o.baskets = append(o.baskets, basket{minute: m, first: c.now, sum: cost})
 }
 
 // operatingState returns the method's operating sum and when its oldest

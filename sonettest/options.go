@@ -18,6 +18,7 @@ type config struct {
 	opLimit      time.Duration
 	callCost     time.Duration
 	faults       *Faults
+	serverTime   *ServerTime
 }
 
 // Default values used when no option overrides them.

@@ -160,7 +160,7 @@ func (s *Server) routeREST(userStr, code, method string, ok bool, authHeader str
 	c.now = now
 	c.method = method
 	kind, delay := s.drawFault(method)
-	ans := s.runFaulted(c, method, h, params, kind)
+	ans := s.timed(c, func() answer { return s.runFaulted(c, method, h, params, kind) })
 	ans.delay = delay
 	return ans
 }

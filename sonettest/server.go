@@ -36,6 +36,8 @@ type Server struct {
 	subjects  map[int]string
 	overrides map[string]OverrideFunc // see Override
 	calls     map[string]int          // direct calls per method, for Override
+	tm        *timeModel              // server-time model (servertime.go)
+	stats     Stats
 }
 
 // NewServer starts a fake portal on 127.0.0.1 and returns it; call Close
@@ -226,6 +228,7 @@ type call struct {
 	method string
 	p      *pnode
 	now    time.Time
+	cost   time.Duration // server time of the call, once it ran
 }
 
 // page carries the list fields of an answer.
@@ -247,6 +250,7 @@ type answer struct {
 	// s.mu, and gives the answer.
 	late      func() answer
 	lateAfter time.Duration
+	until     time.Time // with server time: not written before this
 }
 
 func jsonAnswer(status int, body []byte) answer {
@@ -285,6 +289,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		ans = ans.late()
 		s.mu.Unlock()
 	}
+	s.hold(r.Context(), ans.until)
 	if ans.delay > 0 {
 		t := time.NewTimer(ans.delay)
 		select {
@@ -374,8 +379,8 @@ func (s *Server) runOne(c *call, h handler) answer {
 
 // invoke checks and charges the operating limit around one handler call.
 func (s *Server) invoke(c *call, h handler) (any, *page, *apiError) {
-	if !s.operatingAllowed(c) {
-		return nil, nil, errOperating
+	if e := s.admit(c); e != nil {
+		return nil, nil, e
 	}
 	res, pg, e := h(c)
 	s.chargeOperating(c)
@@ -383,7 +388,7 @@ func (s *Server) invoke(c *call, h handler) (any, *page, *apiError) {
 }
 
 func (s *Server) timeBlock(c *call, withOperating bool) timing {
-	t := timing{start: c.now, finish: c.now.Add(s.cfg.callCost), withOperating: withOperating}
+	t := timing{start: c.now, finish: c.now.Add(s.callDuration(c)), withOperating: withOperating}
 	if withOperating {
 		t.operating, t.operatingReset = s.operatingState(c)
 	}
