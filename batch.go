@@ -44,6 +44,9 @@ type Batch struct {
 	// readOnly marks a batch of reads only (the scans): a lost answer is
 	// then retried like any read instead of reported as unknown.
 	readOnly bool
+	// once marks a scan request: a failure is not retried here, because
+	// the scan resends a smaller request instead (scan.go).
+	once bool
 }
 
 // NewBatch returns an empty batch.
@@ -250,7 +253,7 @@ func (c *Client) RunBatch(ctx context.Context, b *Batch) error {
 			be.notRun(ch, be.Cause)
 			continue
 		}
-		if err := c.runChunk(ctx, ch, b.Halt, b.readOnly); err != nil {
+		if err := c.runChunk(ctx, ch, b.Halt, b.kind()); err != nil {
 			be.Cause, stop = err, true
 			// c.call says ErrOutcomeUnknown exactly when the request may
 			// have reached the portal; a bare context error means it did
@@ -291,17 +294,13 @@ func (c *Client) RunBatch(ctx context.Context, b *Batch) error {
 	return be
 }
 
-func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt, readOnly bool) error {
+func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt bool, kind callKind) error {
 	form := make(wire.Form, 0, len(ch)+1)
 	for _, e := range ch {
 		form.Add("cmd["+e.key+"]", e.value)
 	}
 	form.Add("halt", map[bool]string{false: "0", true: "1"}[halt])
 	var raw rawBatch
-	kind := kindWrite
-	if readOnly {
-		kind = kindRead
-	}
 	if _, err := c.callN(ctx, "batch", kind, form, &raw, len(ch)); err != nil {
 		return err
 	}
@@ -334,4 +333,15 @@ func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt, readOnly 
 		e.sink.deliver(res, m, c.redact)
 	}
 	return nil
+}
+
+// kind says how a failed request of the batch is treated (see decide).
+func (b *Batch) kind() callKind {
+	switch {
+	case b.once:
+		return kindReadOnce
+	case b.readOnly:
+		return kindRead
+	}
+	return kindWrite
 }

@@ -259,6 +259,9 @@ type callKind uint8
 const (
 	kindWrite callKind = iota
 	kindRead
+	// kindReadOnce is a read its caller retries itself (a scan resends a
+	// smaller request after a failure): failures are returned at once.
+	kindReadOnce
 )
 
 // call runs one logical call: waits for the limiter, sends, decodes, and

@@ -74,7 +74,8 @@ func ExampleClient_ScanGroups() {
 	}
 	fmt.Println(n, last)
 	// Output:
-	// 120 of 120 groups after 1 requests
+	// 50 of 120 groups after 1 requests
+	// 120 of 120 groups after 2 requests
 	// 120 Team 120
 }
 

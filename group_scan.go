@@ -10,17 +10,22 @@ import (
 
 // GroupScanOptions holds the parameters of ScanGroups.
 type GroupScanOptions struct {
-	// Filter adds conditions to the walk. It may not hold a ">ID" key: the
-	// walk owns it (use AfterID).
+	// Filter adds conditions to the walk. It may not hold a ">ID" key (nor
+	// "<=ID" with Parallel): the walk owns them (use AfterID).
 	Filter GroupFilter
 	// IsAdmin, set to Yes, skips permission checks for administrators.
 	IsAdmin Flag
 	// AfterID starts the walk after this group ID (0: from the first group).
 	AfterID int
-	// PagesPerRequest is the number of 50-row pages fetched by one batch
-	// request, 1 to 50 (0 means 50).
+	// PagesPerRequest caps the 50-row pages fetched by one batch request,
+	// 1 to 50 (0 means 50); requests are smaller when the count or the
+	// measured server time says so.
 	PagesPerRequest int
-	// Progress, if set, is called after each batch request.
+	// ScanTuning sets parallel ranges, request sizing and pacing by the
+	// operating budget.
+	ScanTuning
+	// Progress, if set, is called after the rows of each request (of each
+	// page, with Parallel) are yielded.
 	Progress func(ScanProgress)
 }
 
@@ -28,16 +33,29 @@ type GroupScanOptions struct {
 // the API allows: each batch request carries up to 50 sonet_group.get
 // commands, command k reading the 50 groups after the last ID of command
 // k-1 through the reference FILTER[>ID]=$result[k-1][49][ID], with start=-1
-// so the portal skips its row count. 100,000 groups take 41 requests.
+// so the portal skips its row count.
+//
+// The first request is one counted command (start=0): the first page and
+// the number of groups left, which sizes every later request so that no
+// command runs after the last page. For N groups a walk sends at most
+// ceil(N/50)+1 commands in ceil(N/2500)+1 requests (100,000 groups: 41).
+// Each request is also sized from the server time earlier commands took so
+// that it stays within MaxRequestTime (20 s by default, a third of the
+// portal's 60-second cut-off); a request that gets no usable answer (cut
+// off, 5xx, broken connection) is never repeated as it was, the next one
+// is at most half as large. Requests are paced so that the commands'
+// server time stays within the operating budget (480 s per 10 minutes on
+// cloud portals; see ScanTuning); a command refused anyway with
+// OPERATION_TIME_LIMIT is waited out until operating_reset_at and the walk
+// goes on from its cursor. With ScanTuning.Parallel, ranges of IDs are
+// walked at once (see ScanTuning).
 //
 // The walk yields the same groups in the same order as AllGroups with ORDER
 // ID ASC and the same filter, without duplicates or gaps: groups created
-// during the walk appear when their ID is beyond the cursor, and a cursor
-// that does not strictly advance gives an error matching ErrCursorStalled.
-// Each batch answer is decoded and yielded before the next request, so
-// memory stays flat. The first command of the first request (and of any
-// request after the counted rows are used up) counts the rows left, which
-// sizes the last request and feeds Progress.
+// during the walk appear when their ID is beyond the cursor (in the last,
+// open-ended range with Parallel), and a cursor that does not strictly
+// advance gives an error matching ErrCursorStalled. Answers are decoded
+// and yielded as they come, so memory stays flat.
 //
 // It stops at the first error, yielding it once; breaking out of the loop
 // sends no further request.
@@ -53,38 +71,42 @@ func (c *Client) ScanGroups(ctx context.Context, opts *GroupScanOptions) iter.Se
 			yield(Group{}, err)
 			return
 		}
-		s := scanState{cursor: o.AfterID, remaining: -1}
-		next := func(s *scanState) (*Batch, []*BatchCommand[json.RawMessage], bool, error) {
-			n, count := scanPages(o.PagesPerRequest), s.remaining <= 0
-			if !count {
-				n = min(n, s.remaining/PageSize+1)
-			}
-			b, pages, err := o.batch(s.cursor, n, count)
-			return b, pages, count, err
+		spec := scanSpec[Group]{
+			method: "sonet_group.get", what: "group",
+			lastID: []any{PageSize - 1, "ID"},
+			page:   o.page,
+			decode: decodeGroupRows,
+			id:     func(g Group) int { return g.ID },
 		}
-		scanLoop(ctx, c, &s, o.Progress, next, "group", decodeGroupRows, func(g Group) int { return g.ID }, yield)
+		newScanner(c, spec, o.ScanTuning, o.PagesPerRequest).run(ctx, o.AfterID, o.Progress, yield)
 	}
 }
 
 func (o *GroupScanOptions) validate() error {
-	return validateScan("FILTER", o.PagesPerRequest, o.AfterID, o.Filter.conds().keys())
+	return validateScan("FILTER", o.ScanTuning, o.PagesPerRequest, o.AfterID, o.Filter.conds().keys())
 }
 
-// batch builds one scan request of n chained page commands after cursor.
-func (o *GroupScanOptions) batch(cursor, n int, count bool) (*Batch, []*BatchCommand[json.RawMessage], error) {
-	return scanBatch("sonet_group.get", cursor, n, []any{PageSize - 1, "ID"}, func(k int, after string) (wire.Form, error) {
-		lo := GroupListOptions{Order: Order{FieldID.Asc()}, Filter: append(GroupFilter{Where(">ID", after)}, o.Filter...), IsAdmin: o.IsAdmin}
-		f, err := encodeRequest(&lo)
-		if err != nil {
-			return nil, err
-		}
-		if count && k == 0 {
-			f.Add("start", "0")
-		} else {
-			f.Add("start", "-1")
-		}
-		return f, nil
-	})
+// page encodes one sonet_group.get command of the walk.
+func (o *GroupScanOptions) page(after string, upTo int, count, desc bool) (wire.Form, error) {
+	ord := Order{FieldID.Asc()}
+	if desc {
+		ord = Order{FieldID.Desc()}
+	}
+	f := GroupFilter{Where(">ID", after)}
+	if upTo > 0 {
+		f = append(f, Where("<=ID", itoa(upTo)))
+	}
+	lo := GroupListOptions{Order: ord, Filter: append(f, o.Filter...), IsAdmin: o.IsAdmin}
+	form, err := encodeRequest(&lo)
+	if err != nil {
+		return nil, err
+	}
+	if count {
+		form.Add("start", "0")
+	} else {
+		form.Add("start", "-1")
+	}
+	return form, nil
 }
 
 func decodeGroupRows(raw json.RawMessage) ([]Group, error) {

@@ -105,7 +105,7 @@ func (c *Client) decide(ctx context.Context, method string, kind callKind, attem
 			if kind == kindWrite {
 				return 0, false, outcomeUnknown(method, err)
 			}
-			if last {
+			if last || kind == kindReadOnce {
 				return 0, false, err
 			}
 			return c.retry.backoff(attempt), true, nil
@@ -122,7 +122,7 @@ func (c *Client) decide(ctx context.Context, method string, kind callKind, attem
 	if errors.As(err, &re) && re.final {
 		return 0, false, err
 	}
-	if last {
+	if last || kind == kindReadOnce {
 		return 0, false, err
 	}
 	return c.retry.backoff(attempt), true, nil

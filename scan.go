@@ -3,8 +3,11 @@ package sonet
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/b24kit/sonet/internal/wire"
 )
@@ -14,78 +17,396 @@ import (
 
 // ScanProgress reports how far a scan has come.
 type ScanProgress struct {
-	// Rows is the number of groups yielded so far.
+	// Rows is the number of rows yielded so far.
 	Rows int
-	// Total is Rows plus the number of groups the portal counted after the
-	// cursor at its last count; HasTotal is false before the first count.
+	// Total is Rows plus the number of rows the portal counted ahead of the
+	// scan at its last count; HasTotal is false before the first count.
 	Total    int
 	HasTotal bool
 	// Requests is the number of batch requests sent.
 	Requests int
+	// BudgetWait is the time the scan waited so far to stay within the
+	// method's operating budget (or for a refusal to expire).
+	BudgetWait time.Duration
 }
 
-type scanState struct {
-	cursor, rows, total, remaining, requests int
-	hasTotal                                 bool
+// ScanTuning holds how a scan meets the portal's limits. The zero value
+// walks one range at a time, sizes requests to DefaultMaxRequestTime and
+// paces by CloudOperatingBudget.
+type ScanTuning struct {
+	// Parallel is the number of ID ranges walked at once, 0 or 1 for one
+	// walk from AfterID on. With more, the scan first learns the ID span
+	// (the first page, the row count and the highest ID, in one request),
+	// splits it into ranges of about one request each, counts the rows of
+	// each range (a request per up to 50 ranges, which also brings each
+	// range's first page), and walks up to Parallel ranges at once under
+	// the client's one rate limiter. The last range is open-ended, so
+	// rows created during the scan are found as in a single walk.
+	Parallel int
+	// Unordered yields rows as the ranges deliver them instead of in ID
+	// order (only with Parallel above 1): the fastest export. In ID order,
+	// ranges are walked at most 2×Parallel ahead of the row yielded, which
+	// bounds memory.
+	Unordered bool
+	// MaxRequestTime is the server time one batch request is sized to, from
+	// the time earlier commands took (0: DefaultMaxRequestTime). It must
+	// stay well under the portal's 60-second cut-off.
+	MaxRequestTime time.Duration
+	// Budget is the method's operating budget the scan keeps to (zero:
+	// CloudOperatingBudget).
+	Budget OperatingBudget
+	// Unpaced switches pacing by the operating budget off. A refusal
+	// (OPERATION_TIME_LIMIT) is still waited out either way.
+	Unpaced bool
 }
 
-// scanPages returns the pages per request an option asks for (0: 50).
-func scanPages(per int) int {
-	if per == 0 {
-		return MaxBatchCommands
+// maxScanParallel bounds ScanTuning.Parallel.
+const maxScanParallel = MaxBatchCommands
+
+func (t ScanTuning) validate() error {
+	switch {
+	case t.Parallel < 0 || t.Parallel > maxScanParallel:
+		return &ValidationError{Field: "Parallel", Reason: fmt.Sprintf("%d is outside 0..%d", t.Parallel, maxScanParallel)}
+	case t.MaxRequestTime < 0:
+		return &ValidationError{Field: "MaxRequestTime", Reason: "negative duration"}
+	case t.Budget.Limit < 0 || t.Budget.Window < 0:
+		return &ValidationError{Field: "Budget", Reason: "negative duration"}
+	case (t.Budget.Limit > 0) != (t.Budget.Window > 0):
+		return &ValidationError{Field: "Budget", Reason: "set both Limit and Window, or neither"}
 	}
-	return per
+	return nil
 }
 
 // validateScan checks the options every scan has; filterField names the
 // method's filter parameter in errors.
-func validateScan(filterField string, per, afterID int, keys []string) error {
+func validateScan(filterField string, t ScanTuning, per, afterID int, keys []string) error {
 	if per < 0 || per > MaxBatchCommands {
 		return &ValidationError{Field: "PagesPerRequest", Reason: fmt.Sprintf("%d is outside 0..%d", per, MaxBatchCommands)}
+	}
+	if err := t.validate(); err != nil {
+		return err
 	}
 	if afterID < 0 {
 		return &ValidationError{Field: "AfterID", Reason: fmt.Sprintf("negative ID %d", afterID)}
 	}
 	for _, k := range keys {
-		if strings.EqualFold(k, ">ID") {
-			return &ValidationError{Field: filterField, Reason: "the scan owns the >ID condition; set AfterID instead"}
+		k = strings.ToUpper(k)
+		if k == ">ID" || (t.Parallel > 1 && k == "<=ID") {
+			return &ValidationError{Field: filterField, Reason: "the scan owns the " + k + " condition; set AfterID instead"}
 		}
 	}
 	return nil
 }
 
-// scanLoop drives a scan: next builds the request after s.cursor (and says
-// whether its first command counts rows), the request is sent, its rows are
-// yielded through consumeScan, and Progress hears of it. It stops at the
-// end, at the first error (yielded once) or when the caller breaks off; the
-// context is checked before each request.
-func scanLoop[T any](ctx context.Context, c *Client, s *scanState, progress func(ScanProgress),
-	next func(*scanState) (*Batch, []*BatchCommand[json.RawMessage], bool, error),
-	what string, decode func(json.RawMessage) ([]T, error), id func(T) int, yield func(T, error) bool) {
+// scanSpec is what a scan needs to know of its list method.
+type scanSpec[T any] struct {
+	method, what string
+	// lastID is the path of a full page's last row ID in a result.
+	lastID []any
+	// page encodes one command: rows with ID above after (a number or a
+	// reference) and, when upTo > 0, at most upTo; counted (start=0) or
+	// not (start=-1); ID ascending, or descending.
+	page   func(after string, upTo int, count, desc bool) (wire.Form, error)
+	decode func(json.RawMessage) ([]T, error)
+	id     func(T) int
+}
+
+// scanner runs one scan: it sizes, paces and sends its requests.
+type scanner[T any] struct {
+	c        *Client
+	spec     scanSpec[T]
+	tune     ScanTuning
+	size     *sizer
+	pace     *pacer
+	requests atomic.Int64
+}
+
+func newScanner[T any](c *Client, spec scanSpec[T], t ScanTuning, per int) *scanner[T] {
+	if t.MaxRequestTime == 0 {
+		t.MaxRequestTime = DefaultMaxRequestTime
+	}
+	if t.Budget.Limit == 0 {
+		t.Budget = CloudOperatingBudget
+	}
+	if per == 0 {
+		per = MaxBatchCommands
+	}
+	return &scanner[T]{c: c, spec: spec, tune: t, size: newSizer(t.MaxRequestTime, per), pace: newPacer(c.clock, t.Budget, t.Unpaced)}
+}
+
+// run walks the scan from afterID, yielding rows, and calls progress after
+// each request's rows.
+func (s *scanner[T]) run(ctx context.Context, afterID int, progress func(ScanProgress), yield func(T, error) bool) {
+	w := &idWalk{cursor: afterID, remaining: -1}
+	if s.tune.Parallel > 1 {
+		s.parallel(ctx, w, progress, yield)
+		return
+	}
+	s.walkOn(ctx, w, progress, yield)
+}
+
+// walkOn walks w to its end in one line of requests.
+func (s *scanner[T]) walkOn(ctx context.Context, w *idWalk, progress func(ScanProgress), yield func(T, error) bool) {
 	var zero T
+	stopped := false
+	emit := func(rows []T) bool {
+		for _, r := range rows {
+			if !yield(r, nil) {
+				stopped = true
+				return false
+			}
+		}
+		return true
+	}
 	for {
-		if err := ctxErr(ctx); err != nil {
-			yield(zero, err)
+		done, err := s.step(ctx, w, emit)
+		if stopped {
 			return
 		}
-		b, pages, counted, err := next(s)
 		if err != nil {
 			yield(zero, err)
 			return
 		}
-		_ = c.RunBatch(ctx, b) // each handle carries its own error
-		s.requests++
-		done, ok := consumeScan(s, pages, counted, what, decode, id, yield)
-		if !ok {
-			return
-		}
 		if progress != nil {
-			progress(ScanProgress{Rows: s.rows, Total: s.total, HasTotal: s.hasTotal, Requests: s.requests})
+			progress(s.progress(w.rows, w.total, w.hasTotal))
 		}
 		if done {
 			return
 		}
 	}
+}
+
+func (s *scanner[T]) progress(rows, total int, hasTotal bool) ScanProgress {
+	return ScanProgress{Rows: rows, Total: max(total, rows), HasTotal: hasTotal, Requests: int(s.requests.Load()), BudgetWait: s.pace.totalWaited()}
+}
+
+// send sends one request of at most want commands, built by build for the
+// n the sizer allows, within the operating budget. A request that gets no
+// usable answer (a cut-off, a 5xx, a broken connection) is not repeated as
+// it was: the next one is at most half as large; a one-command request is
+// repeated after the retry policy's backoff. After the policy's
+// MaxAttempts failures in a row the error is returned.
+func (s *scanner[T]) send(ctx context.Context, want int, build func(n int) (*Batch, []*BatchCommand[json.RawMessage], error)) ([]scanPage[T], error) {
+	for failures := 0; ; {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n := max(1, min(want, s.size.n()))
+		need := time.Duration(n) * s.size.estimate()
+		if err := s.pace.acquire(ctx, need); err != nil {
+			return nil, fmt.Errorf("sonet: %s scan: %w", s.spec.method, err)
+		}
+		b, pages, err := build(n)
+		if err != nil {
+			s.pace.settle(need, nil, Timing{})
+			return nil, err
+		}
+		start := s.c.clock.Now()
+		err = s.c.runScanBatch(ctx, b)
+		s.requests.Add(1)
+		if err != nil {
+			elapsed := s.c.clock.Now().Sub(start)
+			// A cut-off request was billed for what ran before the cut.
+			s.pace.settle(need, []time.Duration{elapsed}, Timing{})
+			failures++
+			if !scanRetryable(err) || ctx.Err() != nil || failures >= s.c.retry.MaxAttempts {
+				return nil, err
+			}
+			s.size.failed(n, elapsed)
+			s.c.log.WarnContext(ctx, "sonet: scan request failed; sending a smaller one", "method", s.spec.method, "commands", n, "next", s.size.n(), "reason", reasonOf(err))
+			if n == 1 {
+				if err := s.c.clock.Sleep(ctx, s.c.retry.backoff(failures)); err != nil {
+					return nil, fmt.Errorf("sonet: %s scan: %w", s.spec.method, err)
+				}
+			}
+			continue
+		}
+		out := make([]scanPage[T], len(pages))
+		for k, h := range pages {
+			out[k].h = h
+			if out[k].err = h.Err(); out[k].err == nil {
+				out[k].rows, out[k].err = s.spec.decode(h.Value())
+			}
+		}
+		// The answer is decoded before the clock is read again: a
+		// simulation's virtual clock sees the work as part of the answer.
+		times, last := commandTimes(pages, s.c.clock.Now().Sub(start))
+		s.size.observe(times)
+		s.pace.settle(need, times, last)
+		return out, nil
+	}
+}
+
+// scanPage is one answered command of a scan request, decoded.
+type scanPage[T any] struct {
+	h    *BatchCommand[json.RawMessage]
+	rows []T
+	err  error
+}
+
+// commandTimes returns the server time of each command that ran, from its
+// result_time entry (the larger of duration and processing; the request's
+// time shared out when the portal sent neither), and the last entry seen.
+func commandTimes(pages []*BatchCommand[json.RawMessage], elapsed time.Duration) ([]time.Duration, Timing) {
+	var out []time.Duration
+	var last Timing
+	ran := 0
+	for _, h := range pages {
+		if h.Ran() {
+			ran++
+		}
+	}
+	for _, h := range pages {
+		if !h.Ran() || h.Err() != nil {
+			continue
+		}
+		t := h.Meta().Time
+		d := max(t.Duration, t.Processing)
+		if d <= 0 {
+			d = elapsed / time.Duration(ran)
+		}
+		out = append(out, d)
+		last = t
+	}
+	return out, last
+}
+
+// scanRetryable reports whether a scan request's error may be a cut-off or
+// another failure a smaller request can get past.
+func scanRetryable(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.HTTPStatus >= 500 && !IsCode(ae, ErrOverloadLimit) && !IsCode(ae, ErrPortalDeleted)
+	}
+	var te *TransportError
+	var re *ResponseError
+	return errors.As(err, &te) || errors.As(err, &re)
+}
+
+// runScanBatch sends a scan request (at most MaxBatchCommands commands) as
+// one batch request, without retrying a failure (kindReadOnce), and
+// returns the error of the request as a whole.
+func (c *Client) runScanBatch(ctx context.Context, b *Batch) error {
+	if b.err != nil {
+		return b.err
+	}
+	b.ran = true
+	return c.runChunk(ctx, b.cmds, b.Halt, b.kind())
+}
+
+// idWalk is the state of an ID-cursor walk over one range of IDs.
+type idWalk struct {
+	cursor int // last ID handed out
+	upTo   int // highest ID of the range; 0: open-ended
+	// remaining is the number of rows the last count left ahead of the
+	// cursor; -1: not counted yet.
+	remaining int
+	// uncounted: the portal sent no count, so requests are as large as
+	// allowed and the walk ends at a short page.
+	uncounted bool
+	rows      int
+	total     int
+	hasTotal  bool
+}
+
+// want is the number of commands the walk's next request needs and
+// whether its first command counts: an uncounted or used-up open walk
+// counts with one command; a counted walk needs one command per 50 rows,
+// plus one to see the end of an open range (a bounded range ends at its
+// count).
+func (w *idWalk) want() (int, bool) {
+	switch {
+	case w.uncounted:
+		return MaxBatchCommands, false
+	case w.remaining < 0 || (w.upTo == 0 && w.remaining <= 0):
+		return 1, true
+	case w.upTo > 0:
+		return (w.remaining + PageSize - 1) / PageSize, false
+	}
+	return w.remaining/PageSize + 1, false
+}
+
+// step sends the walk's next request and hands each page's rows to emit
+// (false: stop). done: the range is exhausted (or emit stopped).
+func (s *scanner[T]) step(ctx context.Context, w *idWalk, emit func([]T) bool) (bool, error) {
+	if w.upTo > 0 && w.remaining == 0 {
+		return true, nil
+	}
+	want, count := w.want()
+	pages, err := s.send(ctx, want, func(n int) (*Batch, []*BatchCommand[json.RawMessage], error) {
+		return scanBatch(s.spec.method, w.cursor, n, s.spec.lastID, func(k int, after string) (wire.Form, error) {
+			return s.spec.page(after, w.upTo, count && k == 0, false)
+		})
+	})
+	if err != nil {
+		return false, err
+	}
+	for k, p := range pages {
+		h, rows := p.h, p.rows
+		if err := p.err; err != nil {
+			if IsCode(err, ErrOperationTimeLimit) {
+				// Refused anyway: wait until the reset, then go on from
+				// the cursor.
+				s.pace.refused(s.lastReset(pages))
+				return false, nil
+			}
+			return false, err
+		}
+		if count && k == 0 {
+			if m := h.Meta(); m.HasTotal {
+				w.remaining, w.total, w.hasTotal = m.Total, w.rows+m.Total, true
+			} else {
+				w.uncounted = true
+			}
+		}
+		if err := s.advance(w, rows); err != nil {
+			return false, err
+		}
+		if len(rows) > 0 && !emit(rows) {
+			return true, nil
+		}
+		if len(rows) < PageSize {
+			// The commands after a short page referred to a row it lacks
+			// and are not read.
+			return true, nil
+		}
+	}
+	return w.upTo > 0 && w.remaining <= 0, nil
+}
+
+// advance moves the walk's cursor over rows, which must come in strictly
+// rising ID order inside the range.
+func (s *scanner[T]) advance(w *idWalk, rows []T) error {
+	for _, r := range rows {
+		id := s.spec.id(r)
+		if id <= w.cursor || (w.upTo > 0 && id > w.upTo) {
+			return fmt.Errorf("%w: %s %d came after cursor %d", ErrCursorStalled, s.spec.what, id, w.cursor)
+		}
+		w.cursor = id
+	}
+	w.rows += len(rows)
+	if !w.uncounted {
+		w.remaining -= len(rows)
+	}
+	if w.rows > w.total {
+		w.total = w.rows
+	}
+	return nil
+}
+
+// lastReset returns the last operating_reset_at the request's answered
+// commands carried.
+func (s *scanner[T]) lastReset(pages []scanPage[T]) time.Time {
+	var t time.Time
+	for _, p := range pages {
+		if r := p.h.Meta().Time.OperatingResetAt; r.After(t) {
+			t = r
+		}
+	}
+	if t.IsZero() {
+		t = s.pace.lastReset()
+	}
+	return t
 }
 
 // scanBatch builds one scan request of n chained commands of method with
@@ -96,6 +417,7 @@ func scanBatch(method string, cursor, n int, lastID []any, page func(k int, afte
 	b := NewBatch()
 	b.Halt = true
 	b.readOnly = true
+	b.once = true
 	pages := make([]*BatchCommand[json.RawMessage], 0, n)
 	for k := 0; k < n; k++ {
 		after := itoa(cursor)
@@ -109,52 +431,4 @@ func scanBatch(method string, cursor, n int, lastID []any, page func(k int, afte
 		pages = append(pages, BatchCall[json.RawMessage](b, method, f))
 	}
 	return b, pages, b.Err()
-}
-
-// consumeScan yields the rows of one scan request in order, advancing s;
-// what names a row in errors. With counted, the first page's result_total
-// is the number of rows left after the cursor. done: the walk reached its
-// end; ok false: stop (error yielded or the caller broke off).
-func consumeScan[T any](s *scanState, pages []*BatchCommand[json.RawMessage], counted bool, what string,
-	decode func(json.RawMessage) ([]T, error), id func(T) int, yield func(T, error) bool) (done, ok bool) {
-	var zero T
-	for k, h := range pages {
-		if err := h.Err(); err != nil {
-			yield(zero, err)
-			return false, false
-		}
-		rows, err := decode(h.Value())
-		if err != nil {
-			yield(zero, err)
-			return false, false
-		}
-		if counted && k == 0 {
-			if m := h.Meta(); m.HasTotal {
-				s.remaining, s.total, s.hasTotal = m.Total, s.rows+m.Total, true
-			}
-		}
-		for _, r := range rows {
-			if id(r) <= s.cursor {
-				yield(zero, fmt.Errorf("%w: %s %d came after cursor %d", ErrCursorStalled, what, id(r), s.cursor))
-				return false, false
-			}
-			s.cursor = id(r)
-			s.rows++
-			s.remaining--
-			if s.rows > s.total {
-				s.total = s.rows
-			}
-			if !yield(r, nil) {
-				return false, false
-			}
-		}
-		if len(rows) < PageSize {
-			// Later commands referenced a row this page lacks. The portal
-			// still ran them, with the part of the reference it could walk
-			// substituted (this page's whole row list), not with the
-			// reference as text: their answers mean nothing, ignore them.
-			return true, true
-		}
-	}
-	return false, true
 }

@@ -24,15 +24,18 @@ type WorkgroupScanOptions struct {
 	Params WorkgroupListParams
 	// AfterID starts the walk after this workgroup ID (0: from the first).
 	AfterID int
-	// PagesPerRequest is the number of 50-row pages fetched by one batch
-	// request, 1 to 50 (0 means 50).
+	// PagesPerRequest caps the 50-row pages fetched by one batch request,
+	// 1 to 50 (0 means 50); requests are smaller when the count or the
+	// measured server time says so.
 	PagesPerRequest int
 	// Location is the portal's time zone, used for dates sent without an
 	// offset (see Workgroup). Not sent.
 	Location *time.Location
-	// Progress, if set, is called after each batch request. The walk does
-	// not count rows (start=-1), so HasTotal stays false and Total equals
-	// Rows.
+	// ScanTuning sets parallel ranges, request sizing and pacing by the
+	// operating budget.
+	ScanTuning
+	// Progress, if set, is called after the rows of each request (of each
+	// page, with Parallel) are yielded.
 	Progress func(ScanProgress)
 }
 
@@ -46,17 +49,22 @@ var workgroupLastIDPath = []any{"workgroups", PageSize - 1, "id"}
 // carries up to 50 list commands, command k reading the 50 rows after the
 // last ID of command k-1 through the reference
 // filter[>ID]=$result[c(k-1)][workgroups][49][id], ordered by ID ascending
-// and with start=-1 so the portal never counts rows. 2,500 workgroups take
-// one request; a walk ends with the first page of fewer than 50 rows, so a
-// multiple of 2,500 costs one more, nearly empty, request.
+// and with start=-1 so the portal skips its row count.
+//
+// Requests are sized, paced and resent smaller exactly as in ScanGroups:
+// the first request is one counted command (the first page and the number
+// of rows left), so for N workgroups a walk sends at most ceil(N/50)+1
+// commands in ceil(N/2500)+1 requests; requests stay within MaxRequestTime
+// of server time and the commands within the operating budget; with
+// ScanTuning.Parallel, ranges of IDs are walked at once.
 //
 // The walk yields the same workgroups in the same order as AllWorkgroups
 // with Order ID ascending and the same filter, without duplicates or gaps:
 // workgroups created during the walk appear when their ID is beyond the
 // cursor, and a cursor that does not strictly advance (a row whose ID is
-// not above the last one) gives an error matching ErrCursorStalled. Each
-// batch answer is decoded and yielded before the next request, so memory
-// stays flat. Options are checked before anything is sent.
+// not above the last one) gives an error matching ErrCursorStalled. Answers
+// are decoded and yielded as they come, so memory stays flat. Options are
+// checked before anything is sent.
 //
 // It stops at the first error, yielding it once; breaking out of the loop
 // sends no further request; the context is checked before each request.
@@ -73,15 +81,21 @@ func (c *Client) ScanWorkgroups(ctx context.Context, opts *WorkgroupScanOptions)
 			return
 		}
 		sel := o.selectWithID()
-		page := func(_ int, after string) (wire.Form, error) {
-			lo := WorkgroupListOptions{
-				Filter:  append(WorkgroupFilter{Where(">ID", after)}, o.Filter...),
-				Select:  sel,
-				Order:   Order{FieldID.Asc()},
-				Params:  o.Params,
-				NoCount: true,
+		page := func(after string, upTo int, count, desc bool) (wire.Form, error) {
+			ord := Order{FieldID.Asc()}
+			if desc {
+				ord = Order{FieldID.Desc()}
 			}
-			return lo.form()
+			f := WorkgroupFilter{Where(">ID", after)}
+			if upTo > 0 {
+				f = append(f, Where("<=ID", itoa(upTo)))
+			}
+			lo := WorkgroupListOptions{Filter: append(f, o.Filter...), Select: sel, Order: ord, Params: o.Params, NoCount: !count}
+			form, err := lo.form()
+			if err == nil && count {
+				form.Add("start", "0")
+			}
+			return form, err
 		}
 		decode := func(raw json.RawMessage) ([]Workgroup, error) {
 			var rows workgroupRows
@@ -93,12 +107,8 @@ func (c *Client) ScanWorkgroups(ctx context.Context, opts *WorkgroupScanOptions)
 			}
 			return rows, nil
 		}
-		s := scanState{cursor: o.AfterID, remaining: -1}
-		next := func(s *scanState) (*Batch, []*BatchCommand[json.RawMessage], bool, error) {
-			b, pages, err := scanBatch(methodWorkgroupList, s.cursor, scanPages(o.PagesPerRequest), workgroupLastIDPath, page)
-			return b, pages, false, err
-		}
-		scanLoop(ctx, c, &s, o.Progress, next, "workgroup", decode, workgroupID, yield)
+		spec := scanSpec[Workgroup]{method: methodWorkgroupList, what: "workgroup", lastID: workgroupLastIDPath, page: page, decode: decode, id: workgroupID}
+		newScanner(c, spec, o.ScanTuning, o.PagesPerRequest).run(ctx, o.AfterID, o.Progress, yield)
 	}
 }
 
@@ -108,9 +118,8 @@ func workgroupID(w Workgroup) int { return w.ID }
 // names, params) is checked when the first request is built, before
 // anything is sent.
 func (o *WorkgroupScanOptions) validate() error {
-	return validateScan("filter", o.PagesPerRequest, o.AfterID, o.Filter.conds().keys())
+	return validateScan("filter", o.ScanTuning, o.PagesPerRequest, o.AfterID, o.Filter.conds().keys())
 }
-
 // selectWithID returns Select with ID appended when it is missing, in a new
 // slice.
 func (o *WorkgroupScanOptions) selectWithID() []WorkgroupField {

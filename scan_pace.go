@@ -1,0 +1,245 @@
+package sonet
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// OperatingBudget is a method's operating-time budget: the server time its
+// calls may use, per application or webhook, within a sliding window
+// (spec §6.3). Every command of a batch is billed to its own method.
+type OperatingBudget struct {
+	Limit  time.Duration
+	Window time.Duration
+}
+
+var (
+	// CloudOperatingBudget is the cloud portals' figure: 480 s of server
+	// time per method in 10 minutes.
+	CloudOperatingBudget = OperatingBudget{Limit: 480 * time.Second, Window: 10 * time.Minute}
+	// SelfHostedOperatingBudget is the figure of a self-hosted portal that
+	// switched the limit on (it is off by default there): 420 s in 10
+	// minutes. Portals may configure other figures.
+	SelfHostedOperatingBudget = OperatingBudget{Limit: 420 * time.Second, Window: 10 * time.Minute}
+)
+
+// DefaultMaxRequestTime is the server time a scan sizes one batch request
+// to: a third of the 60-second cut-off (spec §6.2), so that commands three
+// times slower than measured still finish.
+const DefaultMaxRequestTime = 20 * time.Second
+
+// budgetShare is the share of the budget a paced scan plans to use: the
+// rest absorbs commands that take longer than estimated.
+const budgetShare = 0.95
+
+// sizer chooses how many commands a scan request carries from the server
+// time earlier commands took. Safe for concurrent use.
+type sizer struct {
+	mu     sync.Mutex
+	target time.Duration // server time one request may take
+	est    time.Duration // per-command estimate; 0: nothing measured yet
+	cap    int           // upper bound after a failure, else limit
+	limit  int           // the caller's upper bound (PagesPerRequest)
+}
+
+func newSizer(target time.Duration, limit int) *sizer {
+	return &sizer{target: target, cap: limit, limit: limit}
+}
+
+// n returns the most commands the next request may carry.
+func (z *sizer) n() int {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	n := z.cap
+	if z.est > 0 {
+		n = min(n, max(1, int(z.target/z.est)))
+	}
+	return n
+}
+
+// estimate returns the per-command estimate (0: unknown).
+func (z *sizer) estimate() time.Duration {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	return z.est
+}
+
+// observe takes the server times of the commands of one answered request.
+func (z *sizer) observe(times []time.Duration) {
+	if len(times) == 0 {
+		return
+	}
+	var sum time.Duration
+	for _, d := range times {
+		sum += d
+	}
+	mean := sum / time.Duration(len(times))
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if z.est == 0 {
+		z.est = mean
+	} else {
+		z.est = (z.est + mean) / 2
+	}
+	z.cap = z.limit
+}
+
+// failed takes a request of n commands that got no usable answer after
+// elapsed: it may have been cut off, so the next request is at most half
+// as large, and the estimate is at least elapsed/n.
+func (z *sizer) failed(n int, elapsed time.Duration) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	z.cap = max(1, n/2)
+	if per := elapsed / time.Duration(max(n, 1)); per > z.est {
+		z.est = per
+	}
+}
+
+// pacer keeps the server time a scan's commands use under the method's
+// operating budget. It books what requests in flight are expected to use
+// and what answered commands used (stamped when their answer arrived,
+// which is later than the portal's own stamp, so they leave its window no
+// earlier than the portal's). Safe for concurrent use.
+type pacer struct {
+	mu       sync.Mutex
+	clock    Clock
+	off      bool
+	budget   OperatingBudget
+	spent    []spend // answered commands, oldest first
+	inflight time.Duration
+	blocked  time.Time // the portal refused the method until then
+	reset    time.Time // the last operating_reset_at seen
+	changed  chan struct{}
+	waited   time.Duration
+}
+
+type spend struct {
+	at   time.Time
+	cost time.Duration
+}
+
+func newPacer(clk Clock, b OperatingBudget, off bool) *pacer {
+	return &pacer{clock: clk, budget: b, off: off, changed: make(chan struct{})}
+}
+
+// usedLocked drops what left the window and returns what is in it.
+func (p *pacer) usedLocked(now time.Time) time.Duration {
+	cut := 0
+	for cut < len(p.spent) && !p.spent[cut].at.Add(p.budget.Window).After(now) {
+		cut++
+	}
+	p.spent = p.spent[cut:]
+	var sum time.Duration
+	for _, s := range p.spent {
+		sum += s.cost
+	}
+	return sum
+}
+
+// acquire books need (the expected server time of a request) and waits,
+// first for a refusal to expire, then until the booking fits the budget.
+// A request that alone exceeds the budget goes when nothing else is booked.
+func (p *pacer) acquire(ctx context.Context, need time.Duration) error {
+	for {
+		p.mu.Lock()
+		now := p.clock.Now()
+		wait := p.blocked.Sub(now)
+		var changed chan struct{}
+		if wait <= 0 {
+			if p.off {
+				p.inflight += need
+				p.mu.Unlock()
+				return nil
+			}
+			used := p.usedLocked(now) + p.inflight
+			room := time.Duration(float64(p.budget.Limit) * budgetShare)
+			if used+need <= room || used == 0 {
+				p.inflight += need
+				p.mu.Unlock()
+				return nil
+			}
+			// Wait until enough answered commands leave the window; if
+			// in-flight bookings are in the way, until one is settled.
+			wait = -1
+			freed := time.Duration(0)
+			for _, s := range p.spent {
+				freed += s.cost
+				if used-freed+need <= room {
+					wait = s.at.Add(p.budget.Window).Sub(now)
+					break
+				}
+			}
+			if wait < 0 {
+				changed = p.changed
+			}
+		}
+		p.mu.Unlock()
+		if changed != nil {
+			select {
+			case <-changed:
+				continue
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		p.mu.Lock()
+		p.waited += wait
+		p.mu.Unlock()
+		if err := p.clock.Sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+// settle replaces a booking of need by what the answered commands cost.
+// last is the time block of the last answered command: when the portal
+// reports more operating time than this scan has booked (other callers of
+// the same webhook or application), the difference is booked too.
+func (p *pacer) settle(need time.Duration, costs []time.Duration, last Timing) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inflight -= need
+	now := p.clock.Now()
+	for _, c := range costs {
+		p.spent = append(p.spent, spend{at: now, cost: c})
+	}
+	if !last.OperatingResetAt.IsZero() {
+		p.reset = last.OperatingResetAt
+	}
+	if used := p.usedLocked(now) + p.inflight; last.Operating > used {
+		p.spent = append(p.spent, spend{at: now, cost: last.Operating - used})
+	}
+	close(p.changed)
+	p.changed = make(chan struct{})
+}
+
+// refused records that the portal refused the method until resetAt (the
+// last operating_reset_at seen; a minute on, the next basket, when unknown
+// or past).
+func (p *pacer) refused(resetAt time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.clock.Now()
+	if !resetAt.After(now) {
+		resetAt = now.Add(time.Minute)
+	}
+	if resetAt.After(p.blocked) {
+		p.blocked = resetAt
+	}
+}
+
+// lastReset returns the last operating_reset_at seen.
+func (p *pacer) lastReset() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.reset
+}
+
+// totalWaited returns how long acquire slept for the budget.
+func (p *pacer) totalWaited() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.waited
+}
