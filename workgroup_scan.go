@@ -120,6 +120,7 @@ func workgroupID(w Workgroup) int { return w.ID }
 func (o *WorkgroupScanOptions) validate() error {
 	return validateScan("filter", o.ScanTuning, o.PagesPerRequest, o.AfterID, o.Filter.conds().keys())
 }
+
 // selectWithID returns Select with ID appended when it is missing, in a new
 // slice.
 func (o *WorkgroupScanOptions) selectWithID() []WorkgroupField {
