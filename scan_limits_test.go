@@ -216,4 +216,3 @@ func TestScanGroupsPacesByTheOperatingBudget(t *testing.T) {
 		})
 	}
 }
-
