@@ -31,7 +31,12 @@ const DefaultMaxRequestTime = 20 * time.Second
 
 // budgetShare is the share of the budget a paced scan plans to use: the
 // rest absorbs commands that take longer than estimated.
-const budgetShare = 0.95
+const budgetShare = 0.97
+
+// basketGuard keeps a basket here a little past its leaving time: a
+// command stamped into the next minute here may sit in the portal's basket
+// of a later first call (clock skew, latency).
+const basketGuard = 5 * time.Second
 
 // sizer chooses how many commands a scan request carries from the server
 // time earlier commands took. Safe for concurrent use.
@@ -99,25 +104,52 @@ func (z *sizer) failed(n int, elapsed time.Duration) {
 
 // pacer keeps the server time a scan's commands use under the method's
 // operating budget. It books what requests in flight are expected to use
-// and what answered commands used (stamped when their answer arrived,
-// which is later than the portal's own stamp, so they leave its window no
-// earlier than the portal's). Safe for concurrent use.
+// and what answered commands used, the way the portal counts (spec §6.3):
+// in one-minute baskets, each leaving the window a Window after the first
+// command recorded in it. A command is stamped with the client's clock at
+// the answer less the server time of the commands from it to the end of
+// its request: no earlier than the portal's own stamp (the network only
+// adds), so no basket leaves here before it leaves there, whatever the
+// skew between the two clocks. Safe for concurrent use.
 type pacer struct {
 	mu       sync.Mutex
 	clock    Clock
 	off      bool
 	budget   OperatingBudget
-	spent    []spend // answered commands, oldest first
+	spent    []spend // baskets of answered commands, by minute
 	inflight time.Duration
 	blocked  time.Time // the portal refused the method until then
 	reset    time.Time // the last operating_reset_at seen
+	seeded   bool      // the portal's figure for others' usage was taken
 	changed  chan struct{}
 	waited   time.Duration
 }
 
+// spend is one basket: the minute, its first stamp and its sum.
 type spend struct {
-	at   time.Time
-	cost time.Duration
+	minute int64
+	at     time.Time
+	cost   time.Duration
+}
+
+// bookLocked adds cost at stamp to its minute's basket.
+func (p *pacer) bookLocked(at time.Time, cost time.Duration) {
+	m := at.Unix() / 60
+	i := len(p.spent)
+	for i > 0 && p.spent[i-1].minute > m {
+		i--
+	}
+	if i > 0 && p.spent[i-1].minute == m {
+		b := &p.spent[i-1]
+		b.cost += cost
+		if at.Before(b.at) {
+			b.at = at
+		}
+		return
+	}
+	p.spent = append(p.spent, spend{})
+	copy(p.spent[i+1:], p.spent[i:])
+	p.spent[i] = spend{minute: m, at: at, cost: cost}
 }
 
 func newPacer(clk Clock, b OperatingBudget, off bool) *pacer {
@@ -127,7 +159,7 @@ func newPacer(clk Clock, b OperatingBudget, off bool) *pacer {
 // usedLocked drops what left the window and returns what is in it.
 func (p *pacer) usedLocked(now time.Time) time.Duration {
 	cut := 0
-	for cut < len(p.spent) && !p.spent[cut].at.Add(p.budget.Window).After(now) {
+	for cut < len(p.spent) && !p.spent[cut].at.Add(p.budget.Window+basketGuard).After(now) {
 		cut++
 	}
 	p.spent = p.spent[cut:]
@@ -167,7 +199,7 @@ func (p *pacer) acquire(ctx context.Context, need time.Duration) error {
 			for _, s := range p.spent {
 				freed += s.cost
 				if used-freed+need <= room {
-					wait = s.at.Add(p.budget.Window).Sub(now)
+					wait = s.at.Add(p.budget.Window + basketGuard).Sub(now)
 					break
 				}
 			}
@@ -202,14 +234,29 @@ func (p *pacer) settle(need time.Duration, costs []time.Duration, last Timing) {
 	defer p.mu.Unlock()
 	p.inflight -= need
 	now := p.clock.Now()
-	for _, c := range costs {
-		p.spent = append(p.spent, spend{at: now, cost: c})
+	end := now
+	for i := len(costs) - 1; i >= 0; i-- {
+		end = end.Add(-costs[i])
+		p.bookLocked(end, costs[i])
 	}
 	if !last.OperatingResetAt.IsZero() {
 		p.reset = last.OperatingResetAt
 	}
-	if used := p.usedLocked(now) + p.inflight; last.Operating > used {
-		p.spent = append(p.spent, spend{at: now, cost: last.Operating - used})
+	// Usage by other callers of the same webhook or application before the
+	// scan: the portal's figure at the scan's first answer (nothing else of
+	// the scan in flight then) less what the scan booked. Later figures are
+	// not compared: with requests in flight they mix the scan's own usage
+	// at other moments. Usage that others add during the scan shows as a
+	// refusal, which is waited out.
+	if !p.seeded && last.Operating > 0 {
+		p.seeded = true
+		var own time.Duration
+		for _, s := range p.spent {
+			own += s.cost
+		}
+		if ext := last.Operating - own - p.inflight; ext > 0 {
+			p.bookLocked(now, ext)
+		}
 	}
 	close(p.changed)
 	p.changed = make(chan struct{})

@@ -128,12 +128,18 @@ func (s *scanner[T]) walkRanges(ctx context.Context, w *idWalk, maxID, n int, pr
 		}
 		rs[i] = r
 	}
+	// Each chunk of ranges is counted in one request, one chunk ahead of
+	// the walks, so that walks never wait for a count.
 	chunk := max(1, s.size.n())
 	var jobs []scanJob
 	for c := 0; c < n; c += chunk {
-		e := min(c+chunk, n)
-		jobs = append(jobs, scanJob{first: c, last: e, count: true})
-		for r := c; r < e; r++ {
+		if c == 0 {
+			jobs = append(jobs, scanJob{first: 0, last: min(chunk, n), count: true})
+		}
+		if next := c + chunk; next < n {
+			jobs = append(jobs, scanJob{first: next, last: min(next+chunk, n), count: true})
+		}
+		for r := c; r < min(c+chunk, n); r++ {
 			jobs = append(jobs, scanJob{first: r, last: r + 1})
 		}
 	}

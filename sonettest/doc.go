@@ -257,4 +257,31 @@
 //   - Faults: a dropped connection happens after the call ran. Late runs
 //     the call DelayFor after it arrived whether or not the client still
 //     waits, as PHP runs on after a gateway timeout or a client that left.
+//
+// # Server time
+//
+// By default every call takes no time. WithServerTime models what a real
+// portal spends (spec §6.2, §6.3), so that code meets its limits in tests
+// and benchmarks are reproducible:
+//
+//   - each method call takes a time (fixed, a seeded uniform spread, or any
+//     distribution through ServerTime.Cost); a batch runs its commands one
+//     after the other, each command's result_time entry starting where the
+//     previous one finished, and the request takes their sum;
+//   - at most ServerTime.Parallel requests are served at once; others wait
+//     for a slot;
+//   - a request whose time would pass 60 s (ServerTime.CutOff) is cut off:
+//     the commands started before the cut ran and are billed, the rest do
+//     not run, and the answer is HTTP 504 with nginx's "Gateway Time-out"
+//     page (what the cut-off looks like on the wire is this fake's choice;
+//     the docs only say the request is cut off);
+//   - the operating limit (WithOperatingLimit) bills each call, batch
+//     commands included, its own time in one-minute baskets keyed by when
+//     it ran;
+//   - the answer is held back until the request's finish on the server
+//     clock through ServerTime.Wait: a simulation passes a virtual clock's
+//     Sleep with WithClock, and Handler serves the portal in-process.
+//
+// Stats counts the calls run per method, OPERATION_TIME_LIMIT refusals,
+// cut-offs and the server time spent.
 package sonettest

@@ -82,12 +82,29 @@ func (s *Server) chargeOperating(c *call) {
 		s.operating[k] = o
 	}
 	o.prune(c.now)
-	m := c.now.Unix() / 60
-	if n := len(o.baskets); n > 0 && o.baskets[n-1].minute == m {
-		o.baskets[n-1].sum += cost
+	o.add(c.now, cost)
+}
+
+// add records cost at t in its minute's basket. With server time, requests
+// served at once charge their calls out of time order: the basket of t's
+// minute is found wherever it is, and the baskets stay in minute order.
+func (o *opCounter) add(t time.Time, cost time.Duration) {
+	m := t.Unix() / 60
+	i := len(o.baskets)
+	for i > 0 && o.baskets[i-1].minute > m {
+		i--
+	}
+	if i > 0 && o.baskets[i-1].minute == m {
+		b := &o.baskets[i-1]
+		b.sum += cost
+		if t.Before(b.first) {
+			b.first = t
+		}
 		return
 	}
-	o.baskets = append(o.baskets, basket{minute: m, first: c.now, sum: cost})
+	o.baskets = append(o.baskets, basket{})
+	copy(o.baskets[i+1:], o.baskets[i:])
+	o.baskets[i] = basket{minute: m, first: t, sum: cost}
 }
 
 // operatingState returns the method's operating sum and when its oldest
