@@ -191,9 +191,8 @@ func (s *scanner[T]) send(ctx context.Context, want int, build func(n int) (*Bat
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		n := max(1, min(want, s.size.n()))
-		need := time.Duration(n) * s.size.estimate()
-		if err := s.pace.acquire(ctx, need); err != nil {
+		n, need, err := s.pace.acquire(ctx, max(1, min(want, s.size.n())), s.size.estimate())
+		if err != nil {
 			return nil, fmt.Errorf("sonet: %s scan: %w", s.spec.method, err)
 		}
 		b, pages, err := build(n)

@@ -170,28 +170,33 @@ func (p *pacer) usedLocked(now time.Time) time.Duration {
 	return sum
 }
 
-// acquire books need (the expected server time of a request) and waits,
-// first for a refusal to expire, then until the booking fits the budget.
-// A request that alone exceeds the budget goes when nothing else is booked.
-func (p *pacer) acquire(ctx context.Context, need time.Duration) error {
+// acquire books up to n commands of est each (the expected server time of
+// a request) and returns how many it booked and their booking: it waits
+// for a refusal to expire, then books as many commands as fit the budget
+// now (at least one), or waits until one fits. A request that alone
+// exceeds the budget goes when nothing else is booked.
+func (p *pacer) acquire(ctx context.Context, n int, est time.Duration) (int, time.Duration, error) {
 	for {
 		p.mu.Lock()
 		now := p.clock.Now()
 		wait := p.blocked.Sub(now)
 		var changed chan struct{}
 		if wait <= 0 {
-			if p.off {
-				p.inflight += need
-				p.mu.Unlock()
-				return nil
-			}
+			need := time.Duration(n) * est
 			used := p.usedLocked(now) + p.inflight
 			room := time.Duration(float64(p.budget.Limit) * budgetShare)
-			if used+need <= room || used == 0 {
+			if k := p.fit(n, est, room-used); p.off || used == 0 || k == n {
 				p.inflight += need
 				p.mu.Unlock()
-				return nil
+				return n, need, nil
+			} else if k > 0 {
+				// Fewer commands now rather than all of them a basket later.
+				need = time.Duration(k) * est
+				p.inflight += need
+				p.mu.Unlock()
+				return k, need, nil
 			}
+			need = est
 			// Wait until enough answered commands leave the window; if
 			// in-flight bookings are in the way, until one is settled.
 			wait = -1
@@ -213,16 +218,28 @@ func (p *pacer) acquire(ctx context.Context, need time.Duration) error {
 			case <-changed:
 				continue
 			case <-ctx.Done():
-				return ctx.Err()
+				return 0, 0, ctx.Err()
 			}
 		}
 		p.mu.Lock()
 		p.waited += wait
 		p.mu.Unlock()
 		if err := p.clock.Sleep(ctx, wait); err != nil {
-			return err
+			return 0, 0, err
 		}
 	}
+}
+
+// fit returns how many of n commands of est each fit in free (n when est
+// is not known yet).
+func (p *pacer) fit(n int, est, free time.Duration) int {
+	if est <= 0 {
+		return n
+	}
+	if free <= 0 {
+		return 0
+	}
+	return min(n, int(free/est))
 }
 
 // settle replaces a booking of need by what the answered commands cost.
