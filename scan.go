@@ -188,7 +188,7 @@ func (s *scanner[T]) progress(rows, total int, hasTotal bool) ScanProgress {
 // MaxAttempts failures in a row the error is returned.
 func (s *scanner[T]) send(ctx context.Context, want int, build func(n int) (*Batch, []*BatchCommand[json.RawMessage], error)) ([]scanPage[T], error) {
 	for failures := 0; ; {
-		if err := ctx.Err(); err != nil {
+		if err := ctxErr(ctx); err != nil {
 			return nil, err
 		}
 		n, need, err := s.pace.acquire(ctx, max(1, min(want, s.size.n())), s.size.estimate())
@@ -243,29 +243,58 @@ type scanPage[T any] struct {
 	err  error
 }
 
-// commandTimes returns the server time of each command that ran, from its
-// result_time entry (the larger of duration and processing; the request's
-// time shared out when the portal sent neither), and the last entry seen.
+// commandTimes returns the server time of each command that answered, and
+// the last time block seen. The portal writes start in whole seconds (so
+// duration and processing are off by up to a second) but finish to the
+// microsecond, and a batch runs its commands one after the other: a
+// command's time is its finish less the previous command's finish. The
+// first command's is its duration, at most what the request took less the
+// others; without finish figures the request's time is shared out.
 func commandTimes(pages []*BatchCommand[json.RawMessage], elapsed time.Duration) ([]time.Duration, Timing) {
 	var out []time.Duration
 	var last Timing
-	ran := 0
+	var prev time.Time
+	ok := 0
 	for _, h := range pages {
-		if h.Ran() {
-			ran++
+		if h.Ran() && h.Err() == nil {
+			ok++
 		}
 	}
+	first := -1
+	var rest time.Duration
 	for _, h := range pages {
 		if !h.Ran() || h.Err() != nil {
 			continue
 		}
 		t := h.Meta().Time
-		d := max(t.Duration, t.Processing)
-		if d <= 0 {
-			d = elapsed / time.Duration(ran)
+		var d time.Duration
+		switch {
+		case t.Finish.IsZero():
+			d = elapsed / time.Duration(ok)
+		case prev.IsZero():
+			first = len(out)
+		default:
+			d = max(t.Finish.Sub(prev), 0)
+			rest += d
+		}
+		if !t.Finish.IsZero() {
+			prev = t.Finish
 		}
 		out = append(out, d)
 		last = t
+	}
+	if first >= 0 {
+		d := max(pages[0].Meta().Time.Duration, 0)
+		for _, h := range pages {
+			if h.Ran() && h.Err() == nil {
+				d = max(h.Meta().Time.Duration, 0)
+				break
+			}
+		}
+		if lim := elapsed - rest; lim > 0 && d > lim {
+			d = lim
+		}
+		out[first] = d
 	}
 	return out, last
 }
@@ -279,7 +308,10 @@ func scanRetryable(err error) bool {
 	}
 	var te *TransportError
 	var re *ResponseError
-	return errors.As(err, &te) || errors.As(err, &re)
+	if errors.As(err, &re) {
+		return !re.final // an answer that would come again (too large)
+	}
+	return errors.As(err, &te)
 }
 
 // runScanBatch sends a scan request (at most MaxBatchCommands commands) as

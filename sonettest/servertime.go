@@ -46,10 +46,8 @@ type ServerTime struct {
 
 // WithServerTime switches server-time modelling on; see ServerTime. The
 // operating limit (WithOperatingLimit) then charges each call its drawn
-// time, the time blocks report it (a batch command's result_time entry
-// starts where the previous command finished), and batch result_time
-// entries carry operating and operating_reset_at like the top-level time
-// block.
+// time, and the time blocks report it (a batch command's result_time entry
+// starts where the previous command finished).
 func WithServerTime(st ServerTime) Option {
 	return func(c *config) { c.serverTime = &st }
 }
