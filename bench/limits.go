@@ -21,7 +21,7 @@ type limitsPortal struct {
 func newLimitsPortal(n, serving int, perCommand time.Duration) *limitsPortal {
 	clk := newVClock(time.Date(2026, 3, 19, 9, 0, 0, 0, time.UTC))
 	srv := sonettest.NewServer(
-		sonettest.WithClock(clk.Now),
+		sonettest.WithClock(clk.portalNow),
 		sonettest.WithRateLimit(sonet.StandardPlan.PerSecond, sonet.StandardPlan.Burst),
 		sonettest.WithOperatingLimit(sonet.CloudOperatingBudget.Limit),
 		sonettest.WithServerTime(sonettest.ServerTime{PerCommand: perCommand, Parallel: serving, Wait: clk.Sleep}),

@@ -37,7 +37,7 @@ type vclock struct {
 }
 
 func newVClock(start time.Time) *vclock {
-	v := &vclock{now: start, busy: map[int64]int{}, quiet: 2 * time.Millisecond, stop: make(chan struct{}), last: time.Now()}
+	v := &vclock{now: start, busy: map[int64]int{}, quiet: 20 * time.Millisecond, stop: make(chan struct{}), last: time.Now()}
 	go v.run()
 	return v
 }
@@ -58,6 +58,15 @@ func (v *vclock) Now() time.Time {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.touch()
+	return v.now
+}
+
+// portalNow is the portal's reading of the clock: it does not end the
+// reader's work (the portal reads the clock before it does the request's
+// work, which the clock must not skip over).
+func (v *vclock) portalNow() time.Time {
+	v.mu.Lock()
+	defer v.mu.Unlock()
 	return v.now
 }
 
