@@ -114,7 +114,7 @@ func TestScanTuningIsValidated(t *testing.T) {
 		assert.ErrorIs(t, errs[0], ErrValidation)
 	}
 	var errs []error
-	for _, err := range c.ScanGroups(context.Background(), &GroupScanOptions{Filter: Filter{Where("<=ID", "9")}, ScanTuning: ScanTuning{Parallel: 2}}) {
+	for _, err := range c.ScanGroups(context.Background(), &GroupScanOptions{Filter: GroupFilter{Where("<=ID", "9")}, ScanTuning: ScanTuning{Parallel: 2}}) {
 		errs = append(errs, err)
 	}
 	require.Len(t, errs, 1)
