@@ -10,7 +10,10 @@ import (
 // calls may use, per application or webhook, within a sliding window
 // (spec §6.3). Every command of a batch is billed to its own method.
 type OperatingBudget struct {
-	Limit  time.Duration
+	// Limit is the server time the method may use within Window.
+	Limit time.Duration
+	// Window is the sliding window, kept by the portal in one-minute
+	// baskets.
 	Window time.Duration
 }
 
