@@ -318,7 +318,7 @@ func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt bool, kind
 		}
 		res, ok := raw.Result[e.key]
 		if !ok {
-			e.sink.settle(missingEntry(e, halt && failed, readOnly), false)
+			e.sink.settle(missingEntry(e, halt && failed, kind != kindWrite), false)
 			continue
 		}
 		m := BatchMeta{}
