@@ -47,18 +47,36 @@ func TestExportRequestCounts(t *testing.T) {
 	srv.ResetRequests()
 	r := runCLI(t, srv, "", "export")
 	require.Equal(t, 0, r.code)
-	assert.Len(t, srv.Requests(), 1)
+	// The scan: one counted command (50 rows, 70 left), then the 2 pages
+	// the count asks for.
+	assert.Equal(t, 2, len(srv.Requests()))
 	srv.ResetRequests()
 	r = runCLI(t, srv, "", "export", "--members")
 	require.Equal(t, 0, r.code)
 	reqs := srv.Requests()
-	require.Len(t, reqs, 4)
-	for _, q := range reqs[1:] {
+	require.Equal(t, 5, len(reqs))
+	var members []int
+	for _, q := range reqs {
 		assert.Equal(t, "batch", q.Method)
-		assert.Contains(t, q.Body, "sonet_group.user.get")
+		if n := strings.Count(q.Body, "sonet_group.user.get"); n > 0 {
+			members = append(members, n)
+		}
 	}
-	assert.Equal(t, 50, strings.Count(reqs[1].Body, "sonet_group.user.get"))
-	assert.Equal(t, 20, strings.Count(reqs[3].Body, "sonet_group.user.get"))
+	assert.Equal(t, []int{50, 50, 20}, members)
+}
+
+func TestExportParallelWritesTheSameOutput(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 6000)
+	one := runCLI(t, srv, "", "export")
+	require.Equal(t, 0, one.code)
+	par := runCLI(t, srv, "", "export", "--parallel", "4")
+	require.Equal(t, 0, par.code)
+	assert.Equal(t, 6000, strings.Count(par.stdout, "\n"))
+	assert.True(t, one.stdout == par.stdout, "same groups, same order")
+	bad := runCLI(t, srv, "", "export", "--parallel", "51")
+	assert.NotEqual(t, 0, bad.code)
+	assert.Contains(t, bad.stderr, "Parallel: 51 is outside 0..50")
 }
 
 func TestExportProgressOnlyOnATerminalAndNeverOnStdout(t *testing.T) {
