@@ -16,11 +16,16 @@ import (
 // portal leaves out of a row (IMAGE without an avatar, IS_EXTRANET without
 // the extranet module) are zero.
 type Group struct {
-	ID          int
-	SiteID      string // one site ID, although create takes a list
+	ID     int
+	SiteID string // one site ID, although create takes a list
+	// Name and Description are the text as written, emoji included: the
+	// portal stores each emoji as ":" + hex + ":" (":f09f9a80:" for 🚀) and
+	// the SDK decodes that form as the portal's Emoji::decode does, whether
+	// or not the portal already did. Text typed as ":f09f9a80:" reads back
+	// as 🚀 too: the portal stores both alike (see EnsureGroup).
 	Name        string
 	Description string
-	Keywords    string // comma-separated
+	Keywords    string // comma-separated; stored and returned as sent (never encoded)
 	Active      bool
 	Visible     bool
 	Opened      bool
@@ -80,8 +85,8 @@ func (r *rawGroup) to(g *Group) error {
 	*g = Group{
 		ID:              int(r.ID),
 		SiteID:          string(r.SiteID),
-		Name:            string(r.Name),
-		Description:     string(r.Description),
+		Name:            fromPortal(string(r.Name)),
+		Description:     fromPortal(string(r.Description)),
 		Keywords:        string(r.Keywords),
 		Active:          bool(r.Active),
 		Visible:         bool(r.Visible),

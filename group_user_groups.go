@@ -13,7 +13,8 @@ import (
 type UserGroup struct {
 	// GroupID is the group's ID (sent as a string, "77").
 	GroupID int
-	// GroupName is the group's title.
+	// GroupName is the group's title as written, emoji decoded as in
+	// Group.Name.
 	GroupName string
 	// Role is the caller's role: RoleOwner, RoleModerator or RoleMember.
 	// Pending requests and invitations are not listed by the portal.
@@ -51,7 +52,7 @@ func (g *UserGroup) UnmarshalJSON(b []byte) error {
 	}
 	*g = UserGroup{
 		GroupID:    int(r.GroupID),
-		GroupName:  string(r.GroupName),
+		GroupName:  fromPortal(string(r.GroupName)),
 		Role:       Role(r.Role),
 		ImageID:    int(r.ImageID),
 		Image:      string(r.Image),

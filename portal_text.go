@@ -84,3 +84,49 @@ func checkStoredLength(field, s string, maxRunes, maxBytes int) error {
 	}
 	return &ValidationError{Field: field, Reason: fmt.Sprintf("%d %s, the portal stores at most %d", n, unit, max)}
 }
+
+// fromPortal is NAME or DESCRIPTION as the user wrote it: the inverse of
+// portalForm, exactly as Bitrix\Main\Text\Emoji::decode does it. That is
+// preg_replace_callback with /:([A-F0-9]{8}):/i: each ":" + 8 hex digits
+// (either case) + ":", taken left to right without overlap, becomes the
+// four bytes it spells when they are one character outside the Basic
+// Multilingual Plane (Emoji::encode's byte pattern), and stays as it is
+// otherwise (":deadbeef:", ":c3a9c3a9:"), its colons still used up.
+//
+// Current portals decode NAME and DESCRIPTION themselves in
+// sonet_group.get, sonet_group.user.groups and the workgroup ORM; older
+// ones answered the stored form. Decoding is idempotent (what it leaves is
+// exactly what it would leave again), so the SDK decodes whatever comes
+// back and reads both alike. Emoji::encode does not escape colons, so text
+// typed as ":f09f9a80:" is stored like "🚀" and comes back as "🚀" from
+// the portal and from the SDK alike: the stored form cannot tell them apart.
+func fromPortal(s string) string {
+	i := strings.IndexByte(s, ':')
+	if i < 0 || len(s) < emojiSize {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i <= len(s)-emojiSize {
+		if s[i] != ':' || s[i+emojiSize-1] != ':' {
+			i++
+			continue
+		}
+		var raw [4]byte
+		if _, err := hex.Decode(raw[:], []byte(s[i+1:i+emojiSize-1])); err != nil {
+			i++
+			continue
+		}
+		if r, size := utf8.DecodeRune(raw[:]); size == 4 && r > 0xFFFF {
+			b.WriteString(s[last:i])
+			b.Write(raw[:])
+			last = i + emojiSize
+		}
+		i += emojiSize
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}

@@ -38,7 +38,9 @@ const (
 // silently wrong. (Selecting WorkgroupSelectDateCreate makes get send a
 // humanised DATE_CREATE such as "today, 12:16": text only.)
 type Workgroup struct {
-	ID          int
+	ID int
+	// Name and Description are the text as written, emoji decoded as in
+	// Group.Name.
 	Name        string
 	Description string
 	// Keywords are the tags as one comma-separated string; Tags has them as

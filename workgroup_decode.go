@@ -18,8 +18,8 @@ type setter func(w *Workgroup, b json.RawMessage) error
 // keys are converted first), to where it goes. Keys not listed stay in Raw.
 var workgroupKeys = map[string]setter{
 	"ID":                     intTo(func(w *Workgroup) *int { return &w.ID }),
-	"NAME":                   textTo(func(w *Workgroup) *string { return &w.Name }),
-	"DESCRIPTION":            textTo(func(w *Workgroup) *string { return &w.Description }),
+	"NAME":                   storedTextTo(func(w *Workgroup) *string { return &w.Name }),
+	"DESCRIPTION":            storedTextTo(func(w *Workgroup) *string { return &w.Description }),
 	"KEYWORDS":               textTo(func(w *Workgroup) *string { return &w.Keywords }),
 	"ACTIVE":                 flagTo(func(w *Workgroup) *bool { return &w.Active }),
 	"VISIBLE":                flagTo(func(w *Workgroup) *bool { return &w.Visible }),
@@ -129,6 +129,17 @@ func textTo[T ~string](at func(*Workgroup) *T) setter {
 		var s wire.String
 		err := json.Unmarshal(b, &s)
 		*at(w) = T(s)
+		return err
+	}
+}
+
+// storedTextTo is textTo for NAME and DESCRIPTION, which the portal stores
+// with emoji encoded: decoded as Emoji::decode does (see fromPortal).
+func storedTextTo(at func(*Workgroup) *string) setter {
+	return func(w *Workgroup, b json.RawMessage) error {
+		var s wire.String
+		err := json.Unmarshal(b, &s)
+		*at(w) = fromPortal(string(s))
 		return err
 	}
 }

@@ -1,6 +1,7 @@
 package sonettest
 
 import (
+	"encoding/hex"
 	"fmt"
 	"strings"
 )
@@ -46,3 +47,46 @@ func emojiRun(b0, b1, b2, b3 byte) bool {
 	}
 	return false
 }
+
+// emojiDecode is Bitrix\Main\Text\Emoji::decode: preg_replace_callback
+// with /:([A-F0-9]{8}):/isu. Each match, leftmost first and without
+// overlap, becomes hex2bin of its digits when those four bytes match
+// emojiEncode's pattern, and stays as it is otherwise (its text is used up
+// either way, so ":deadbeef:f09f9a80:" is unchanged).
+func emojiDecode(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i+10 <= len(s); {
+		m := s[i : i+10]
+		if m[0] != ':' || m[9] != ':' || !allHex(m[1:9]) {
+			i++
+			continue
+		}
+		if bin, err := hex.DecodeString(m[1:9]); err == nil && emojiRun(bin[0], bin[1], bin[2], bin[3]) {
+			b.WriteString(s[last:i])
+			b.Write(bin)
+			last = i + 10
+		}
+		i += 10
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func allHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// shown is NAME or DESCRIPTION as the portal's read methods answer it:
+// the stored (encoded) text decoded again. It differs from the text as sent
+// only where the text holds ":" + 8 hex digits + ":" itself.
+func shown(s string) string { return emojiDecode(emojiEncode(s)) }

@@ -345,8 +345,8 @@ func (s *Server) groupRow(st *gstate) obj {
 	o := obj{
 		{"ID", strconv.Itoa(g.ID)},
 		{"SITE_ID", g.SiteID},
-		{"NAME", emojiEncode(g.Name)},
-		{"DESCRIPTION", nullIfEmpty(emojiEncode(g.Description))},
+		{"NAME", shown(g.Name)},
+		{"DESCRIPTION", nullIfEmpty(shown(g.Description))},
 		{"DATE_CREATE", isoDate(g.DateCreate, loc)},
 		{"DATE_UPDATE", isoDate(g.DateUpdate, loc)},
 		{"ACTIVE", yn(g.Active)},

@@ -95,7 +95,7 @@ func userGroups(c *call) (any, *page, *apiError) {
 	out := []obj{}
 	for _, m := range list {
 		id, st := m.group, c.s.groups[m.group]
-		o := obj{{"GROUP_ID", strconv.Itoa(id)}, {"GROUP_NAME", st.g.Name}, {"ROLE", st.role(c.user)}}
+		o := obj{{"GROUP_ID", strconv.Itoa(id)}, {"GROUP_NAME", shown(st.g.Name)}, {"ROLE", st.role(c.user)}}
 		if st.g.ImageFileID != 0 {
 			o = append(o, kv{"GROUP_IMAGE_ID", strconv.Itoa(st.g.ImageFileID)}, kv{"GROUP_IMAGE", st.g.ImageURL})
 		} else {

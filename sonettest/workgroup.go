@@ -61,9 +61,9 @@ func (st *gstate) initiator(uid int) string {
 // searchIndex is the text the portal indexes a group by, as the docs show
 // it: name, description, each tag plain and with #, the owner's name.
 func (s *Server) searchIndex(g *Group) string {
-	parts := []string{g.Name}
+	parts := []string{shown(g.Name)} // read back through the ORM: decoded
 	if g.Description != "" {
-		parts = append(parts, g.Description)
+		parts = append(parts, shown(g.Description))
 	}
 	if g.Keywords != "" {
 		for _, t := range strings.Split(g.Keywords, ",") {
@@ -166,7 +166,7 @@ func workgroupGet(c *call) (any, *page, *apiError) {
 	members := st.count("AEK")
 	o := obj{
 		{"ID", g.ID}, {"ACTIVE", yn(g.Active)}, {"SITE_ID", g.SiteID}, {"SUBJECT_ID", g.SubjectID},
-		{"NAME", g.Name}, {"DESCRIPTION", nullIfEmpty(g.Description)}, {"KEYWORDS", nullIfEmpty(g.Keywords)},
+		{"NAME", shown(g.Name)}, {"DESCRIPTION", nullIfEmpty(shown(g.Description))}, {"KEYWORDS", nullIfEmpty(g.Keywords)},
 		{"CLOSED", yn(g.Closed)}, {"VISIBLE", yn(g.Visible)}, {"OPENED", yn(g.Opened)},
 		{"DATE_CREATE", portalDate(g.DateCreate, loc)}, {"DATE_UPDATE", portalDate(g.DateUpdate, loc)},
 		{"DATE_ACTIVITY", portalDate(g.DateActivity, loc)}, {"IMAGE_ID", g.ImageFileID},

@@ -18,8 +18,8 @@ var listColumns = map[string]struct {
 	"ID":                     {"id", func(st *gstate, _ *time.Location) any { return strconv.Itoa(st.g.ID) }},
 	"ACTIVE":                 {"active", func(st *gstate, _ *time.Location) any { return yn(st.g.Active) }},
 	"SUBJECT_ID":             {"subjectId", func(st *gstate, _ *time.Location) any { return strconv.Itoa(st.g.SubjectID) }},
-	"NAME":                   {"name", func(st *gstate, _ *time.Location) any { return st.g.Name }},
-	"DESCRIPTION":            {"description", func(st *gstate, _ *time.Location) any { return nullIfEmpty(st.g.Description) }},
+	"NAME":                   {"name", func(st *gstate, _ *time.Location) any { return shown(st.g.Name) }},
+	"DESCRIPTION":            {"description", func(st *gstate, _ *time.Location) any { return nullIfEmpty(shown(st.g.Description)) }},
 	"KEYWORDS":               {"keywords", func(st *gstate, _ *time.Location) any { return nullIfEmpty(st.g.Keywords) }},
 	"CLOSED":                 {"closed", func(st *gstate, _ *time.Location) any { return yn(st.g.Closed) }},
 	"VISIBLE":                {"visible", func(st *gstate, _ *time.Location) any { return yn(st.g.Visible) }},
@@ -93,7 +93,7 @@ func ormValue(st *gstate, field string) (any, bool) {
 		return g.ProjectDateFinish, true
 	}
 	s, ok := map[string]string{
-		"ACTIVE": yn(g.Active), "SITE_ID": g.SiteID, "NAME": g.Name, "DESCRIPTION": g.Description,
+		"ACTIVE": yn(g.Active), "SITE_ID": g.SiteID, "NAME": emojiEncode(g.Name), "DESCRIPTION": emojiEncode(g.Description), // sorted as stored
 		"KEYWORDS": g.Keywords, "CLOSED": yn(g.Closed), "VISIBLE": yn(g.Visible), "OPENED": yn(g.Opened),
 		"AVATAR_TYPE": "", "INITIATE_PERMS": g.InitiatePerms, "PROJECT": yn(g.Project), "LANDING": "N",
 		"SCRUM_TASK_RESPONSIBLE": scrumResponsible(g), "TYPE": groupType(g),
