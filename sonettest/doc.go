@@ -250,10 +250,21 @@
 //     only the ID filter (FILTER[ID] or ID, one value or a list), lists
 //     fired users with ACTIVE false, and answers ID, ACTIVE and NAME.
 //   - Emoji (Bitrix\Main\Text\Emoji::encode in CSocNetGroup::CheckFields):
-//     NAME and DESCRIPTION are stored with each character outside the Basic
-//     Multilingual Plane written as ":" + its UTF-8 bytes in hex + ":"
-//     ("🚀" is ":f09f9a80:"); sonet_group.get answers and filters on that
-//     stored form, not the text as sent. Groups() keeps the text as given.
+//     NAME and DESCRIPTION (not KEYWORDS) are stored with each character
+//     outside the Basic Multilingual Plane written as ":" + its UTF-8 bytes
+//     in hex + ":" ("🚀" is ":f09f9a80:"). Filters (sonet_group.get and
+//     workgroup.list, both through CSocNetGroup::GetList) compare, and ORDER
+//     sorts, that stored form: FILTER[NAME]=🚀 finds nothing, ":f09f9a80:"
+//     finds it. The read methods answer it decoded again with
+//     Emoji::decode, as the current portal does (getGroup and getUserGroups
+//     call it; WorkgroupTable has it as NAME's and DESCRIPTION's fetch
+//     modifier, which workgroup.get and list read through): every
+//     ":" + 8 hex digits + ":" that spells such a character, in any case,
+//     left to right without overlap. Emoji::encode does not escape colons,
+//     so a name typed as ":f09f9a80:" is stored like "🚀" and answered as
+//     "🚀" (":deadbeef:" spells nothing and stays). Portals before the
+//     decoding answered sonet_group.get and user.groups in the stored form.
+//     Events carry only the group's ID. Groups() keeps the text as given.
 //   - Faults: a dropped connection happens after the call ran. Late runs
 //     the call DelayFor after it arrived whether or not the client still
 //     waits, as PHP runs on after a gateway timeout or a client that left.
