@@ -69,6 +69,10 @@ func (w WorkgroupCondition) workgroupCondition() Condition { return w.c }
 // method drops silently and a field the method does not filter on (a
 // dropped condition would return every row). To send such a key anyway,
 // use WhereUnchecked.
+//
+// Values go out exactly as given: for NAME and DESCRIPTION, write an emoji
+// in the stored form (":f09f9a80:" for 🚀) or use FieldName and
+// FieldDescription, which do.
 func Where(key string, values ...string) Condition {
 	return Condition{key: key, values: values, list: len(values) != 1}
 }
@@ -84,11 +88,27 @@ func WhereUnchecked(key string, values ...string) Condition {
 }
 
 func cond(op, field string, values ...string) Condition {
-	return Condition{key: op + field, values: values}
+	return Condition{key: op + field, values: storedValues(field, values)}
 }
 
 func condList(op, field string, values ...string) Condition {
-	return Condition{key: op + field, values: values, list: true}
+	return Condition{key: op + field, values: storedValues(field, values), list: true}
+}
+
+// storedValues writes values for NAME and DESCRIPTION in the form the
+// portal stores and compares (portalForm): both list methods filter the
+// encoded column, so FieldName.Eq("🚀 Launch") must send
+// ":f09f9a80: Launch" to find the group the SDK reads back as "🚀 Launch".
+// Where and WhereUnchecked send values as given.
+func storedValues(field string, values []string) []string {
+	if field != "NAME" && field != "DESCRIPTION" {
+		return values
+	}
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = portalForm(v)
+	}
+	return out
 }
 
 // filterRules are the operators and fields a list method honours.

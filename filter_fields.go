@@ -5,7 +5,10 @@ import "time"
 // IntField is an integer field both list methods filter and sort on.
 type IntField string
 
-// StringField is a text field both list methods filter and sort on.
+// StringField is a text field both list methods filter and sort on. Values
+// for NAME go out as the portal stores them, each emoji as ":" + hex + ":"
+// (see Group.Name), so FieldName.Eq(g.Name) finds g; a LikePattern "_"
+// stands for one stored character, and an emoji is stored as ten.
 type StringField string
 
 // FlagField is a Y/N field both list methods filter and sort on.

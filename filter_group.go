@@ -46,7 +46,9 @@ func (f GroupFilter) validate(field string) error { return f.conds().validate(fi
 type GroupIntField string
 
 // GroupStringField is a text field only sonet_group.get filters and sorts
-// on. Comparisons are case-insensitive on the portal.
+// on. Comparisons are case-insensitive on the portal. Values for
+// DESCRIPTION go out with emoji as the portal stores them, as for
+// FieldName.
 type GroupStringField string
 
 // GroupRoleField is a role-letter field only sonet_group.get filters and

@@ -183,3 +183,47 @@ func TestTypedHexNamesReadBackAsThePortalShowsThem(t *testing.T) {
 	assert.Equal(t, [2]any{typed, false}, [2]any{id, made})
 	assert.Len(t, srv.Groups(), 2)
 }
+
+// The list methods filter the stored column, so NAME and DESCRIPTION values
+// go out encoded: a name read back from the SDK finds its group again.
+// KEYWORDS (not encoded by the portal) and Where values go out as given.
+func TestNameAndDescriptionFiltersSendTheStoredForm(t *testing.T) {
+	body, err := (&GroupListOptions{Filter: GroupFilter{
+		FieldName.Eq("🚀 Launch"), FieldDescription.Like("🎉"), FieldName.NotEq("b🚀"),
+		FieldKeywords.Like("🚀"), Where("%NAME", "🎉"),
+	}}).Encode()
+	require.NoError(t, err)
+	assert.Equal(t, "FILTER[NAME]=%3Af09f9a80%3A%20Launch&FILTER[%25DESCRIPTION]=%3Af09f8e89%3A"+
+		"&FILTER[%21%3DNAME]=b%3Af09f9a80%3A&FILTER[%25KEYWORDS]=%F0%9F%9A%80&FILTER[%25NAME]=%F0%9F%8E%89", body)
+
+	body, err = (&WorkgroupListOptions{Filter: WorkgroupFilter{FieldName.LikePattern("🚀%")}, Order: Order{FieldID.Asc()}}).Encode()
+	require.NoError(t, err)
+	assert.Contains(t, body, "filter[%3D%25NAME]=%3Af09f9a80%3A%25")
+
+	body, err = (&GroupListOptions{Filter: GroupFilter{FieldName.In("a", "b🚀")}}).Encode()
+	require.NoError(t, err)
+	assert.Equal(t, "FILTER[NAME][0]=a&FILTER[NAME][1]=b%3Af09f9a80%3A", body)
+}
+
+func TestFilterByANameReadBackFindsItsGroup(t *testing.T) {
+	srv := sonettest.Start(t)
+	c, err := NewWebhookClient(srv.WebhookURL(), WithTestDefaults())
+	require.NoError(t, err)
+	ctx := context.Background()
+	id, err := c.CreateGroup(ctx, &GroupCreateRequest{Name: "🚀 Launch", Description: "Ship 🎉"})
+	require.NoError(t, err)
+	_, err = c.CreateGroup(ctx, &GroupCreateRequest{Name: "Other"})
+	require.NoError(t, err)
+	g, err := c.GetGroup(ctx, id)
+	require.NoError(t, err)
+
+	p, err := c.ListGroups(ctx, &GroupListOptions{Filter: GroupFilter{FieldName.Eq(g.Name), FieldDescription.Like("🎉")}})
+	require.NoError(t, err)
+	require.Len(t, p.Items, 1)
+	assert.Equal(t, id, p.Items[0].ID)
+
+	wp, err := c.ListWorkgroups(ctx, &WorkgroupListOptions{Filter: WorkgroupFilter{FieldName.Like("🚀")}, Select: []WorkgroupField{WorkgroupFieldName}})
+	require.NoError(t, err)
+	require.Len(t, wp.Items, 1)
+	assert.Equal(t, [2]any{id, "🚀 Launch"}, [2]any{wp.Items[0].ID, wp.Items[0].Name})
+}
