@@ -179,8 +179,9 @@ func portalFinished(err error) bool {
 // portal's order (ID descending), every page read. The portal's NAME
 // filter compares without regard to case, so the SDK compares again
 // itself. A name with emoji is looked up in the form the portal stores
-// (each emoji as ":" + hex + ":"), and Name in the result is that form, as
-// sonet_group.get answers it. IS_ADMIN=Y is sent, which lets an administrator see every group;
+// (each emoji as ":" + hex + ":") and Name in the result reads as written
+// (see Group.Name). Text typed as ":f09f9a80:" is stored like 🚀, so the
+// portal, and this look-up, take the two for the same name. IS_ADMIN=Y is sent, which lets an administrator see every group;
 // others see the groups they may see. No match gives an empty, non-nil
 // slice.
 //
@@ -206,8 +207,9 @@ func (c *Client) FindGroupsByName(ctx context.Context, name string) ([]Group, er
 // the same group can come twice; counted twice, it would look like a
 // duplicate.
 func (c *Client) eachNamed(ctx context.Context, name string, fn func(*Group)) (Timing, error) {
-	// The portal stores, lists and filters a name with its emoji encoded
-	// (portalForm): compare in that form, whichever form comes back.
+	// The portal stores and filters a name with its emoji encoded
+	// (portalForm; FieldName.Eq sends that form): compare in that form too,
+	// so typed hex and the emoji it spells match as on the portal.
 	want := portalForm(strings.TrimSpace(name))
 	opts := GroupListOptions{Filter: GroupFilter{FieldName.Eq(want)}, IsAdmin: Yes}
 	var first Timing

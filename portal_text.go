@@ -14,10 +14,10 @@ const emojiSize = 10
 // portalForm is NAME or DESCRIPTION as the portal stores it.
 // CSocNetGroup::CheckFields passes both through Bitrix\Main\Text\Emoji::
 // encode, which writes every four-byte UTF-8 character (emoji) as ":" +
-// its bytes in lower-case hex + ":"; sonet_group.get reads the column
-// without decoding, so it answers, and its NAME filter compares, this form.
-// Encoding is idempotent (the result has no four-byte character), so a
-// portal that decoded or encoded again would still agree.
+// its bytes in lower-case hex + ":"; the NAME and DESCRIPTION filters of
+// both list methods compare this form (the read methods answer it decoded:
+// fromPortal). Encoding is idempotent (the result has no four-byte
+// character), so encoding a value twice sends the same text.
 func portalForm(s string) string {
 	if !strings.ContainsFunc(s, isEmoji) {
 		return s
