@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"strconv"
@@ -90,29 +89,24 @@ func parseState(name string, data []byte) ([]groupSpec, error) {
 		}
 		return checkNames(name, specs)
 	}
+	values, err := jsonKind(name, data)
+	if err != nil {
+		return nil, err
+	}
 	var nodes []*yaml.Node // group mappings
-	if isJSONLines(data) {
-		for i, line := range bytes.Split(data, []byte("\n")) {
-			if len(bytes.TrimSpace(line)) == 0 {
-				continue
-			}
-			var doc yaml.Node
-			if err := yaml.Unmarshal(line, &doc); err != nil {
-				return nil, &fileError{file: name, line: i + 1, msg: "not a JSON object: " + yamlMsg(err)}
-			}
-			n := docRoot(&doc)
-			shiftLines(n, i)
-			if n.Kind != yaml.MappingNode {
-				return nil, &fileError{file: name, line: i + 1, msg: "want a JSON object (one group per line)"}
-			}
-			nodes = append(nodes, n)
+	if values > 1 {
+		if nodes, err = jsonLines(name, data); err != nil {
+			return nil, err
 		}
 	} else {
-		var doc yaml.Node
-		if err := yaml.Unmarshal(data, &doc); err != nil {
-			return nil, &fileError{file: name, line: yamlLine(err), msg: yamlMsg(err)}
+		doc, err := yamlDocument(name, data)
+		if err != nil {
+			return nil, err
 		}
-		root := docRoot(&doc)
+		if doc == nil {
+			return nil, &fileError{file: name, line: 1, msg: "the file is empty"}
+		}
+		root := docRoot(doc)
 		if root == nil {
 			return nil, &fileError{file: name, line: 1, msg: "the file is empty"}
 		}
@@ -159,23 +153,6 @@ func checkNames(file string, specs []groupSpec) ([]groupSpec, error) {
 		seen[s.Name] = s.line
 	}
 	return specs, nil
-}
-
-// isJSONLines tells JSON Lines (two or more lines, each a JSON object) from
-// a YAML or JSON document.
-func isJSONLines(data []byte) bool {
-	objects := 0
-	for _, line := range bytes.Split(data, []byte("\n")) {
-		t := bytes.TrimSpace(line)
-		if len(t) == 0 {
-			continue
-		}
-		if t[0] != '{' || t[len(t)-1] != '}' {
-			return false
-		}
-		objects++
-	}
-	return objects >= 2
 }
 
 func docRoot(doc *yaml.Node) *yaml.Node {
