@@ -109,9 +109,13 @@ type plan struct {
 func (p *plan) empty() bool { return len(p.groups) == 0 && len(p.deletes) == 0 }
 
 // makePlan compares the file with the portal. It refuses, before anything
-// is sent, what cannot be applied: a name that several groups share, and
-// a change of the owner's role without a change of owner.
+// is sent, what cannot be applied: a name that several groups share, a
+// create whose name differs from another only in case or spaces, and a
+// change of the owner's role without a change of owner.
 func makePlan(specs []groupSpec, st *portalState, prune bool) (*plan, error) {
+	if err := checkNearNames(specs, st); err != nil {
+		return nil, err
+	}
 	p := &plan{}
 	inFile := map[string]bool{}
 	for i := range specs {

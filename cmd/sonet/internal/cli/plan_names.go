@@ -1,0 +1,48 @@
+package cli
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// foldName is a group name as the portal's own look-ups compare it: the
+// NAME filter of sonet_group.get ignores case (the database collation), and
+// runs of spaces are easy to get wrong by hand.
+func foldName(name string) string {
+	return strings.ToLower(strings.Join(strings.Fields(name), " "))
+}
+
+// checkNearNames refuses, before anything is sent, a create whose name
+// differs from a portal group's name (or from another create's) only in
+// case or spaces. apply matches names exactly, so it would otherwise make
+// a second group that people and the portal's search take for the first;
+// with --prune it would delete "Sales" and create "sales" in its place.
+// A group with an exact match is never refused: a portal may really hold
+// both "Sales" and "sales", and an export of it applies unchanged.
+func checkNearNames(specs []groupSpec, st *portalState) error {
+	portal := map[string][]string{}
+	for name := range st.byName {
+		portal[foldName(name)] = append(portal[foldName(name)], name)
+	}
+	creates := map[string]*groupSpec{}
+	for i := range specs {
+		s := &specs[i]
+		if len(st.byName[s.Name]) > 0 {
+			continue
+		}
+		f := foldName(s.Name)
+		if near := portal[f]; len(near) > 0 {
+			sort.Strings(near)
+			g := st.byName[near[0]][0]
+			return fmt.Errorf("group %q (line %d): no group has this exact name, but the portal has %q (ID %d), which differs only in case or spaces; "+
+				"apply would create a second group: write the name exactly as the portal has it, or rename one of them first", s.Name, s.line, g.Name, g.ID)
+		}
+		if first, ok := creates[f]; ok {
+			return fmt.Errorf("group %q (line %d): it differs only in case or spaces from %q (line %d); apply would create two groups the portal's search cannot tell apart: pick one name",
+				s.Name, s.line, first.Name, first.line)
+		}
+		creates[f] = s
+	}
+	return nil
+}
