@@ -15,13 +15,15 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"syscall"
 
 	"github.com/b24kit/sonet/cmd/sonet/internal/cli"
 	"golang.org/x/term"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM too (CI, kill): verify --write then still deletes its group.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Run(ctx, os.Args[1:], &cli.Env{
 		Stdin:            os.Stdin,
 		Stdout:           os.Stdout,

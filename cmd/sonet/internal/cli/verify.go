@@ -103,6 +103,10 @@ func (a *app) runVerify(ctx context.Context, f *verifyFlags) error {
 		v.writeChecks()
 	}
 	rows, _, err := v.list(map[string]any{"ORDER": map[string]any{"ID": "ASC"}, "IS_ADMIN": "Y"})
+	if err != nil && ctx.Err() != nil {
+		printChecks(a.env.Stdout, v.checks, f.markdown) // what --write did before the interrupt
+		return &exitError{code: exitFailure, msg: "verify: interrupted; the table above is incomplete"}
+	}
 	if err != nil {
 		return fmt.Errorf("verify: the first read failed, nothing was checked: %w", err)
 	}
@@ -121,6 +125,11 @@ func (a *app) runVerify(ctx context.Context, f *verifyFlags) error {
 		v.skip("QUERY_LIMIT_EXCEEDED status", "503", "not probed (--limits)")
 	}
 	printChecks(a.env.Stdout, v.checks, f.markdown)
+	if ctx.Err() != nil {
+		// Checks cut short by the interrupt show its error, not the portal's
+		// behaviour: no verdict, and the exit code of a failure.
+		return &exitError{code: exitFailure, msg: "verify: interrupted; the table above is incomplete"}
+	}
 	for _, c := range v.checks {
 		if c.verdict == verdictDiffers {
 			return &exitError{code: exitDiffers, msg: "the portal differs from what the SDK assumes (see DIFFERS above)"}

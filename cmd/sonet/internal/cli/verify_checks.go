@@ -285,45 +285,6 @@ func (a *app) limitProbe(ctx context.Context, v *verifier, probes int) {
 	v.skip(name, want, fmt.Sprintf("not refused in %d requests", probes))
 }
 
-// writeChecks creates one clearly named group, reads it back, clears its
-// description, and deletes it.
-func (v *verifier) writeChecks() {
-	name := fmt.Sprintf("sonet-verify-%d", time.Now().Unix())
-	id, err := v.client.CreateGroup(v.ctx, &sonet.GroupCreateRequest{Name: name, Description: "temporary group of sonet verify; safe to delete", Visible: sonet.No})
-	if err != nil {
-		v.fail("write: create", "an ID", err)
-		return
-	}
-	v.add("write: create", "an ID", fmt.Sprintf("ID %d (%s)", id, name), true)
-	g, err := v.client.GetGroup(v.ctx, id)
-	if err != nil {
-		v.fail("write: read back", "same fields", err)
-	} else {
-		ok := g.Name == name && !g.Visible && g.Description != ""
-		v.add("write: read back", "name, visible=N, description", fmt.Sprintf("%q visible=%v", g.Name, g.Visible), ok)
-	}
-	if _, err := v.client.UpdateGroup(v.ctx, &sonet.GroupUpdateRequest{GroupID: id, Description: sonet.String("")}); err != nil {
-		v.fail("write: clear description", `""`, err)
-	} else if g, err := v.client.GetGroup(v.ctx, id); err != nil {
-		v.fail("write: clear description", `""`, err)
-	} else {
-		v.add("write: clear description", `""`, fmt.Sprintf("%q", g.Description), g.Description == "")
-	}
-	if err := v.client.DeleteGroup(v.ctx, id); err != nil {
-		v.fail("write: delete", "gone", fmt.Errorf("%w (group %d %q is left on the portal)", err, id, name))
-		return
-	}
-	_, err = v.client.GetGroup(v.ctx, id)
-	seen := "still there"
-	switch {
-	case errors.Is(err, sonet.ErrNotFound):
-		seen = "not found"
-	case err != nil:
-		seen = "error: " + err.Error()
-	}
-	v.add("write: delete", "gone (not found)", seen, errors.Is(err, sonet.ErrNotFound))
-}
-
 // scopeProbe calls a method the user names as outside the credentials'
 // scopes: the portal should refuse it with 403 insufficient_scope (the SDK
 // maps that code to ErrPermissionDenied whatever the status, but says 403).

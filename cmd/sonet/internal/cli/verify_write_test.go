@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/b24kit/sonet"
+	"github.com/b24kit/sonet/sonettest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// afterCreate is a transport that lets fn act on every request sent after
+// the first sonet_group.create, and on the create's own answer.
+type afterCreate struct {
+	mu      sync.Mutex
+	created bool
+	// onCreate may replace the create's answer (the portal ran it).
+	onCreate func(*http.Response) (*http.Response, error)
+	// next runs before each later request is sent.
+	next func(r *http.Request) error
+}
+
+func (a *afterCreate) RoundTrip(r *http.Request) (*http.Response, error) {
+	a.mu.Lock()
+	created := a.created
+	a.mu.Unlock()
+	if created && a.next != nil {
+		if err := a.next(r); err != nil {
+			return nil, err
+		}
+	}
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if strings.HasSuffix(r.URL.Path, "/sonet_group.create") {
+		a.mu.Lock()
+		a.created = true
+		a.mu.Unlock()
+		if err == nil && a.onCreate != nil {
+			return a.onCreate(resp)
+		}
+	}
+	return resp, err
+}
+
+func runVerifyCtx(t *testing.T, ctx context.Context, srv *sonettest.Server, rt http.RoundTripper, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		ClientOptions: []sonet.Option{sonet.WithoutRateLimit(), fastRetries, sonet.WithTransport(rt)},
+		Getenv:        func(k string) string { return map[string]string{envWebhookURL: srv.WebhookURL()}[k] }}
+	code := Run(ctx, append([]string{"verify", "--markdown"}, args...), env)
+	r := result{stdout: out.String(), stderr: errb.String(), code: code}
+	require.NotContains(t, r.stdout+r.stderr, secretCode)
+	return r
+}
+
+// Ctrl-C right after the temporary group was created: the group is still
+// deleted, the table says so, and the run exits 1 (interrupted), not 3.
+func TestVerifyWriteDeletesItsGroupAfterAnInterrupt(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rt := &afterCreate{next: func(r *http.Request) error {
+		cancel() // the interrupt arrives as the next request leaves
+		return r.Context().Err()
+	}}
+	r := runVerifyCtx(t, ctx, srv, rt, "--write")
+	assert.Equal(t, exitFailure, r.code, r.stdout)
+	assert.Equal(t, "sonet: verify: interrupted; the table above is incomplete\n", r.stderr)
+	assert.Contains(t, r.stdout, "| write: delete | gone (not found) | deleted after the interrupt (not read back) | ok |")
+	assert.Len(t, srv.Groups(), 3, "the temporary group is gone")
+}
+
+// The create ran but its answer was lost: verify finds the group by its
+// unique name and deletes it.
+func TestVerifyWriteDeletesAGroupWhoseCreateAnswerWasLost(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 3)
+	rt := &afterCreate{onCreate: func(resp *http.Response) (*http.Response, error) {
+		resp.Body.Close()
+		return nil, errors.New("connection reset by peer")
+	}}
+	r := runVerifyCtx(t, context.Background(), srv, rt, "--write")
+	assert.Equal(t, exitDiffers, r.code, r.stdout)
+	groups := srv.Groups()
+	require.Len(t, groups, 3, "the temporary group is gone")
+	assert.Contains(t, r.stdout, "| write: clean-up | no temporary group left | the create made group 4; deleted | ok |")
+}
