@@ -71,7 +71,13 @@ func loadCredentials(file string, getenv func(string) string) (*credentials, err
 			case envWebhookURL, envPortalURL, envAccessToken:
 				vals[k] = strings.Trim(strings.TrimSpace(v), `"'`)
 			default:
-				return nil, fmt.Errorf("%s:%d: unknown key %q (want %s, %s or %s)", file, n, k, envWebhookURL, envPortalURL, envAccessToken)
+				// The text before "=" may be a secret (a bare token ends
+				// in "=" padding): quote it only when it is clearly a
+				// misspelt variable name.
+				if strings.HasPrefix(k, "BITRIX24_") {
+					return nil, fmt.Errorf("%s:%d: unknown key %q (want %s, %s or %s)", file, n, k, envWebhookURL, envPortalURL, envAccessToken)
+				}
+				return nil, fmt.Errorf("%s:%d: want KEY=VALUE with a key of %s, %s or %s, or a webhook URL", file, n, envWebhookURL, envPortalURL, envAccessToken)
 			}
 		}
 		if err := sc.Err(); err != nil {
