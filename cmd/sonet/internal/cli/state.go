@@ -112,6 +112,9 @@ func parseState(name string, data []byte) ([]groupSpec, error) {
 		}
 		if root.Kind == yaml.MappingNode {
 			if g := mapGet(root, "groups"); g != nil {
+				if err := twiceKey(name, "", "", root); err != nil {
+					return nil, err
+				}
 				for i := 0; i < len(root.Content); i += 2 {
 					if k := root.Content[i].Value; k != "groups" {
 						return nil, &fileError{file: name, line: root.Content[i].Line, field: k, msg: `unknown top-level key (want "groups")`}
@@ -213,6 +216,9 @@ func parseGroup(file string, n *yaml.Node) (groupSpec, error) {
 	}
 	// The portal trims names, so " Sales " is stored as "Sales"; match it so.
 	s.Name = strings.TrimSpace(nameNode.Value)
+	if err := twiceKey(file, s.Name, "", n); err != nil {
+		return s, err
+	}
 	bad := func(k *yaml.Node, msg string) error {
 		return &fileError{file: file, line: k.Line, group: s.Name, field: k.Value, msg: msg}
 	}

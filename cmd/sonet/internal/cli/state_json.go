@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 
 	"go.yaml.in/yaml/v3"
@@ -109,4 +110,20 @@ func yamlDocument(file string, data []byte) (*yaml.Node, error) {
 		line = r.Line
 	}
 	return nil, &fileError{file: file, line: line, msg: "a second YAML document starts here; put every group in the first one (the file is read whole or not at all)"}
+}
+
+// twiceKey refuses a key given twice in one mapping: yaml.v3 builds the
+// node without complaint and the later value would silently win (JSON
+// parsers differ on which one wins). prefix names the mapping's fields
+// ("members." for a member).
+func twiceKey(file, group, prefix string, m *yaml.Node) error {
+	seen := map[string]int{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if first, ok := seen[k.Value]; ok {
+			return &fileError{file: file, line: k.Line, group: group, field: prefix + k.Value, msg: fmt.Sprintf("given twice (first on line %d)", first)}
+		}
+		seen[k.Value] = k.Line
+	}
+	return nil
 }

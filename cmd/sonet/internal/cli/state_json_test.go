@@ -44,3 +44,22 @@ func TestApplyPruneWithATruncatedExportSendsNothing(t *testing.T) {
 	assert.Empty(t, srv.Requests())
 	assert.Len(t, srv.Groups(), 3)
 }
+
+// yaml.v3 keeps both copies of a key in the node; the later one would win
+// without a word.
+func TestParseStateRefusesAKeyGivenTwice(t *testing.T) {
+	cases := []struct{ name, file, want string }{
+		{"group field", "- name: A\n  description: x\n  description: y\n", `f:3: group "A": field "description": given twice (first on line 2)`},
+		{"name", "- name: A\n  name: B\n", `f:2: group "A": field "name": given twice (first on line 1)`},
+		{"member field", "- name: A\n  members:\n    - {user_id: 5, role: member, role: owner}\n", `f:3: group "A": field "members.role": given twice (first on line 3)`},
+		{"top level", "groups: []\ngroups:\n  - name: A\n", `f:2: field "groups": given twice (first on line 1)`},
+		{"json", `{"name":"A","visible":true,"visible":false}`, `f:1: group "A": field "visible": given twice (first on line 1)`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := parseState("f", []byte(tc.file))
+			require.Error(t, err)
+			assert.Equal(t, tc.want, err.Error())
+		})
+	}
+}

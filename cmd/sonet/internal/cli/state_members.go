@@ -32,6 +32,9 @@ func parseMembers(file, group string, v *yaml.Node) (*[]memberSpec, error) {
 		if m.Kind != yaml.MappingNode {
 			return nil, &fileError{file: file, line: m.Line, group: group, field: "members", msg: "want {user_id: N, role: owner|moderator|member}"}
 		}
+		if err := twiceKey(file, group, "members.", m); err != nil {
+			return nil, err
+		}
 		ms := memberSpec{line: m.Line, Role: sonet.RoleMember}
 		for i := 0; i+1 < len(m.Content); i += 2 {
 			k, val := m.Content[i], m.Content[i+1]
