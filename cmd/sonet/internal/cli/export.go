@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -141,7 +142,18 @@ func parseFilters(list []string) (sonet.GroupFilter, error) {
 			return nil, usageError{fmt.Errorf("--filter %q: want KEY=VALUE, e.g. PROJECT=Y or %%NAME=Sales", s)}
 		}
 		key := s[:ops+i]
-		f = append(f, sonet.Where(key, s[ops+i+1:]))
+		c := sonet.Where(key, s[ops+i+1:])
+		// Checked here, before credentials are read, so a bad filter is a
+		// usage error that names the flag and not the SDK's Go API.
+		if _, err := (&sonet.GroupListOptions{Filter: sonet.GroupFilter{c}}).Encode(); err != nil {
+			msg := err.Error()
+			var ve *sonet.ValidationError
+			if errors.As(err, &ve) {
+				msg = strings.TrimSuffix(ve.Reason, "; use WhereUnchecked to send it anyway")
+			}
+			return nil, usageError{fmt.Errorf("--filter %q: %s", s, msg)}
+		}
+		f = append(f, c)
 	}
 	return f, nil
 }

@@ -101,6 +101,14 @@ func TestExportBadFlags(t *testing.T) {
 	r = runCLI(t, srv, "", "export", "--filter", "NAME")
 	assert.Equal(t, exitUsage, r.code)
 	assert.Equal(t, "sonet: --filter \"NAME\": want KEY=VALUE, e.g. PROJECT=Y or %NAME=Sales\n", r.stderr)
+	// A key the method would drop: a usage error naming the flag, not the
+	// SDK's Go names (WhereUnchecked means nothing on a shell).
+	r = runCLI(t, srv, "", "export", "--filter", "name=Sales")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Equal(t, `sonet: --filter "name=Sales": sonet_group.get does not filter on "name" (filter key "name" would be ignored and return every row); field names are upper case`+"\n", r.stderr)
+	r = runCLI(t, srv, "", "export", "--filter", "><ID=1")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Equal(t, `sonet: --filter "><ID=1": sonet_group.get passes the operator "><" to its SQL layer, which does not know it and drops the condition (filter key "><ID")`+"\n", r.stderr)
 	assert.Empty(t, srv.Requests())
 }
 
