@@ -118,6 +118,9 @@ func (a *app) runApply(ctx context.Context, f *applyFlags) error {
 	ex := &executor{client: client, out: out, settled: map[string]bool{}}
 	for round := 1; ; round++ {
 		ex.run(ctx, p)
+		if ctx.Err() != nil {
+			return &exitError{code: exitFailure, msg: "interrupted: the lines above are what was done; the rest was not sent or its answer was lost; run apply again (with --dry-run first) to see what is left"}
+		}
 		if !ex.unknown {
 			break
 		}

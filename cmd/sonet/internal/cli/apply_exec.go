@@ -204,12 +204,13 @@ func (ex *executor) changeAll(ctx context.Context, p *plan) {
 		return
 	}
 	_ = ex.client.RunBatch(ctx, b)
+	checking := ctx.Err() == nil // after an interrupt nothing is checked
 	for _, o := range ops {
-		ex.report(o)
+		ex.report(o, checking)
 	}
 }
 
-func (ex *executor) report(o *op) {
+func (ex *executor) report(o *op, checking bool) {
 	var err error
 	var raw json.RawMessage
 	var name, label string
@@ -234,7 +235,11 @@ func (ex *executor) report(o *op) {
 		fmt.Fprintln(ex.out, msg)
 	case errors.Is(err, sonet.ErrOutcomeUnknown):
 		ex.unknown = true
-		fmt.Fprintf(ex.out, "? %s: %s: the answer was lost; checking\n", label, o.what)
+		then := "; checking"
+		if !checking {
+			then = ""
+		}
+		fmt.Fprintf(ex.out, "? %s: %s: the answer was lost%s\n", label, o.what, then)
 	case errors.Is(err, sonet.ErrNotRun):
 		ex.unknown = true
 	default:

@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/b24kit/sonet"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// interruptOn is a transport that cancels the run (as Ctrl-C does) when a
+// request whose body holds marker is about to leave; that request is not sent.
+type interruptOn struct {
+	marker string
+	cancel context.CancelFunc
+}
+
+func (i *interruptOn) RoundTrip(r *http.Request) (*http.Response, error) {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if strings.Contains(string(body), i.marker) {
+		i.cancel()
+		return nil, r.Context().Err()
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// Ctrl-C between the create batch and the change batch: apply says it was
+// interrupted and what to do, and does not claim to be checking anything.
+func TestApplyInterruptedReportsWhatWasDone(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 2)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	file := writeFile(t, "state.yaml", "- name: Group 1\n  description: changed\n- name: New\n")
+	var out, errb bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		ClientOptions: []sonet.Option{sonet.WithoutRateLimit(), fastRetries,
+			sonet.WithTransport(&interruptOn{marker: "sonet_group.update", cancel: cancel})},
+		Getenv: func(k string) string { return map[string]string{envWebhookURL: srv.WebhookURL()}[k] }}
+	code := Run(ctx, []string{"apply", "-f", file, "--yes"}, env)
+	require.NotContains(t, out.String()+errb.String(), secretCode)
+	assert.Equal(t, exitFailure, code)
+	assert.Equal(t, `~ update group "Group 1" (ID 1)
+    description: "Description 1" → "changed"
++ create group "New"
+Plan: 1 to create, 1 to update, 0 to delete; members: 0 to add, 0 role changes, 0 to remove; 0 groups unchanged.
+Kept: 1 groups not in the file (--prune deletes them).
+created group "New" (ID 3)
+? group "Group 1" (ID 1): updated description: the answer was lost
+`, out.String())
+	assert.Equal(t, "sonet: interrupted: the lines above are what was done; the rest was not sent or its answer was lost; run apply again (with --dry-run first) to see what is left\n", errb.String())
+	assert.Equal(t, "Description 1", srv.Groups()[0].Description)
+	assert.Len(t, srv.Groups(), 3)
+}
