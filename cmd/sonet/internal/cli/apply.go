@@ -72,7 +72,7 @@ func (a *app) runApply(ctx context.Context, f *applyFlags) error {
 		if rerr != nil {
 			return rerr
 		}
-		specs, err = parseState("<stdin>", data)
+		specs, err = parseState(stateName(f.file), data)
 	} else {
 		specs, err = readStateFile(f.file)
 	}
@@ -97,7 +97,7 @@ func (a *app) runApply(ctx context.Context, f *applyFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := p.validate(); err != nil {
+	if err := p.validate(stateName(f.file)); err != nil {
 		return err
 	}
 	if err := checkUsers(ctx, client, p, st.users, a.env.Stderr); err != nil {
@@ -182,4 +182,12 @@ func (a *app) confirm() error {
 		return &exitError{code: exitFailure, msg: "not applying: not confirmed"}
 	}
 	return nil
+}
+
+// stateName is how errors name the desired-state file.
+func stateName(file string) string {
+	if file == "-" {
+		return "<stdin>"
+	}
+	return file
 }

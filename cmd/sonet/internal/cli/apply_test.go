@@ -259,7 +259,7 @@ func TestApplyValidatesEveryWriteFirst(t *testing.T) {
 	srv.ResetRequests()
 	r := runCLI(t, srv, "", "apply", "-f", file, "--yes")
 	assert.Equal(t, 1, r.code)
-	assert.Equal(t, "sonet: group \"New\" (line 2): sonet: invalid DESCRIPTION: holds a NUL byte, which the portal cuts the text at\n", r.stderr)
+	assert.Equal(t, "sonet: "+file+":2: group \"New\": field \"description\": holds a NUL byte, which the portal cuts the text at\n", r.stderr)
 	assert.Empty(t, writes(srv))
 
 	r = runCLI(t, srv, "", "apply", "-f", writeFile(t, "ok.yaml", "- {name: \" Group 1 \", description: \"Description 1\"}\n"), "--yes")

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/b24kit/sonet"
 )
@@ -9,7 +11,10 @@ import (
 // validate runs the SDK's own checks (text the portal cannot store, flags,
 // roles, date order) on every group the plan writes, so that a bad value
 // is refused before anything is sent, not halfway through the batches.
-func (p *plan) validate() error {
+// A refusal is reported like any other problem of the file: its name, the
+// group's line and the field as the file spells it (the wire key in lower
+// case: DESCRIPTION is description).
+func (p *plan) validate(file string) error {
 	for _, gp := range p.groups {
 		s := gp.spec
 		var err error
@@ -17,6 +22,10 @@ func (p *plan) validate() error {
 			_, err = createRequest(s).Encode() // validates, then checks every value's text
 		} else if len(gp.fields) > 0 {
 			_, err = updateRequest(gp.groupID, s).Encode()
+		}
+		var ve *sonet.ValidationError
+		if errors.As(err, &ve) {
+			return &fileError{file: file, line: s.line, group: s.Name, field: strings.ToLower(ve.Field), msg: ve.Reason}
 		}
 		if err != nil {
 			return fmt.Errorf("group %q (line %d): %w", s.Name, s.line, err)
