@@ -111,7 +111,7 @@ func (a *app) runApply(ctx context.Context, f *applyFlags) error {
 		if f.file == "-" {
 			return &exitError{code: exitFailure, msg: "not applying: the file came from stdin, so there is no one to confirm; pass --yes to apply without asking (or --dry-run to only see the plan)"}
 		}
-		if err := a.confirm(); err != nil {
+		if err := a.confirm(ctx); err != nil {
 			return err
 		}
 	}
@@ -169,16 +169,34 @@ func (p *plan) drop(settled map[string]bool) {
 	p.deletes = dels
 }
 
-func (a *app) confirm() error {
+// confirm asks on stderr and reads the answer from stdin. Ctrl-C at the
+// prompt ends the run: the signal cancels ctx (the binary catches it), and a
+// read of stdin does not notice that by itself.
+func (a *app) confirm(ctx context.Context) error {
 	if !a.env.StdinIsTerminal {
 		return &exitError{code: exitFailure, msg: "not applying: stdin is not a terminal, so there is no one to confirm; pass --yes to apply without asking (or --dry-run to only see the plan)"}
 	}
 	fmt.Fprint(a.env.Stderr, "Apply these changes? Only 'yes' is accepted: ")
-	line, err := bufio.NewReader(a.env.Stdin).ReadString('\n')
-	if err != nil && line == "" {
+	type answer struct {
+		line string
+		err  error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		line, err := bufio.NewReader(a.env.Stdin).ReadString('\n')
+		got <- answer{line, err}
+	}()
+	var ans answer
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(a.env.Stderr)
+		return &exitError{code: exitFailure, msg: "not applying: interrupted"}
+	case ans = <-got:
+	}
+	if ans.err != nil && ans.line == "" {
 		return &exitError{code: exitFailure, msg: "not applying: no answer"}
 	}
-	if strings.TrimSpace(line) != "yes" {
+	if strings.TrimSpace(ans.line) != "yes" {
 		return &exitError{code: exitFailure, msg: "not applying: not confirmed"}
 	}
 	return nil

@@ -58,3 +58,43 @@ created group "New" (ID 3)
 	assert.Equal(t, "Description 1", srv.Groups()[0].Description)
 	assert.Len(t, srv.Groups(), 3)
 }
+
+// Ctrl-C at the confirmation prompt: the binary catches the signal (it
+// cancels the context), so the prompt must give up by itself, send nothing,
+// and exit 1.
+func TestApplyInterruptAtThePromptSendsNothing(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 1)
+	file := writeFile(t, "state.yaml", "- name: Group 1\n  description: changed\n")
+	stdin, typing := io.Pipe() // nobody types
+	t.Cleanup(func() { typing.Close() })
+	var out, errb bytes.Buffer
+	prompted := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	env := &Env{Stdin: stdin, Stdout: &out, Stderr: &promptWatch{w: &errb, seen: prompted}, StdinIsTerminal: true,
+		ClientOptions: []sonet.Option{sonet.WithoutRateLimit(), fastRetries},
+		Getenv:        func(k string) string { return map[string]string{envWebhookURL: srv.WebhookURL()}[k] }}
+	go func() { <-prompted; cancel() }()
+	code := Run(ctx, []string{"apply", "-f", file}, env)
+	assert.Equal(t, exitFailure, code)
+	assert.Equal(t, "Apply these changes? Only 'yes' is accepted: \nsonet: not applying: interrupted\n", errb.String())
+	assert.Empty(t, writes(srv))
+	g, _ := srv.Group(1)
+	assert.Equal(t, "Description 1", g.Description)
+}
+
+// promptWatch closes seen once the prompt has been written.
+type promptWatch struct {
+	w    io.Writer
+	seen chan struct{}
+	done bool
+}
+
+func (p *promptWatch) Write(b []byte) (int, error) {
+	if !p.done && strings.Contains(string(b), "Apply these changes?") {
+		p.done = true
+		defer close(p.seen)
+	}
+	return p.w.Write(b)
+}
