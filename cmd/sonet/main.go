@@ -24,6 +24,9 @@ import (
 func main() {
 	// SIGTERM too (CI, kill): verify --write then still deletes its group.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first signal cancels the run (which still cleans up); a second one
+	// kills the process as usual.
+	go func() { <-ctx.Done(); stop() }()
 	code := cli.Run(ctx, os.Args[1:], &cli.Env{
 		Stdin:            os.Stdin,
 		Stdout:           os.Stdout,
