@@ -2,15 +2,19 @@ package cli
 
 import (
 	"fmt"
+	"html"
 	"sort"
 	"strings"
 )
 
 // foldName is a group name as the portal's own look-ups compare it: the
 // NAME filter of sonet_group.get ignores case (the database collation), and
-// runs of spaces are easy to get wrong by hand.
+// runs of spaces are easy to get wrong by hand. HTML entities are decoded
+// too: whether a portal hands back "A &amp; B" for "A & B" is not known
+// (spec §12), and if it did, an exact match would fail on every run and
+// each run would create the group again; refusing is the safe side.
 func foldName(name string) string {
-	return strings.ToLower(strings.Join(strings.Fields(name), " "))
+	return strings.ToLower(strings.Join(strings.Fields(html.UnescapeString(name)), " "))
 }
 
 // checkNearNames refuses, before anything is sent, a create whose name
@@ -35,11 +39,11 @@ func checkNearNames(specs []groupSpec, st *portalState) error {
 		if near := portal[f]; len(near) > 0 {
 			sort.Strings(near)
 			g := st.byName[near[0]][0]
-			return fmt.Errorf("group %q (line %d): no group has this exact name, but the portal has %q (ID %d), which differs only in case or spaces; "+
+			return fmt.Errorf("group %q (line %d): no group has this exact name, but the portal has %q (ID %d), which differs only in case, spaces or HTML escaping; "+
 				"apply would create a second group: write the name exactly as the portal has it, or rename one of them first", s.Name, s.line, g.Name, g.ID)
 		}
 		if first, ok := creates[f]; ok {
-			return fmt.Errorf("group %q (line %d): it differs only in case or spaces from %q (line %d); apply would create two groups the portal's search cannot tell apart: pick one name",
+			return fmt.Errorf("group %q (line %d): it differs only in case, spaces or HTML escaping from %q (line %d); apply would create two groups the portal's search cannot tell apart: pick one name",
 				s.Name, s.line, first.Name, first.line)
 		}
 		creates[f] = s

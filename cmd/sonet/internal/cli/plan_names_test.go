@@ -11,13 +11,16 @@ import (
 func TestApplyRefusesANameThatDiffersOnlyInCaseOrSpaces(t *testing.T) {
 	srv := newPortal(t)
 	seed(srv, 2)
+	srv.AddGroup(sonettest.NewGroup("R &amp; D"))
 	cases := []struct{ name, file, want string }{
 		{"case", "- name: group 2\n  description: x\n",
-			`sonet: group "group 2" (line 1): no group has this exact name, but the portal has "Group 2" (ID 2), which differs only in case or spaces; apply would create a second group: write the name exactly as the portal has it, or rename one of them first`},
+			`sonet: group "group 2" (line 1): no group has this exact name, but the portal has "Group 2" (ID 2), which differs only in case, spaces or HTML escaping; apply would create a second group: write the name exactly as the portal has it, or rename one of them first`},
 		{"inner spaces", "- name: Group  1\n",
-			`sonet: group "Group  1" (line 1): no group has this exact name, but the portal has "Group 1" (ID 1), which differs only in case or spaces; apply would create a second group: write the name exactly as the portal has it, or rename one of them first`},
+			`sonet: group "Group  1" (line 1): no group has this exact name, but the portal has "Group 1" (ID 1), which differs only in case, spaces or HTML escaping; apply would create a second group: write the name exactly as the portal has it, or rename one of them first`},
+		{"html entity", "- name: R & D\n",
+			`sonet: group "R & D" (line 1): no group has this exact name, but the portal has "R &amp; D" (ID 3), which differs only in case, spaces or HTML escaping; apply would create a second group: write the name exactly as the portal has it, or rename one of them first`},
 		{"two creates", "- name: Q3 Launch\n- name: Group 1\n- name: q3 launch\n",
-			`sonet: group "q3 launch" (line 3): it differs only in case or spaces from "Q3 Launch" (line 1); apply would create two groups the portal's search cannot tell apart: pick one name`},
+			`sonet: group "q3 launch" (line 3): it differs only in case, spaces or HTML escaping from "Q3 Launch" (line 1); apply would create two groups the portal's search cannot tell apart: pick one name`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -33,7 +36,7 @@ func TestApplyRefusesANameThatDiffersOnlyInCaseOrSpaces(t *testing.T) {
 			assert.Greater(t, len(srv.Requests()), before) // it did read the portal
 		})
 	}
-	assert.Len(t, srv.Groups(), 2)
+	assert.Len(t, srv.Groups(), 3)
 }
 
 // A portal that really holds "Sales" and "sales" applies its own export: the
