@@ -227,7 +227,11 @@ func (ex *executor) report(o *op, checking bool) {
 		msg := fmt.Sprintf("%s: %s", label, o.what)
 		if o.ids != nil {
 			done := parseIDs(raw)
-			msg += " " + joinInts(done)
+			if len(done) == 0 {
+				msg += " none"
+			} else {
+				msg += " " + joinInts(done)
+			}
 			if skipped := minus(o.ids, done); len(skipped) > 0 {
 				msg += fmt.Sprintf(" (the portal skipped %s)", joinInts(skipped))
 			}

@@ -98,3 +98,19 @@ func (p *promptWatch) Write(b []byte) (int, error) {
 	}
 	return p.w.Write(b)
 }
+
+// The portal skips users a command cannot apply to; the report says which,
+// and never prints an empty list ("made moderators  (the portal ...)").
+// Here the webhook's user 1 becomes the owner of the new group (no
+// owner_id), so both the add and the raise to moderator skip them.
+func TestApplyReportsWhatThePortalSkipped(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 1)
+	file := writeFile(t, "state.yaml", "- name: New\n  members: [{user_id: 1, role: moderator}, {user_id: 2}]\n")
+	r := runCLI(t, srv, "", "apply", "-f", file, "--yes")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, `group "New" (ID 2): added members 2 (the portal skipped 1)
+group "New" (ID 2): made moderators none (the portal skipped 1)
+Done.
+`)
+}
