@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -26,8 +27,9 @@ func (a *app) verifyCmd() *cobra.Command {
 		Short: "Check that the portal behaves the way the SDK assumes; print a table",
 		Long: `verify probes the portal for what the SDK assumes and the documentation leaves
 open, and prints a table: check, expected, seen, verdict. It exits 3 when the
-portal differs from an assumption (so the table can go into a bug report), 0
-when everything matches or could not be checked.
+portal differs from an assumption (so the table can go into a bug report), 1
+when a check got no answer to judge (ERROR: the network, a gateway's error
+page, an interrupt), 0 when everything matches or was skipped.
 
 By default it only reads (a few sonet_group.get calls and one batch). Checks
 that need at least two or three groups are skipped on a portal with fewer.
@@ -55,6 +57,9 @@ const (
 	verdictOK      = "ok"
 	verdictDiffers = "DIFFERS"
 	verdictSkipped = "skipped"
+	// verdictError: the check got no answer to judge (the network, a
+	// gateway's error page, an interrupt); exit 1, not 3.
+	verdictError = "ERROR"
 )
 
 type check struct {
@@ -80,10 +85,17 @@ func (v *verifier) skip(name, expected, why string) {
 	v.checks = append(v.checks, check{name, expected, why, verdictSkipped})
 }
 
-// fail records a check whose call failed: the portal did not answer as the
-// SDK expects.
+// fail records a check whose call failed. An error the portal answered
+// (*sonet.APIError) is a difference from what the SDK expects; any other
+// failure (transport, an answer that is not the portal's JSON, a cancelled
+// context) says nothing about the portal's behaviour and is an ERROR.
 func (v *verifier) fail(name, expected string, err error) {
-	v.add(name, expected, "error: "+err.Error(), false)
+	var ae *sonet.APIError
+	if errors.As(err, &ae) {
+		v.add(name, expected, "error: "+err.Error(), false)
+		return
+	}
+	v.checks = append(v.checks, check{name, expected, "error: " + err.Error(), verdictError})
 }
 
 // list calls sonet_group.get with raw parameters (a read, retried).
@@ -130,10 +142,17 @@ func (a *app) runVerify(ctx context.Context, f *verifyFlags) error {
 		// behaviour: no verdict, and the exit code of a failure.
 		return &exitError{code: exitFailure, msg: "verify: interrupted; the table above is incomplete"}
 	}
+	errs := 0
 	for _, c := range v.checks {
 		if c.verdict == verdictDiffers {
 			return &exitError{code: exitDiffers, msg: "the portal differs from what the SDK assumes (see DIFFERS above)"}
 		}
+		if c.verdict == verdictError {
+			errs++
+		}
+	}
+	if errs > 0 {
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("%d checks got no answer to judge (see ERROR above); run verify again", errs)}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -87,8 +88,29 @@ func TestVerifyWriteDeletesAGroupWhoseCreateAnswerWasLost(t *testing.T) {
 		return nil, errors.New("connection reset by peer")
 	}}
 	r := runVerifyCtx(t, context.Background(), srv, rt, "--write")
-	assert.Equal(t, exitDiffers, r.code, r.stdout)
+	assert.Equal(t, exitFailure, r.code, r.stdout) // a lost answer says nothing about the portal
+	assert.Contains(t, r.stdout, "| write: create | an ID | error: ")
+	assert.Contains(t, r.stdout, "| ERROR |")
 	groups := srv.Groups()
 	require.Len(t, groups, 3, "the temporary group is gone")
 	assert.Contains(t, r.stdout, "| write: clean-up | no temporary group left | the create made group 4; deleted | ok |")
+}
+
+// A check whose call gets no portal answer (here a gateway's 502 page on
+// every try) is an ERROR with exit 1, not a DIFFERS with exit 3: nothing
+// was learnt about the portal.
+func TestVerifyNoAnswerIsAnErrorNotADifference(t *testing.T) {
+	srv, opts := newLimitedPortal(t)
+	seed(srv, 3)
+	gateway := rewriter{before: func(method string, f url.Values) int {
+		if method == "sonet_group.get" && f.Get("start") == "-1" && f.Get("FILTER[>ID]") == "" {
+			return http.StatusBadGateway
+		}
+		return 0
+	}}
+	verdicts, r := runVerifyThrough(t, srv, opts, gateway)
+	assert.Equal(t, exitFailure, r.code, r.stdout)
+	assert.Equal(t, verdictError, verdicts["start=-1 skips the count"], r.stdout)
+	assert.Equal(t, "sonet: 1 checks got no answer to judge (see ERROR above); run verify again\n", r.stderr)
+	allOK(t, verdicts, "")
 }
