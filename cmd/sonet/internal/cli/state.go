@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"strconv"
@@ -82,6 +83,9 @@ func readStateFile(name string) ([]groupSpec, error) {
 }
 
 func parseState(name string, data []byte) ([]groupSpec, error) {
+	// Spreadsheets and Windows editors save "UTF-8" with a byte-order mark;
+	// without this, an export edited in Excel is not recognised as CSV.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if isExportCSV(data) {
 		specs, err := parseCSV(name, data)
 		if err != nil {

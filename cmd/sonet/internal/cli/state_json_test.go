@@ -63,3 +63,21 @@ func TestParseStateRefusesAKeyGivenTwice(t *testing.T) {
 		})
 	}
 }
+
+// An export edited in a spreadsheet comes back with a byte-order mark and
+// CRLF line ends; it reads as what it is.
+func TestParseStateReadsAFileWithAByteOrderMark(t *testing.T) {
+	for format, text := range map[string]string{
+		"csv":   "\ufeffid,name,description\r\n1,A,x\r\n2,B,\r\n",
+		"jsonl": "\ufeff{\"name\":\"A\",\"description\":\"x\"}\r\n{\"name\":\"B\",\"description\":\"\"}\r\n",
+		"yaml":  "\ufeff- {name: A, description: x}\n- {name: B, description: \"\"}\n",
+	} {
+		specs, err := parseState("f", []byte(text))
+		require.NoError(t, err, format)
+		require.Len(t, specs, 2, format)
+		assert.Equal(t, "A", specs[0].Name, format)
+		assert.Equal(t, "x", *specs[0].Description, format)
+		assert.Equal(t, "B", specs[1].Name, format)
+		assert.Equal(t, "", *specs[1].Description, format)
+	}
+}
