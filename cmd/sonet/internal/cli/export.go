@@ -172,6 +172,22 @@ func (a *app) runExport(ctx context.Context, f *exportFlags) error {
 	}
 	out := bufio.NewWriterSize(a.env.Stdout, 256<<10)
 	defer out.Flush()
+	err = a.exportTo(ctx, client, out, f, filter)
+	if err != nil {
+		// The rows written so far end at a line boundary and would read as
+		// a complete, shorter export: "sonet export | sonet apply --prune"
+		// would delete every group after them. This last line is neither
+		// JSON nor a CSV row of the export, so apply (and any JSON Lines or
+		// CSV reader) refuses the whole output.
+		fmt.Fprintln(out, exportIncomplete)
+	}
+	return err
+}
+
+// exportIncomplete ends the output of an export that failed midway.
+const exportIncomplete = "!sonet export failed: this output is incomplete"
+
+func (a *app) exportTo(ctx context.Context, client *sonet.Client, out io.Writer, f *exportFlags, filter sonet.GroupFilter) error {
 	w := newRecordWriter(out, f.format)
 	bar := newProgress(a.env.Stderr, a.env.StderrIsTerminal, "groups")
 	defer bar.finish()

@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// An export that fails after 50 of 60 groups ends its output with a line no
+// reader takes as data, so "export | apply --prune" deletes nothing.
+func TestExportFailingMidwayCannotBeAppliedAsComplete(t *testing.T) {
+	for format, markerLine := range map[string]string{"jsonl": ":51: not valid JSON", "csv": ":52: record on line 52: wrong number of fields"} {
+		t.Run(format, func(t *testing.T) {
+			srv := newPortal(t)
+			seed(srv, 60)
+			memberBatches := 0
+			hook := startProxy(t, srv, rewriter{before: func(method string, f url.Values) int {
+				if method == "batch" && strings.Contains(f.Encode(), "sonet_group.user.get") {
+					memberBatches++
+					if memberBatches > 1 {
+						return http.StatusForbidden // the second member batch fails for good
+					}
+				}
+				return 0
+			}})
+			r := runThrough(t, hook, "export", "--members", "--format", format)
+			require.Equal(t, exitFailure, r.code, r.stderr)
+			lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+			assert.Equal(t, exportIncomplete, lines[len(lines)-1])
+			assert.Equal(t, 50, strings.Count(r.stdout, "Group "), "the 50 groups read in full")
+
+			file := writeFile(t, "cut."+format, r.stdout)
+			a := runCLI(t, srv, "", "apply", "-f", file, "--prune", "--yes")
+			assert.Equal(t, exitFailure, a.code)
+			assert.Contains(t, a.stderr, file+markerLine)
+			assert.Empty(t, writes(srv))
+			assert.Len(t, srv.Groups(), 60)
+		})
+	}
+}
