@@ -172,8 +172,9 @@ func (a *app) runExport(ctx context.Context, f *exportFlags) error {
 	}
 	out := bufio.NewWriterSize(a.env.Stdout, 256<<10)
 	defer out.Flush()
-	err = a.exportTo(ctx, client, out, f, filter)
-	if err != nil {
+	counted := &countingWriter{w: out}
+	err = a.exportTo(ctx, client, counted, f, filter)
+	if err != nil && counted.n > 0 { // an empty output is refused by apply anyway
 		// The rows written so far end at a line boundary and would read as
 		// a complete, shorter export: "sonet export | sonet apply --prune"
 		// would delete every group after them. This last line is neither
@@ -182,6 +183,18 @@ func (a *app) runExport(ctx context.Context, f *exportFlags) error {
 		fmt.Fprintln(out, exportIncomplete)
 	}
 	return err
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // exportIncomplete ends the output of an export that failed midway.

@@ -42,3 +42,13 @@ func TestExportFailingMidwayCannotBeAppliedAsComplete(t *testing.T) {
 		})
 	}
 }
+
+// An export refused before it wrote a row leaves stdout empty: no marker
+// line for an output that holds no data (apply refuses an empty file).
+func TestExportRefusedBeforeAnyRowWritesNothing(t *testing.T) {
+	srv := newPortal(t)
+	seed(srv, 3)
+	r := runCLI(t, srv, "", "export", "--parallel", "51")
+	assert.Equal(t, exitFailure, r.code)
+	assert.Empty(t, r.stdout)
+}
