@@ -173,8 +173,9 @@ func (a *app) runExport(ctx context.Context, f *exportFlags) error {
 	out := bufio.NewWriterSize(a.env.Stdout, 256<<10)
 	defer out.Flush()
 	counted := &countingWriter{w: out}
-	err = a.exportTo(ctx, client, counted, f, filter)
-	if err != nil && counted.n > 0 { // an empty output is refused by apply anyway
+	w := newRecordWriter(counted, f.format)
+	err = a.exportTo(ctx, client, w, f, filter)
+	if err != nil && w.flush() == nil && counted.n > 0 { // an empty output is refused by apply anyway
 		// The rows written so far end at a line boundary and would read as
 		// a complete, shorter export: "sonet export | sonet apply --prune"
 		// would delete every group after them. This last line is neither
@@ -200,8 +201,7 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 // exportIncomplete ends the output of an export that failed midway.
 const exportIncomplete = "!sonet export failed: this output is incomplete"
 
-func (a *app) exportTo(ctx context.Context, client *sonet.Client, out io.Writer, f *exportFlags, filter sonet.GroupFilter) error {
-	w := newRecordWriter(out, f.format)
+func (a *app) exportTo(ctx context.Context, client *sonet.Client, w *recordWriter, f *exportFlags, filter sonet.GroupFilter) error {
 	bar := newProgress(a.env.Stderr, a.env.StderrIsTerminal, "groups")
 	defer bar.finish()
 	opts := &sonet.GroupScanOptions{Filter: filter, IsAdmin: sonet.Yes, Progress: bar.scan, ScanTuning: sonet.ScanTuning{Parallel: f.parallel}}
@@ -312,6 +312,16 @@ func (rw *recordWriter) write(r *groupRecord) error {
 		}
 	}
 	return rw.csv.Write(r.csvRow())
+}
+
+// flush writes out the complete rows the CSV writer holds, so that after a
+// failure the output ends at a row boundary.
+func (rw *recordWriter) flush() error {
+	if rw.csv == nil {
+		return nil
+	}
+	rw.csv.Flush()
+	return rw.csv.Error()
 }
 
 func (rw *recordWriter) close() error {
