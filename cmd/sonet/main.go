@@ -2,7 +2,7 @@
 // portal's workgroups and projects with the github.com/b24kit/sonet SDK.
 //
 //	sonet export [--members] [--format jsonl|csv] [--filter KEY=VALUE ...]
-//	sonet apply -f FILE [--dry-run] [--yes] [--prune]
+//	sonet apply -f FILE [--dry-run] [--yes] [--prune --filter KEY=VALUE ... | --prune-all]
 //	sonet verify [--write]
 //	sonet call METHOD [key=value ...] | -d JSON
 //

@@ -12,10 +12,12 @@ import (
 )
 
 type applyFlags struct {
-	file   string
-	yes    bool
-	dryRun bool
-	prune  bool
+	file     string
+	yes      bool
+	dryRun   bool
+	prune    bool
+	pruneAll bool
+	filters  []string
 }
 
 func (a *app) applyCmd() *cobra.Command {
@@ -27,8 +29,16 @@ func (a *app) applyCmd() *cobra.Command {
 reads the portal, prints a plan and, once confirmed, applies it with batch
 requests under the rate limiter, then prints what it did. Groups are matched
 by exact name. A field or a member list left out of the file is left alone.
-Nothing is deleted and no member removed unless --prune is given; with
---prune, groups on the portal that are not in the file are deleted too.
+Nothing is deleted and no member removed unless asked. --prune removes the
+members not in the file from the file's groups that list members, and deletes
+the portal groups not in the file, within a scope it must be given:
+
+  --prune --filter KEY=VALUE ...   only groups these filters find (give the
+                                   filters the export used) may be deleted
+  --prune-all                      every portal group not in the file may be
+
+--prune without either is refused, so the file of a filtered export cannot
+delete every group outside its filter by accident.
 
 A file:
 
@@ -51,20 +61,26 @@ by sending a create again.`,
 			if f.file == "" {
 				return usageError{errors.New("apply needs -f FILE (the desired state)")}
 			}
-			return a.runApply(cmd.Context(), &f)
+			scope, err := pruneScopeOf(&f)
+			if err != nil {
+				return err
+			}
+			return a.runApply(cmd.Context(), &f, scope)
 		},
 	}
 	cmd.Flags().StringVarP(&f.file, "file", "f", "", "the desired state: a YAML, JSON or JSON Lines `file` (- for stdin)")
 	cmd.Flags().BoolVar(&f.yes, "yes", false, "apply without asking")
 	cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "print the plan and stop")
-	cmd.Flags().BoolVar(&f.prune, "prune", false, "also remove members not in the file and delete groups not in the file")
+	cmd.Flags().BoolVar(&f.prune, "prune", false, "also remove members not in the file and delete groups not in the file that --filter finds (needs --filter)")
+	cmd.Flags().StringArrayVar(&f.filters, "filter", nil, "with --prune: only groups this sonet_group.get filter `KEY=VALUE` finds may be deleted (as in export); repeatable")
+	cmd.Flags().BoolVar(&f.pruneAll, "prune-all", false, "--prune with every portal group in scope: delete every group not in the file")
 	return cmd
 }
 
 // maxRounds bounds the read-plan-apply rounds after lost answers.
 const maxRounds = 3
 
-func (a *app) runApply(ctx context.Context, f *applyFlags) error {
+func (a *app) runApply(ctx context.Context, f *applyFlags, scope pruneScope) error {
 	var specs []groupSpec
 	var err error
 	if f.file == "-" {
@@ -79,8 +95,8 @@ func (a *app) runApply(ctx context.Context, f *applyFlags) error {
 	if err != nil {
 		return err
 	}
-	if f.prune && len(specs) == 0 {
-		return &exitError{code: exitFailure, msg: "not applying: the file lists no groups, and with --prune that would delete every group on the portal"}
+	if scope.prune && len(specs) == 0 {
+		return &exitError{code: exitFailure, msg: scope.emptyFileRefusal()}
 	}
 	client, err := a.client()
 	if err != nil {
@@ -88,12 +104,12 @@ func (a *app) runApply(ctx context.Context, f *applyFlags) error {
 	}
 	out := a.env.Stdout
 	bar := newProgress(a.env.Stderr, a.env.StderrIsTerminal, "reading")
-	st, err := readPortal(ctx, client, specs, bar)
+	st, err := readPortal(ctx, client, specs, scope.where, bar)
 	bar.finish()
 	if err != nil {
 		return err
 	}
-	p, err := makePlan(specs, st, f.prune)
+	p, err := makePlan(specs, st, scope.prune)
 	if err != nil {
 		return err
 	}
@@ -128,10 +144,10 @@ func (a *app) runApply(ctx context.Context, f *applyFlags) error {
 			return &exitError{code: exitFailure, msg: fmt.Sprintf("answers were lost in %d rounds; the portal may be partly changed: run apply again to see what is left", round)}
 		}
 		fmt.Fprintln(out, "Some answers were lost: reading the portal again to see what took effect.")
-		if st, err = readPortal(ctx, client, specs, nil); err != nil {
+		if st, err = readPortal(ctx, client, specs, scope.where, nil); err != nil {
 			return err
 		}
-		if p, err = makePlan(specs, st, f.prune); err != nil {
+		if p, err = makePlan(specs, st, scope.prune); err != nil {
 			return err
 		}
 		p.drop(ex.settled)

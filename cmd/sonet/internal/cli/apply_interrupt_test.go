@@ -50,7 +50,7 @@ func TestApplyInterruptedReportsWhatWasDone(t *testing.T) {
     description: "Description 1" → "changed"
 + create group "New"
 Plan: 1 to create, 1 to update, 0 to delete; members: 0 to add, 0 role changes, 0 to remove; 0 groups unchanged.
-Kept: 1 groups not in the file (--prune deletes them).
+Kept: 1 groups not in the file (--prune with --filter, or --prune-all, deletes them).
 created group "New" (ID 3)
 ? group "Group 1" (ID 1): updated description: the answer was lost
 `, out.String())

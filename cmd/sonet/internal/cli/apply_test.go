@@ -102,7 +102,9 @@ Done.
 	assert.Empty(t, writes(srv))
 }
 
-func TestApplyRemovesAndDeletesOnlyWithPrune(t *testing.T) {
+// --prune-all is what --prune alone did before it needed a scope: every
+// portal group not in the file is deleted.
+func TestApplyRemovesAndDeletesOnlyWithPruneAll(t *testing.T) {
 	srv := newPortal(t)
 	seed(srv, 3)
 	file := writeFile(t, "state.yaml", `
@@ -114,12 +116,12 @@ func TestApplyRemovesAndDeletesOnlyWithPrune(t *testing.T) {
 	r := runCLI(t, srv, "", "apply", "-f", file, "--yes")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, `No changes: 1 groups in the file match the portal.
-Kept: 2 members not in the file (--prune removes them).
-Kept: 2 groups not in the file (--prune deletes them).
+Kept: 2 members not in the file (--prune with --filter, or --prune-all, removes them).
+Kept: 2 groups not in the file (--prune with --filter, or --prune-all, deletes them).
 `, r.stdout)
 	assert.Len(t, srv.Groups(), 3)
 
-	r = runCLI(t, srv, "", "apply", "-f", file, "--yes", "--prune")
+	r = runCLI(t, srv, "", "apply", "-f", file, "--yes", "--prune-all")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, `~ update group "Group 1" (ID 1)
     - remove member 3 (moderator)
@@ -136,7 +138,8 @@ Done.
 	require.Len(t, groups, 1)
 	assert.Equal(t, map[int]sonettest.Role{1: "A", 2: "K"}, groups[0].Members)
 
-	r = runCLI(t, srv, "", "apply", "-f", file, "--yes", "--prune")
+	r = runCLI(t, srv, "", "apply", "-f", file, "--yes", "--prune", "--prune-all")
+	assert.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, "No changes: 1 groups in the file match the portal.\n", r.stdout)
 }
 
@@ -269,9 +272,13 @@ func TestApplyValidatesEveryWriteFirst(t *testing.T) {
 func TestApplyRefusesToPruneWithAnEmptyFile(t *testing.T) {
 	srv := newPortal(t)
 	seed(srv, 2)
-	r := runCLI(t, srv, "", "apply", "-f", writeFile(t, "empty.yaml", "groups: []\n"), "--prune", "--yes")
+	empty := writeFile(t, "empty.yaml", "groups: []\n")
+	r := runCLI(t, srv, "", "apply", "-f", empty, "--prune-all", "--yes")
 	assert.Equal(t, 1, r.code)
-	assert.Equal(t, "sonet: not applying: the file lists no groups, and with --prune that would delete every group on the portal\n", r.stderr)
+	assert.Equal(t, "sonet: not applying: the file lists no groups, and with --prune-all that would delete every group on the portal\n", r.stderr)
+	r = runCLI(t, srv, "", "apply", "-f", empty, "--prune", "--filter", "PROJECT=N", "--yes")
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, "sonet: not applying: the file lists no groups, and with --prune that would delete every group --filter finds\n", r.stderr)
 	assert.Empty(t, srv.Requests())
 	assert.Len(t, srv.Groups(), 2)
 }

@@ -34,7 +34,7 @@ func TestExportFailingMidwayCannotBeAppliedAsComplete(t *testing.T) {
 			assert.Equal(t, 50, strings.Count(r.stdout, "Group "), "the 50 groups read in full")
 
 			file := writeFile(t, "cut."+format, r.stdout)
-			a := runCLI(t, srv, "", "apply", "-f", file, "--prune", "--yes")
+			a := runCLI(t, srv, "", "apply", "-f", file, "--prune-all", "--yes")
 			assert.Equal(t, exitFailure, a.code)
 			assert.Contains(t, a.stderr, file+markerLine)
 			assert.Empty(t, writes(srv))

@@ -22,12 +22,16 @@ type portalState struct {
 	extras map[int]extra
 	// users are IDs known to exist: owners and members seen on the portal.
 	users map[int]bool
+	// scope, when not nil, holds the IDs of the groups --prune may delete
+	// (those apply --filter finds); nil: every group (--prune-all).
+	scope map[int]bool
 }
 
 // readPortal scans every group (the fast scan, 2,500 groups a request) and
 // reads the members of the file's groups that list members (one batch
-// request per 50 groups).
-func readPortal(ctx context.Context, client *sonet.Client, specs []groupSpec, bar *progress) (*portalState, error) {
+// request per 50 groups). With a prune scope (where not empty) it scans
+// again with that filter for the groups --prune may delete.
+func readPortal(ctx context.Context, client *sonet.Client, specs []groupSpec, where sonet.GroupFilter, bar *progress) (*portalState, error) {
 	st := &portalState{byName: map[string][]sonet.Group{}, members: map[int][]sonet.Member{}, users: map[int]bool{}}
 	opts := &sonet.GroupScanOptions{IsAdmin: sonet.Yes}
 	if bar != nil {
@@ -39,6 +43,12 @@ func readPortal(ctx context.Context, client *sonet.Client, specs []groupSpec, ba
 		}
 		st.byName[g.Name] = append(st.byName[g.Name], g)
 		st.users[g.OwnerID] = true
+	}
+	if len(where) > 0 {
+		var err error
+		if st.scope, err = readScope(ctx, client, where); err != nil {
+			return nil, err
+		}
 	}
 	if needsExtras(specs) {
 		var err error
@@ -104,6 +114,7 @@ type plan struct {
 	unchanged int
 	kept      int // members kept because --prune was not given
 	spared    int // groups not in the file, kept because --prune was not given
+	outside   int // groups not in the file, kept because --filter does not find them
 }
 
 func (p *plan) empty() bool { return len(p.groups) == 0 && len(p.deletes) == 0 }
@@ -160,7 +171,13 @@ func makePlan(specs []groupSpec, st *portalState, prune bool) (*plan, error) {
 	}
 	sort.Slice(others, func(i, j int) bool { return others[i].ID < others[j].ID })
 	if prune {
-		p.deletes = others
+		for _, g := range others {
+			if st.scope == nil || st.scope[g.ID] {
+				p.deletes = append(p.deletes, g)
+			} else {
+				p.outside++
+			}
+		}
 	} else {
 		p.spared = len(others)
 	}
@@ -303,10 +320,13 @@ func (p *plan) print(w io.Writer) {
 
 func (p *plan) printKept(w io.Writer) {
 	if p.kept > 0 {
-		fmt.Fprintf(w, "Kept: %d members not in the file (--prune removes them).\n", p.kept)
+		fmt.Fprintf(w, "Kept: %d members not in the file (--prune with --filter, or --prune-all, removes them).\n", p.kept)
 	}
 	if p.spared > 0 {
-		fmt.Fprintf(w, "Kept: %d groups not in the file (--prune deletes them).\n", p.spared)
+		fmt.Fprintf(w, "Kept: %d groups not in the file (--prune with --filter, or --prune-all, deletes them).\n", p.spared)
+	}
+	if p.outside > 0 {
+		fmt.Fprintf(w, "Kept: %d groups not in the file that --filter does not find (outside the --prune scope).\n", p.outside)
 	}
 }
 

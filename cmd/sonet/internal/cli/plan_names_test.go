@@ -26,7 +26,7 @@ func TestApplyRefusesANameThatDiffersOnlyInCaseOrSpaces(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(srv.Requests())
 			file := writeFile(t, "state.yaml", tc.file)
-			for _, args := range [][]string{{"--yes"}, {"--yes", "--prune"}, {"--dry-run"}} {
+			for _, args := range [][]string{{"--yes"}, {"--yes", "--prune-all"}, {"--dry-run"}} {
 				r := runCLI(t, srv, "", append([]string{"apply", "-f", file}, args...)...)
 				assert.Equal(t, 1, r.code, args)
 				assert.Equal(t, tc.want+"\n", r.stderr, args)
@@ -51,7 +51,7 @@ func TestApplyExactNameWinsOverACaseTwin(t *testing.T) {
 	assert.Equal(t, `~ update group "sales" (ID 2)
     description: "" → "lower"
 Plan: 0 to create, 1 to update, 0 to delete; members: 0 to add, 0 role changes, 0 to remove; 0 groups unchanged.
-Kept: 1 groups not in the file (--prune deletes them).
+Kept: 1 groups not in the file (--prune with --filter, or --prune-all, deletes them).
 group "sales" (ID 2): updated description
 Done.
 `, r.stdout)

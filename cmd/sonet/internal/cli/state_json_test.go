@@ -37,7 +37,7 @@ func TestApplyPruneWithATruncatedExportSendsNothing(t *testing.T) {
 	srv := newPortal(t)
 	seed(srv, 3)
 	file := writeFile(t, "cut.jsonl", "{\"name\":\"Group 1\"}\n{\"name\":\"Group 2\"}\n{\"name\":\"Group 3\",\"descr")
-	r := runCLI(t, srv, "", "apply", "-f", file, "--yes", "--prune")
+	r := runCLI(t, srv, "", "apply", "-f", file, "--yes", "--prune-all")
 	assert.Equal(t, 1, r.code)
 	assert.Equal(t, "sonet: "+file+":3: the file ends inside a JSON value (cut short?); nothing was read from it\n", r.stderr)
 	assert.Empty(t, r.stdout)
