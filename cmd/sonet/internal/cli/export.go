@@ -89,10 +89,17 @@ func (r *groupRecord) csvRow() []string {
 	for _, m := range r.Members {
 		members = append(members, strconv.Itoa(m.UserID)+":"+m.Role)
 	}
-	return []string{strconv.Itoa(r.ID), r.Name, r.Description, r.Keywords, b(r.Active), b(r.Visible), b(r.Opened),
+	row := []string{strconv.Itoa(r.ID), r.Name, r.Description, r.Keywords, b(r.Active), b(r.Visible), b(r.Opened),
 		b(r.Closed), b(r.Project), b(r.IsExtranet), r.SiteID, strconv.Itoa(r.SubjectID), r.SubjectName,
 		strconv.Itoa(r.OwnerID), strconv.Itoa(r.NumberOfMembers), r.Image, r.DateCreate, r.DateUpdate,
 		r.DateActivity, strings.Join(members, " ")}
+	// Every cell, not only the text ones: a spreadsheet must not run a
+	// name like "=HYPERLINK(...)", and one rule for all cells is one rule
+	// for apply to reverse.
+	for i := range row {
+		row[i] = csvEscape(row[i])
+	}
+	return row
 }
 
 type exportFlags struct {

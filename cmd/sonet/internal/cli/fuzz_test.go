@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -36,5 +37,22 @@ func FuzzFlattenJSON(f *testing.F) {
 	f.Add([]byte(`{"NAME":"Q3","FILTER":{"%NAME":"x","><ID":[1,2]},"N":null}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = flattenJSON(data)
+	})
+}
+
+// FuzzCSVEscape: the CSV escaping reverses exactly, and what it writes never
+// starts with a character a spreadsheet reads as a formula.
+func FuzzCSVEscape(f *testing.F) {
+	for _, s := range []string{"=1+2", "-x", "@a", "'quoted", "''", "\tx", "\rx", "+", "Sales", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		e := csvEscape(s)
+		if got := csvUnescape(e); got != s {
+			t.Fatalf("csvUnescape(csvEscape(%q)) = %q", s, got)
+		}
+		if e != "" && strings.IndexByte("=+-@\t\r", e[0]) >= 0 {
+			t.Fatalf("csvEscape(%q) = %q starts with a formula character", s, e)
+		}
 	})
 }

@@ -16,9 +16,31 @@ func isExportCSV(data []byte) bool {
 	return bytes.HasPrefix(data, []byte("id,name,"))
 }
 
+// csvFormulaStarts are the first characters that make a spreadsheet read a
+// cell as a formula (OWASP, "CSV Injection"): "=", "+", "-", "@", tab and
+// carriage return. The quote is in the set so that the escaping reverses.
+const csvFormulaStarts = "=+-@\t\r'"
+
+// csvEscape neutralises a cell for spreadsheets the way OWASP advises: a
+// value that starts with a formula character gets a single quote in front,
+// which spreadsheets read as "text". A value that already starts with a
+// quote gets one more, so csvUnescape can take exactly one quote off every
+// cell that starts with one: "=1+2" ↔ "'=1+2", "'x" ↔ "''x".
+func csvEscape(s string) string {
+	if s != "" && strings.IndexByte(csvFormulaStarts, s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+// csvUnescape reverses csvEscape.
+func csvUnescape(s string) string { return strings.TrimPrefix(s, "'") }
+
 // parseCSV reads the CSV that export writes: the same columns, the
 // read-only ones ignored, booleans as true/false, members as
 // "1:owner 5:moderator" (an empty members cell leaves the members alone).
+// Every cell is read back through csvUnescape: a cell that starts with a
+// single quote loses that one quote.
 func parseCSV(file string, data []byte) ([]groupSpec, error) {
 	r := csv.NewReader(bytes.NewReader(data))
 	header, err := r.Read()
@@ -50,6 +72,9 @@ func parseCSV(file string, data []byte) ([]groupSpec, error) {
 			return nil, &fileError{file: file, line: line, msg: err.Error()}
 		}
 		line, _ := r.FieldPos(0) // only after a successful Read: it panics otherwise
+		for i := range rec {
+			rec[i] = csvUnescape(rec[i])
+		}
 		s, err := csvGroup(file, line, col, rec)
 		if err != nil {
 			return nil, err
