@@ -25,7 +25,8 @@ const csvFormulaStarts = "=+-@\t\r'"
 // value that starts with a formula character gets a single quote in front,
 // which spreadsheets read as "text". A value that already starts with a
 // quote gets one more, so csvUnescape can take exactly one quote off every
-// cell that starts with one: "=1+2" ↔ "'=1+2", "'x" ↔ "''x".
+// cell that starts with one. "=1+2" is written as "'=1+2", and "'x" as
+// "'x" with a second quote in front.
 func csvEscape(s string) string {
 	if s != "" && strings.IndexByte(csvFormulaStarts, s[0]) >= 0 {
 		return "'" + s
