@@ -25,7 +25,7 @@ func (a *app) applyCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "apply -f FILE",
 		Short: "Make the portal's groups and members match a YAML or JSON file",
-		Long: `apply reads the desired state (YAML, JSON, or the JSON Lines that export writes),
+		Long: `apply reads the desired state (YAML, JSON, or the JSON Lines or CSV export writes),
 reads the portal, prints a plan and, once confirmed, applies it with batch
 requests under the rate limiter, then prints what it did. Groups are matched
 by exact name. A field or a member list left out of the file is left alone.

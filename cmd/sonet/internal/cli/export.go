@@ -120,8 +120,12 @@ fast scan: up to 2,500 groups per request, sized to stay well inside the portal'
 60-second cut-off and paced by its operating budget; --parallel N walks N ID
 ranges at once, still in ID order. --members adds each group's members and
 roles, read with one batch request per 50 groups. A progress bar appears on
-stderr when stderr is a terminal. The JSON Lines output is valid input for
-"sonet apply -f".
+stderr when stderr is a terminal. The JSON Lines and CSV output is valid input
+for "sonet apply -f".
+
+In CSV, a cell that starts with = + - @ tab or CR (which a spreadsheet would
+run as a formula) or with ' is written with a ' in front; apply takes one
+leading ' off every CSV cell, so the export applies unchanged.
 
 --filter takes sonet_group.get filter keys with their operator, e.g.
   --filter PROJECT=Y --filter '%NAME=Sales' --filter '>=DATE_CREATE=2026-01-01T00:00:00+00:00'`,
