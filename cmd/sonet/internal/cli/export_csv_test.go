@@ -84,3 +84,31 @@ Done.
 	g, _ := srv.Group(5)
 	assert.Equal(t, "=b", g.Description)
 }
+
+// encoding/csv reads a CR LF inside a quoted cell as LF, so a description
+// typed in the portal's form (CR LF) came back from a CSV export as a
+// change. apply compares CSV text with the portal's CR LF read as LF; a
+// real change is still one.
+func TestExportCSVWithCRLFTextRoundTrips(t *testing.T) {
+	srv := newPortal(t)
+	g := sonettest.NewGroup("Notes")
+	g.Description, g.Keywords = "line 1\r\nline 2\r\n", "a\r\nb"
+	srv.AddGroup(g)
+	exp := runCLI(t, srv, "", "export", "--format", "csv")
+	require.Equal(t, 0, exp.code, exp.stderr)
+	require.Contains(t, exp.stdout, "\"line 1\r\nline 2\r\n\",\"a\r\nb\"")
+	r := runCLI(t, srv, "", "apply", "-f", writeFile(t, "notes.csv", exp.stdout), "--dry-run")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "No changes: 1 groups in the file match the portal.\n", r.stdout)
+
+	changed := strings.Replace(exp.stdout, "line 2", "line 3", 1)
+	r = runCLI(t, srv, "", "apply", "-f", writeFile(t, "changed.csv", changed), "--dry-run")
+	assert.Equal(t, `~ update group "Notes" (ID 1)
+    description: "line 1\r\nline 2\r\n" → "line 1\nline 3\n"
+Plan: 0 to create, 1 to update, 0 to delete; members: 0 to add, 0 role changes, 0 to remove; 0 groups unchanged.
+`, r.stdout)
+	// JSON Lines keeps the CR: there the comparison stays exact.
+	jl := runCLI(t, srv, "", "export")
+	r = runCLI(t, srv, "", "apply", "-f", writeFile(t, "notes.jsonl", jl.stdout), "--dry-run")
+	assert.Equal(t, "No changes: 1 groups in the file match the portal.\n", r.stdout)
+}

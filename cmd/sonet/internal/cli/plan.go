@@ -193,12 +193,13 @@ func planFields(gp *groupPlan, g *sonet.Group) {
 			gp.fields = append(gp.fields, fieldChange{field: field, old: old, new: new})
 		}
 	}
-	if s.Description != nil {
-		add("description", strconv.Quote(g.Description), strconv.Quote(*s.Description))
+	text := func(field, old string, new *string) {
+		if new != nil && (!s.fromCSV || strings.ReplaceAll(old, "\r\n", "\n") != *new) {
+			add(field, strconv.Quote(old), strconv.Quote(*new))
+		}
 	}
-	if s.Keywords != nil {
-		add("keywords", strconv.Quote(g.Keywords), strconv.Quote(*s.Keywords))
-	}
+	text("description", g.Description, s.Description)
+	text("keywords", g.Keywords, s.Keywords)
 	for _, f := range []struct {
 		name string
 		want *bool

@@ -15,7 +15,11 @@ import (
 // groupSpec is one group of the desired state. A nil field is not managed:
 // apply leaves it as the portal has it.
 type groupSpec struct {
-	line        int
+	line int
+	// fromCSV: the text came through encoding/csv, which reads a CR LF
+	// inside a quoted cell as LF, so a portal text with CR LF compares
+	// equal to the file's LF.
+	fromCSV     bool
 	Name        string
 	Description *string
 	Keywords    *string

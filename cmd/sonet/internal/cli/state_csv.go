@@ -89,7 +89,7 @@ var csvManaged = map[string]bool{"name": true, "description": true, "keywords": 
 	"closed": true, "project": true, "owner_id": true, "subject_id": true, "members": true}
 
 func csvGroup(file string, line int, col map[string]int, rec []string) (groupSpec, error) {
-	s := groupSpec{line: line, Name: strings.TrimSpace(rec[col["name"]])}
+	s := groupSpec{line: line, fromCSV: true, Name: strings.TrimSpace(rec[col["name"]])}
 	if s.Name == "" {
 		return s, &fileError{file: file, line: line, field: "name", msg: "want a non-empty string"}
 	}
