@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 	"testing"
@@ -116,4 +117,34 @@ Done.
 			assert.Equal(t, "No changes: 2 groups in the file match the portal.\nKept: 4 groups not in the file that --filter does not find (outside the --prune scope).\n", r.stdout)
 		})
 	}
+}
+
+// A lost answer makes apply read the portal again: the re-read keeps the
+// scope, so the second round deletes nothing outside it either.
+func TestApplyScopedPruneKeepsItsScopeAfterALostAnswer(t *testing.T) {
+	srv := scopedPortal(t)
+	stray := sonettest.NewGroup("Stray project")
+	stray.Project = true
+	srv.AddGroup(stray)
+	file := writeFile(t, "projects.yaml", "- name: Group 2\n- name: Group 4\n")
+	lost := false
+	hook := startProxy(t, srv, rewriter{response: func(method string, f url.Values, st int, b []byte) (int, []byte) {
+		if isWriteBatch(method, f, "sonet_group.delete") && !lost {
+			lost = true
+			return dropConnection, nil // ran on the portal, answer lost
+		}
+		return st, b
+	}})
+	r := runThrough(t, hook, "apply", "-f", file, "--prune", "--filter", "PROJECT=Y", "--yes")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	assert.Equal(t, `- delete group "Stray project" (ID 6)
+Plan: 0 to create, 0 to update, 1 to delete; members: 0 to add, 0 role changes, 0 to remove; 2 groups unchanged.
+Kept: 3 groups not in the file that --filter does not find (outside the --prune scope).
+? group "Stray project" (ID 6): deleted: the answer was lost; checking
+Some answers were lost: reading the portal again to see what took effect.
+Reconciled: every change is in place.
+Done.
+`, r.stdout)
+	assert.True(t, lost)
+	assert.Equal(t, []string{"Group 1", "Group 2", "Group 3", "Group 4", "Group 5"}, groupNames(srv))
 }
