@@ -124,10 +124,11 @@ func TestGoroutinesShareOneBudgetAtTheFakePortal(t *testing.T) {
 		statuses[r.HTTPStatus]++
 	}
 	assert.Equal(t, workers*each, statuses[200])
-	// Under heavy load (-race, parallel packages) a refusal can still slip
-	// through; it is retried. Without a shared budget 8 goroutines would
-	// draw dozens.
-	assert.LessOrEqual(t, statuses[503], 2, "QUERY_LIMIT_EXCEEDED at the portal")
+	// Under heavy load (-race, parallel packages, other builds on the
+	// machine) requests leave paced but can reach the portal bunched, so a
+	// few refusals can slip through; they are retried. Without a shared
+	// budget 8 goroutines draw dozens, which is what this guards against.
+	assert.LessOrEqual(t, statuses[503], 5, "QUERY_LIMIT_EXCEEDED at the portal")
 	ideal := time.Duration(workers*each-burst) * time.Second / rate
 	assert.GreaterOrEqual(t, elapsed, ideal)
 	assert.Less(t, elapsed, ideal+5*time.Second)
