@@ -17,7 +17,7 @@ type WorkgroupScanOptions struct {
 	// (use AfterID).
 	Filter WorkgroupFilter
 	// Select lists the fields to return. ID is added when missing: the
-	// walk's cursor reads it. Empty: only ID.
+	// walk's cursor reads it. Empty: DefaultWorkgroupFields.
 	Select []WorkgroupField
 	// Params are the params[...] switches of
 	// socialnetwork.api.workgroup.list.
@@ -122,8 +122,11 @@ func (o *WorkgroupScanOptions) validate() error {
 }
 
 // selectWithID returns Select with ID appended when it is missing, in a new
-// slice.
+// slice; DefaultWorkgroupFields when Select is empty.
 func (o *WorkgroupScanOptions) selectWithID() []WorkgroupField {
+	if len(o.Select) == 0 {
+		return DefaultWorkgroupFields()
+	}
 	for _, f := range o.Select {
 		if strings.EqualFold(string(f), string(WorkgroupFieldID)) {
 			return o.Select
