@@ -1,13 +1,3 @@
-// Package sonet is a typed client for the Bitrix24 REST methods of workgroups
-// and projects (sonet_group.*, socialnetwork.api.workgroup.*).
-//
-// A Client is made once from an incoming-webhook URL (NewWebhookClient) or an
-// OAuth access token (NewOAuthClient) and is safe for use by many goroutines.
-// Typed requests are validated before anything is sent, encoded in the
-// portal's PHP bracket form syntax, and answers are decoded into Go types or
-// an *APIError. Reads are retried through rate limits and transient faults;
-// a write that may have reached the portal is never retried blindly (see
-// ErrOutcomeUnknown).
 package sonet
 
 import (

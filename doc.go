@@ -1,0 +1,185 @@
+/*
+Package sonet is a typed client for the Bitrix24 REST methods of workgroups,
+projects and scrums: sonet_group.* and socialnetwork.api.workgroup.*.
+
+Requests are Go structs, checked before anything is sent and encoded the way
+the portal's PHP reads them; answers are Go values or an error you can match.
+Reads are retried through rate limits and server faults; a write that may
+have reached the portal is never repeated blindly.
+
+# Credentials
+
+Make one Client and share it: it is immutable and safe for many goroutines,
+and it never prints its credentials.
+
+	// An incoming webhook, its URL exactly as the portal shows it:
+	client, err := sonet.NewWebhookClient("https://portal.example/rest/1/abc123/")
+
+	// An OAuth access token (calls go to /rest/METHOD with auth=TOKEN):
+	client, err := sonet.NewOAuthClient("https://portal.example", accessToken)
+
+	// An OAuth application that refreshes its tokens (see OAuthApp, TokenStore):
+	app, err := sonet.NewOAuthApp(clientID, clientSecret)
+	client, err := sonet.NewOAuthAppClient(ctx, app, sonet.NewMemoryTokenStore(token))
+
+HTTPS is required, except for loopback hosts (the fake portal) or with the
+loudly named WithInsecurePlainHTTP. Options are With* functions:
+WithHTTPClient, WithLogger, WithRateLimit, WithPlan, WithRetryPolicy,
+WithDateOrder and the others listed under Option. Every call has a timeout of
+two minutes per HTTP attempt unless you pass your own *http.Client (its
+Timeout then applies) or a context with a deadline.
+
+# Which call do I use
+
+The portal has two APIs for the same groups. sonet_group.* is the classic
+one (model Group); socialnetwork.api.workgroup.* is newer and returns more
+(model Workgroup): project dates, who may invite (INITIATE_PERMS), the scrum
+master, member lists, features. Group lacks these because sonet_group.get
+does not return them, not because the SDK drops them.
+
+	need                              call                         model            cost
+	one group by ID                   GetGroup                     *Group           1 request
+	one group with dates, perms,      GetWorkgroup                 *Workgroup       1 request
+	  scrum master, members
+	a page of groups (filter, sort)   ListGroups                   *Page[Group]     1 request
+	every group matching a filter     AllGroups (iter.Seq2)        Group            1 request / 50
+	the same, with Workgroup fields   AllWorkgroups                Workgroup        1 request / 50
+	a whole export                    ScanGroups, ScanWorkgroups   Group, Workgroup batched pages
+	groups by exact name              FindGroupsByName             []Group          1 request / 50
+	create                            CreateGroup                  int (the ID)     1 request
+	create unless it exists           EnsureGroup                  int, created     2 or more
+	update / delete                   UpdateGroup / DeleteGroup    -                1 request
+	members                           ListGroupMembers,            []Member, []int  1 request
+	                                  AddGroupMembers, ...
+	the caller's groups               ListMyGroups                 []UserGroup      1 request
+	many calls in one request         NewBatch, RunBatch           BatchCommand[T]  1 request / 50
+	any other REST method             Call                         your type        1 request
+
+# Creating and updating
+
+GroupCreateRequest and GroupUpdateRequest differ on purpose. A create sends
+what is set: an empty string or zero has nothing to clear, so plain values
+are enough. An update sends only what is set and must also be able to set a
+field to its empty value ("clear the description"), so its optional fields
+are pointers: nil sends nothing, String("") sends an empty value. Flags are
+Yes or No on both (a Go bool never goes on the wire: PHP reads "false" as
+true), and Unset sends nothing.
+
+	id, err := client.CreateGroup(ctx, &sonet.GroupCreateRequest{
+		Name:    "Website relaunch",
+		Project: sonet.Yes,
+	})
+	if err != nil {
+		return err
+	}
+	_, err = client.UpdateGroup(ctx, &sonet.GroupUpdateRequest{
+		GroupID:     id,
+		Description: sonet.String(""), // clears the description
+		Visible:     sonet.No,
+	})
+
+Every request type has Validate, which runs the checks the call runs, and
+Encode, which returns the exact form body the call would send.
+
+# Lists and scans
+
+ListGroups and ListWorkgroups return one page: Items, Total, Next (test
+HasNext) and the portal's Time block. Each list method has its own filter
+type (GroupListOptions.Filter, WorkgroupListOptions.Filter), built from
+typed field constants, so a condition the method would silently drop does
+not compile. Name conditions compare the way the portal's database does:
+case-insensitively. AllGroups and AllWorkgroups walk every page:
+
+	for g, err := range client.AllGroups(ctx, &sonet.GroupListOptions{}) {
+		if err != nil {
+			return err // yielded once; the walk stops
+		}
+		fmt.Println(g.ID, g.Name)
+	}
+
+Breaking out of the loop sends no further request; a portal that does not
+advance gives ErrCursorStalled rather than an endless loop. For whole
+exports ScanGroups and ScanWorkgroups walk by ID cursor with many pages per
+batch request: far fewer requests, the same rows in ID order.
+
+The workgroup list sends the fields most callers expect (DefaultWorkgroupFields)
+when Select is empty; pass an explicit Select to ask for less or more.
+
+# Dates
+
+sonet_group.get sends ISO-8601 dates with an offset: they always decode.
+socialnetwork.api.workgroup.get sends dates in the portal's own format and
+time zone without an offset, "04/17/2025 19:37:55" or "17.04.2025 19:37:55".
+Such a date becomes a time.Time when the client knows the portal's time zone
+(WithPortalLocation, or Location on the call) and, for slashed dates whose
+day is 12 or less, the portal's order: WithDateOrder(sonet.DayMonth) or
+MonthDay, or learnt by the client from the first unambiguous slashed date
+the portal sends (a day above 12). Until then such a date stays zero; its
+text is always kept in the matching ...Text field of Workgroup (DateCreate,
+DateUpdate, DateActivity, ProjectDateStart, ProjectDateFinish).
+
+# Errors
+
+Every error reads as one sentence starting "sonet: " and is matched with
+errors.Is and errors.As:
+
+	*APIError                 the portal answered an error: HTTPStatus, Code, Description, Method
+	errors.Is(err, Code)      a code: ErrQueryLimitExceeded, ErrNoAuthFound, Code("ANY_NEW_CODE")
+	errors.Is(err, Message)   a sonet_group failure: these arrive as HTTP 400 with an
+	                          empty code and English text: ErrGroupNotFound, ErrWrongGroupID, ...
+	ErrNotFound               any "no such group"; ErrPermissionDenied: any "no permission"
+	ErrValidation             a request refused before sending (*ValidationError: Field, Reason)
+	ErrBadResponse            an answer that is not the JSON envelope (*ResponseError)
+	ErrOutcomeUnknown         a write whose answer was lost: look before writing again
+	context.Canceled          cancellation and deadlines keep the context's error
+
+For example:
+
+	_, err := client.GetGroup(ctx, 999)
+	if errors.Is(err, sonet.ErrNotFound) {
+		// no such group, or the caller may not see it
+	}
+	var apiErr *sonet.APIError
+	if errors.As(err, &apiErr) {
+		log.Print(apiErr.Method, apiErr.HTTPStatus, apiErr.Description)
+	}
+
+No error, log line or %+v holds the webhook code or a token.
+
+# Limits and retries
+
+A client-side leaky bucket paces requests below the portal's limit (standard
+plan 2 per second, burst 50; WithPlan(EnterprisePlan); WithLimiter to share
+one budget between processes). If the portal still answers
+QUERY_LIMIT_EXCEEDED the call waits and is sent again: the portal did not run
+it. A method refused with OPERATION_TIME_LIMIT waits for its reset
+(WithOperatingLimit(FailOnOperatingLimit) returns the error instead). Reads
+are retried through network errors and 5xx answers (WithRetryPolicy); writes
+only when the request provably never left. A write whose answer was lost
+returns an error matching ErrOutcomeUnknown: EnsureGroup is the create that
+looks before it writes again. A batch is never retried; *BatchError says
+which commands ran, failed or have an unknown outcome.
+
+# Testing
+
+Package sonettest is an in-memory portal on loopback, like net/http/httptest;
+it answers as the real portal does, oddities included:
+
+	srv := sonettest.NewServer()
+	defer srv.Close()
+	srv.AddGroup(sonettest.NewGroup("Marketing"))
+	client, err := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
+
+For unit tests with canned answers, hand a per-test
+httpmock.NewMockTransport() to the client through WithHTTPClient and assert
+the exact bytes sent.
+
+# Application side
+
+Install events, the application page and group event handlers are server-side
+concerns of a Bitrix24 application: see ParseInstallEvent, ParseAppPage,
+ParseGroupEvent and NewEventHandler.
+
+REST documentation: https://apidocs.bitrix24.com/api-reference/sonet-group/index.html
+*/
+package sonet
