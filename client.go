@@ -37,6 +37,7 @@ type Client struct {
 	opLimit   OperatingLimitMode
 	ops       *operatingState
 	observers []Observer
+	dates     *portalDates
 }
 
 // Option configures a Client. Options validate their input; a bad option
@@ -107,6 +108,7 @@ func newClient(opts []Option) (*Client, error) {
 		retry:     DefaultRetryPolicy(),
 		clock:     realClock{},
 		ops:       newOperatingState(),
+		dates:     &portalDates{},
 	}
 	for _, o := range opts {
 		if o == nil {

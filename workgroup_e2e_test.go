@@ -91,7 +91,8 @@ func TestE2EWorkgroupGetMatchesGroupGet(t *testing.T) {
 	assert.Equal(t, WorkgroupTypeProject, w.Type)
 	assert.Equal(t, RoleModerator, w.InitiatePerms)
 	assert.Equal(t, []int{1}, w.ModeratorMembers)
-	assert.True(t, w.ProjectDateStart.IsZero(), "04/01/2026 reads two ways: text only")
+	assert.Equal(t, time.Date(2026, 4, 1, 9, 0, 0, 0, wgPortalZone), w.ProjectDateStart,
+		"04/01/2026 reads two ways; the client learnt MM/DD from 03/17/2026 above")
 	assert.Equal(t, "04/01/2026 09:00:00", w.ProjectDateStartText)
 	assert.Equal(t, time.Date(2026, 4, 30, 18, 0, 0, 0, wgPortalZone), w.ProjectDateFinish)
 

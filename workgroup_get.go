@@ -67,9 +67,11 @@ type WorkgroupGetOptions struct {
 	Select []WorkgroupSelect
 	// Mode WorkgroupModeMobile adds Workgroup.AdditionalData (params[mode]).
 	Mode WorkgroupMode
-	// Location is the portal's time zone. get writes dates without an
-	// offset; with Location they become time.Time values when they read
-	// one way only. Without it only the ...Text fields are set. Not sent.
+	// Location is the portal's time zone; nil: the client's
+	// WithPortalLocation. get writes dates without an offset; with a
+	// location they become time.Time values when they read one way only
+	// (see WithDateOrder). Without one only the ...Text fields are set.
+	// Not sent.
 	Location *time.Location
 }
 
@@ -138,8 +140,9 @@ func (c *Client) GetWorkgroup(ctx context.Context, id int, opts *WorkgroupGetOpt
 	if w.ID != id {
 		return nil, &ResponseError{HTTPStatus: r.HTTPStatus, Method: methodWorkgroupGet, Reason: fmt.Sprintf("asked for workgroup %d, got %d", id, w.ID)}
 	}
-	w.setLocation(opts.Location)
-	return &w, nil
+	one := []Workgroup{w}
+	c.readPortalDates(opts.Location, one)
+	return &one[0], nil
 }
 
 func setPairs(f wire.Form, v *url.Values) error {

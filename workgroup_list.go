@@ -162,7 +162,7 @@ type WorkgroupListOptions struct {
 	// must be 0.
 	NoCount bool
 	// Location is the portal's time zone, used for dates sent without an
-	// offset (see Workgroup). Not sent.
+	// offset (see Workgroup); nil: the client's WithPortalLocation. Not sent.
 	Location *time.Location
 }
 
@@ -278,9 +278,7 @@ func (c *Client) ListWorkgroups(ctx context.Context, opts *WorkgroupListOptions)
 	if err != nil {
 		return nil, err
 	}
-	for i := range rows {
-		rows[i].setLocation(opts.Location)
-	}
+	c.readPortalDates(opts.Location, rows)
 	p := listPage(r, opts.Start, []Workgroup(rows))
 	if opts.NoCount {
 		p.Total, p.HasTotal, p.Next, p.HasNext = 0, false, 0, false

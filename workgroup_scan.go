@@ -29,7 +29,7 @@ type WorkgroupScanOptions struct {
 	// measured server time says so.
 	PagesPerRequest int
 	// Location is the portal's time zone, used for dates sent without an
-	// offset (see Workgroup). Not sent.
+	// offset (see Workgroup); nil: the client's WithPortalLocation. Not sent.
 	Location *time.Location
 	// ScanTuning sets parallel ranges, request sizing and pacing by the
 	// operating budget.
@@ -102,9 +102,7 @@ func (c *Client) ScanWorkgroups(ctx context.Context, opts *WorkgroupScanOptions)
 			if err := decodeResult(methodWorkgroupList, &Response{HTTPStatus: 200, Result: raw}, &rows); err != nil {
 				return nil, err
 			}
-			for i := range rows {
-				rows[i].setLocation(o.Location)
-			}
+			c.readPortalDates(o.Location, rows)
 			return rows, nil
 		}
 		spec := scanSpec[Workgroup]{method: methodWorkgroupList, what: "workgroup", lastID: workgroupLastIDPath, page: page, decode: decode, id: workgroupID}

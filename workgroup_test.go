@@ -262,7 +262,7 @@ func TestParsePortalTime(t *testing.T) {
 		{"", plus2, time.Time{}, false},
 		{"+4.04.2025", plus2, time.Time{}, false},
 	} {
-		got, ok := ParsePortalTime(tc.text, tc.loc)
+		got, ok := ParsePortalTime(tc.text, tc.loc, DateOrderUnknown)
 		assert.Equal(t, tc.ok, ok, tc.text)
 		assert.Equal(t, tc.want, got, tc.text)
 	}
