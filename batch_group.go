@@ -76,7 +76,7 @@ func BatchGetGroup(b *Batch, id int, params ...BatchParam) *BatchCommand[*Group]
 		if len(groups) > 0 {
 			return nil, &ResponseError{HTTPStatus: 200, Method: "sonet_group.get", Reason: fmt.Sprintf("asked for group %d, got %d other groups", id, len(groups))}
 		}
-		return nil, fmt.Errorf("sonet: group %d: %w", id, ErrGroupNotFound)
+		return nil, &groupNotFoundError{method: "sonet_group.get", id: id}
 	})
 }
 

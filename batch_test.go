@@ -66,7 +66,7 @@ func TestRunBatchMixedSuccessAndFailureWithoutHalt(t *testing.T) {
 	assert.Empty(t, be.NotRun)
 	assert.Empty(t, be.Unknown)
 	assert.NoError(t, be.Cause)
-	assert.Equal(t, "sonet: batch of 3 commands: 1 failed; c1: sonet: sonet_group.update: Wrong group ID; 0 did not run; 0 outcome unknown", err.Error())
+	assert.Equal(t, "sonet: batch of 3 commands: 1 failed; c1: sonet_group.update: Wrong group ID; 0 did not run; 0 outcome unknown", err.Error())
 	assert.ErrorIs(t, err, ErrWrongGroupID)
 
 	assert.Equal(t, 77, upd.Value())
@@ -107,7 +107,7 @@ func TestRunBatchHaltStopsAtFirstFailure(t *testing.T) {
 	assert.True(t, first.Ran())
 	assert.False(t, second.Ran())
 	assert.ErrorIs(t, second.Err(), ErrNotRun)
-	assert.EqualError(t, second.Err(), "sonet: batch command c1 (sonet_group.user.groups): sonet: batch command did not run")
+	assert.EqualError(t, second.Err(), "sonet: batch command c1 (sonet_group.user.groups) did not run")
 	assert.ErrorIs(t, rest[49].Err(), ErrNotRun)
 	assert.Nil(t, first.Value())
 }

@@ -142,5 +142,5 @@ func (c *Client) GetGroup(ctx context.Context, id int) (*Group, error) {
 	if len(p.Items) > 0 {
 		return nil, &ResponseError{HTTPStatus: 200, Method: "sonet_group.get", Reason: fmt.Sprintf("asked for group %d, got %d other groups", id, len(p.Items))}
 	}
-	return nil, fmt.Errorf("sonet: group %d: %w", id, ErrGroupNotFound)
+	return nil, &groupNotFoundError{method: "sonet_group.get", id: id}
 }

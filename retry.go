@@ -138,7 +138,7 @@ type unknownOutcome struct {
 func outcomeUnknown(method string, err error) error { return &unknownOutcome{method, err} }
 
 func (u *unknownOutcome) Error() string {
-	return fmt.Sprintf("sonet: %s: outcome unknown, not retried (the write may have been applied): %v", u.method, u.err)
+	return fmt.Sprintf("sonet: %s: outcome unknown, not retried (the write may have been applied): %s", u.method, detail(u.err, u.method))
 }
 
 func (u *unknownOutcome) Unwrap() []error { return []error{ErrOutcomeUnknown, u.err} }
