@@ -65,3 +65,12 @@ func plural(n int) string {
 	}
 	return "s"
 }
+
+// joinedError reads as msg and matches each of errs.
+type joinedError struct {
+	msg  string
+	errs []error
+}
+
+func (e *joinedError) Error() string   { return e.msg }
+func (e *joinedError) Unwrap() []error { return e.errs }

@@ -115,3 +115,12 @@ func TestBatchErrorQuotesItsCommandsWithoutTheirPrefix(t *testing.T) {
 	assert.ErrorIs(t, cmd.Err(), context.Canceled)
 	assert.ErrorIs(t, cmd.Err(), ErrNotRun)
 }
+
+func TestDuplicateGroupsErrorQuotesTheLostCreateOnce(t *testing.T) {
+	lost := outcomeUnknown("sonet_group.create", &TransportError{Method: "sonet_group.create", Err: errors.New("connection reset")})
+	err := &DuplicateGroupsError{Name: "Launch", IDs: []int{4, 9}, Err: lost}
+	assert.EqualError(t, err, `sonet: 2 groups named "Launch" match (IDs [4 9]) after a create whose answer was lost: `+
+		"sonet_group.create: outcome unknown, not retried (the write may have been applied): transport: connection reset")
+	assert.ErrorIs(t, err, ErrDuplicateGroups)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+}

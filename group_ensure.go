@@ -36,7 +36,7 @@ type DuplicateGroupsError struct {
 func (e *DuplicateGroupsError) Error() string {
 	msg := fmt.Sprintf("sonet: %d groups named %q match (IDs %v)", len(e.IDs), e.Name, e.IDs)
 	if e.Err != nil {
-		msg += " after a create whose answer was lost: " + e.Err.Error()
+		msg += " after a create whose answer was lost: " + detail(e.Err, "")
 	}
 	return msg
 }
@@ -130,7 +130,7 @@ func (c *Client) EnsureGroup(ctx context.Context, req *GroupCreateRequest) (id i
 		}
 		ids, older, _, lerr := c.findMatching(ctx, m, from)
 		if lerr != nil {
-			return 0, false, fmt.Errorf("%w (and the look-up that followed failed: %w)", err, lerr)
+			return 0, false, &joinedError{err.Error() + " (and the look-up that followed failed: " + detail(lerr, "") + ")", []error{err, lerr}}
 		}
 		switch {
 		case len(ids) == 1:
