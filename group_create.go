@@ -15,6 +15,13 @@ import (
 // required; every other field left at its zero value is not sent, and the
 // portal applies its default (VISIBLE Y, OPENED N, CLOSED N, PROJECT N,
 // INITIATE_PERMS K, the current site, the first subject).
+//
+// Why plain values here and pointers on GroupUpdateRequest: a new group has
+// nothing to clear, so "empty" and "not set" mean the same and a plain
+// string or int is enough. An update changes only what it sends and must
+// be able to send an empty value on purpose (clear the description, remove
+// the avatar), so there an optional field is a pointer: nil sends nothing,
+// String("") sends "". Flags (Yes, No, Unset) work the same on both.
 type GroupCreateRequest struct {
 	// Name is the group's title (NAME, required).
 	Name string `url:"NAME"`
