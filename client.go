@@ -22,6 +22,11 @@ const Version = "0.1.0"
 // Client calls the REST API of one Bitrix24 portal. Make it once with
 // NewWebhookClient or NewOAuthClient and share it: it is immutable after
 // construction and safe for concurrent use.
+//
+// Each HTTP attempt times out after two minutes by default (the Timeout of
+// the *http.Client it makes); an *http.Client given with WithHTTPClient
+// brings its own Timeout, and a context deadline bounds the whole call,
+// retries and waits included.
 type Client struct {
 	cred      credentials
 	hc        *http.Client
