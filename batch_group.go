@@ -85,11 +85,11 @@ func BatchGetGroup(b *Batch, id int, params ...BatchParam) *BatchCommand[*Group]
 // result_next.
 //
 // Docs: api-reference/sonet-group/sonet-group-get.md
-func BatchListGroups(b *Batch, opts *GroupListOptions, params ...BatchParam) *BatchCommand[*GroupPage] {
+func BatchListGroups(b *Batch, opts *GroupListOptions, params ...BatchParam) *BatchCommand[*Page[Group]] {
 	if opts == nil {
 		opts = &GroupListOptions{}
 	}
-	return batchTyped(b, "sonet_group.get", opts, params, func(raw json.RawMessage, m BatchMeta) (*GroupPage, error) {
+	return batchTyped(b, "sonet_group.get", opts, params, func(raw json.RawMessage, m BatchMeta) (*Page[Group], error) {
 		var groups groupRows
 		if err := decodeResult("sonet_group.get", &Response{HTTPStatus: 200, Result: raw}, &groups); err != nil {
 			return nil, err

@@ -70,16 +70,13 @@ func (o *GroupListOptions) Encode() (string, error) {
 	return f.Encode(), nil
 }
 
-// GroupPage is one page of sonet_group.get.
-type GroupPage = Page[Group]
-
 // ListGroups returns one page (up to 50 groups) of sonet_group.get, with the
 // total and the start of the next page. opts may be nil. A Start at or past
 // the total gives an empty page with HasNext false: the portal answers such
 // a request with its first page again, and those rows are not returned.
 //
 // Docs: api-reference/sonet-group/sonet-group-get.md
-func (c *Client) ListGroups(ctx context.Context, opts *GroupListOptions) (*GroupPage, error) {
+func (c *Client) ListGroups(ctx context.Context, opts *GroupListOptions) (*Page[Group], error) {
 	if opts == nil {
 		opts = &GroupListOptions{}
 	}
@@ -113,7 +110,7 @@ func (c *Client) AllGroups(ctx context.Context, opts *GroupListOptions) iter.Seq
 	if opts != nil {
 		base = *opts
 	}
-	fetch := func(ctx context.Context, start int) (*GroupPage, error) {
+	fetch := func(ctx context.Context, start int) (*Page[Group], error) {
 		o := base
 		o.Start = start
 		return c.ListGroups(ctx, &o)
