@@ -176,9 +176,12 @@ the exact bytes sent.
 
 # Application side
 
-Install events, the application page and group event handlers are server-side
-concerns of a Bitrix24 application: see ParseInstallEvent, ParseAppPage,
-ParseGroupEvent and NewEventHandler.
+Install events, the application page and group event handlers are the
+server side of a Bitrix24 application; they live in package
+github.com/b24kit/sonet/sonetapp (ParseInstallEvent, ParseAppPage,
+ParseGroupEvent, NewEventHandler). The OAuth flow (NewOAuthApp, AuthorizeURL,
+ExchangeCode, NewOAuthAppClient) and TokenStore stay here: the client
+refreshes through them.
 
 REST documentation: https://apidocs.bitrix24.com/api-reference/sonet-group/index.html
 */
