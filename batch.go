@@ -60,8 +60,8 @@ func (b *Batch) Len() int { return len(b.cmds) }
 // it too, and then sends nothing.
 func (b *Batch) Err() error { return b.err }
 
-// BatchHandle is what every batch command handle has in common; Ref takes
-// one to point at the command's result.
+// BatchHandle is what every batch command handle has in common, whatever
+// its result type: a []BatchHandle can hold the commands of one batch.
 type BatchHandle interface {
 	// Key is the command's key in cmd[KEY].
 	Key() string
@@ -72,6 +72,9 @@ type BatchHandle interface {
 	// Err is the command's error: its own *APIError, a decoding error, an
 	// error matching ErrNotRun, or one matching ErrOutcomeUnknown.
 	Err() error
+	// Ref is the reference to the command's result for a later command of
+	// the same batch (see BatchCommand.Ref).
+	Ref(path ...any) string
 }
 
 // BatchMeta holds the paging and timing figures the portal reports for one

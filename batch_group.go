@@ -58,7 +58,7 @@ func BatchDeleteGroup(b *Batch, id int, params ...BatchParam) *BatchCommand[bool
 // BatchGetGroup adds a sonet_group.get command for one group; its value is
 // the group, and a group that does not exist gives an error matching
 // ErrNotFound. id may be 0 when params sets GROUP_ID. On the wire the result
-// is a list, so a reference to it names the row: Ref(h, 0, "ID").
+// is a list, so a reference to it names the row: h.Ref(0, "ID").
 //
 // Docs: api-reference/sonet-group/sonet-group-get.md
 func BatchGetGroup(b *Batch, id int, params ...BatchParam) *BatchCommand[*Group] {

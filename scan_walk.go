@@ -137,7 +137,7 @@ func scanBatch(method string, cursor, n int, lastID []any, page func(k int, afte
 	for k := 0; k < n; k++ {
 		after := itoa(cursor)
 		if k > 0 {
-			after = Ref(pages[k-1], lastID...)
+			after = pages[k-1].Ref(lastID...)
 		}
 		f, err := page(k, after)
 		if err != nil {
