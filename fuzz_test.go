@@ -342,15 +342,3 @@ func TestDecodeTokenAnswerRefusesIncompleteAnswers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Token{AccessToken: "a1b2c3d4", RefreshToken: "r1r1", ExpiresIn: time.Hour, Expires: now.Add(time.Hour), UserID: 1}, *tok)
 }
-
-// fuzzRequest is encoded by wire.Encode as a typed request would be.
-type fuzzRequest struct {
-	Name   string   `url:"NAME"`
-	Sites  []string `url:"SITE_ID,omitempty"`
-	Filter Filter   `url:"FILTER,omitempty"`
-}
-
-// FuzzEncodeRoundTrip encodes a request with wire.Encode and has the fake
-// portal's own PHP-semantics parser (sonettest, reached over HTTP since it
-// exports no parse function) read it back: every value the validator lets
-// through must arrive exactly as given.
