@@ -61,14 +61,6 @@ type WorkgroupTypeField string
 // the kind of workgroup.
 const WorkgroupFilterType WorkgroupTypeField = "TYPE"
 
-// Deprecated names of the shared field constants.
-const (
-	// Deprecated: use FieldProject, which sonet_group.get honours too.
-	WorkgroupFilterProject = FieldProject
-	// Deprecated: use FieldSubjectID, which sonet_group.get honours too.
-	WorkgroupFilterSubjectID = FieldSubjectID
-)
-
 func types(ts []WorkgroupType) []string {
 	out := make([]string, len(ts))
 	for i, t := range ts {
