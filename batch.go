@@ -174,7 +174,7 @@ func BatchCall[T any](b *Batch, method string, params any) *BatchCommand[T] {
 		h.err = &ValidationError{Field: "batch", Reason: "nil *Batch"}
 		return h
 	}
-	form, err := wire.Encode(params)
+	form, err := encodeWire(params)
 	if err != nil {
 		err = encodeError("params", err)
 	}

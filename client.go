@@ -220,7 +220,7 @@ func (c *Client) Call(ctx context.Context, method string, params any, result any
 	if strings.EqualFold(transportSuffix(method), ".xml") {
 		return nil, &ValidationError{Field: "method", Reason: fmt.Sprintf("%q asks for an XML answer; the SDK reads JSON: drop the suffix", method)}
 	}
-	form, err := wire.Encode(params)
+	form, err := encodeWire(params)
 	if err != nil {
 		return nil, encodeError("params", err)
 	}

@@ -268,7 +268,7 @@ func FuzzEncodeRoundTrip(f *testing.F) {
 		if req.Filter.validate("FILTER") != nil {
 			return
 		}
-		form, err := wire.Encode(&req)
+		form, err := encodeWire(&req)
 		var te *wire.TextError
 		if errors.As(err, &te) {
 			// NUL or invalid UTF-8: refused, never sent.

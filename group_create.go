@@ -130,7 +130,7 @@ func encodeRequest(v any) (wire.Form, error) {
 			return nil, err
 		}
 	}
-	f, err := wire.Encode(v)
+	f, err := encodeWire(v)
 	if err != nil {
 		return nil, encodeError("request", err)
 	}

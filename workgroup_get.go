@@ -93,11 +93,11 @@ func (p workgroupGetParams) pairs(key string) wire.Form {
 	return f
 }
 
-func (p workgroupGetParams) EncodeValues(key string, v *url.Values) error {
+func (p workgroupGetParams) encodeValues(key string, v *url.Values) error {
 	return setPairs(p.pairs(key), v)
 }
 
-func (p workgroupGetParams) KeyOrder(key string) []string { return keysOf(p.pairs(key)) }
+func (p workgroupGetParams) keyOrder(key string) []string { return keysOf(p.pairs(key)) }
 
 type workgroupGetRequest struct {
 	Params workgroupGetParams `url:"params"`

@@ -114,13 +114,11 @@ func (p WorkgroupListParams) pairs(key string) wire.Form {
 	return f
 }
 
-// EncodeValues implements query.Encoder.
-func (p WorkgroupListParams) EncodeValues(key string, v *url.Values) error {
+func (p WorkgroupListParams) encodeValues(key string, v *url.Values) error {
 	return setPairs(p.pairs(key), v)
 }
 
-// KeyOrder implements wire.KeyOrderer.
-func (p WorkgroupListParams) KeyOrder(key string) []string { return keysOf(p.pairs(key)) }
+func (p WorkgroupListParams) keyOrder(key string) []string { return keysOf(p.pairs(key)) }
 
 func (p WorkgroupListParams) validate() error {
 	if p.IsAdmin == No {
