@@ -322,7 +322,7 @@ func (c *Client) attempts(ctx context.Context, tr *callTrace, method string, kin
 		// reading (spec §11, §12.12). The call is made again once with the
 		// new token; only if that token too is declared expired (it expired
 		// while the call was under way) is there a second refresh.
-		if (IsCode(err, ErrExpiredToken) || IsCode(err, ErrInvalidToken)) && tok != "" &&
+		if (errors.Is(err, ErrExpiredToken) || errors.Is(err, ErrInvalidToken)) && tok != "" &&
 			len(expiredTokens) < maxRefreshesPerCall && !slices.Contains(expiredTokens, tok) {
 			expiredTokens = append(expiredTokens, tok)
 			ok, rerr := c.cred.refresh(ctx, tok)
