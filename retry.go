@@ -78,7 +78,6 @@ func (p RetryPolicy) backoff(n int) time.Duration {
 	return d
 }
 
-
 // decide says whether a failed attempt is retried, after how long, and what
 // error the caller gets if it is not.
 func (c *Client) decide(ctx context.Context, method string, kind callKind, attempt int, sent bool, err error) (time.Duration, bool, error) {
