@@ -37,23 +37,23 @@ one (model Group); socialnetwork.api.workgroup.* is newer and returns more
 master, member lists, features. Group lacks these because sonet_group.get
 does not return them, not because the SDK drops them.
 
-	need                              call                         model            cost
-	one group by ID                   GetGroup                     *Group           1 request
-	one group with dates, perms,      GetWorkgroup                 *Workgroup       1 request
+	need                              call                        model              cost
+	one group by ID                   GetGroup                    *Group             1 request
+	one group with dates, perms,      GetWorkgroup                *Workgroup         1 request
 	  scrum master, members
-	a page of groups (filter, sort)   ListGroups                   *Page[Group]     1 request
-	every group matching a filter     AllGroups (iter.Seq2)        Group            1 request / 50
-	the same, with Workgroup fields   AllWorkgroups                Workgroup        1 request / 50
-	a whole export                    ScanGroups, ScanWorkgroups   Group, Workgroup batched pages
-	groups by exact name              FindGroupsByName             []Group          1 request / 50
-	create                            CreateGroup                  int (the ID)     1 request
-	create unless it exists           EnsureGroup                  int, created     2 or more
-	update / delete                   UpdateGroup / DeleteGroup    -                1 request
-	members                           ListGroupMembers,            []Member, []int  1 request
+	a page of groups (filter, sort)   ListGroups, ListWorkgroups  *Page[T]           1 request
+	every group matching a filter     AllGroups (iter.Seq2)       Group              1 request per 50
+	the same, with Workgroup fields   AllWorkgroups               Workgroup          1 request per 50
+	a whole export                    ScanGroups, ScanWorkgroups  Group, Workgroup   1 request per 2,500
+	groups by exact name              FindGroupsByName            []Group            1 request per 50
+	create                            CreateGroup                 int (the ID)       1 request
+	create unless it exists           EnsureGroup                 int, created bool  2 or more
+	update, delete                    UpdateGroup, DeleteGroup    -                  1 request
+	members                           ListGroupMembers,           []Member, []int    1 request
 	                                  AddGroupMembers, ...
-	the caller's groups               ListMyGroups                 []UserGroup      1 request
-	many calls in one request         NewBatch, RunBatch           BatchCommand[T]  1 request / 50
-	any other REST method             Call                         your type        1 request
+	the caller's groups               ListMyGroups                []UserGroup        1 request
+	many calls in one request         NewBatch, RunBatch          BatchCommand[T]    1 request per 50
+	any other REST method             Call                        your type          1 request
 
 # Creating and updating
 
@@ -162,17 +162,36 @@ which commands ran, failed or have an unknown outcome.
 
 # Testing
 
-Package sonettest is an in-memory portal on loopback, like net/http/httptest;
-it answers as the real portal does, oddities included:
+Give every test client WithTestDefaults: no pacing, no wait between retries,
+no wait for an operating limit. Three ways to test code that uses a Client:
 
-	srv := sonettest.NewServer()
-	defer srv.Close()
+	// The fake portal (package sonettest), stateful, like net/http/httptest:
+	srv := sonettest.Start(t)
 	srv.AddGroup(sonettest.NewGroup("Marketing"))
-	client, err := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithoutRateLimit())
+	client, err := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults())
 
-For unit tests with canned answers, hand a per-test
-httpmock.NewMockTransport() to the client through WithHTTPClient and assert
-the exact bytes sent.
+	// Canned answers (package sonetmock) on a private httpmock transport:
+	p := sonetmock.New(t)
+	p.On("sonet_group.get", sonetmock.Groups(sonet.Group{ID: 7, Name: "Launch"}))
+	// p.Client is ready; p.Sent("sonet_group.get") is what it sent.
+
+	// Record once against a portal, replay offline: sonetmock.NewRecorder
+	// (secrets scrubbed when written) and sonetmock.Replay.
+
+WithTransport hands any http.RoundTripper to the client (an
+httpmock.NewMockTransport(), a recorder). sonettest answers as the real
+portal does, oddities included; its package doc lists them.
+
+# Several processes and observability
+
+The portal counts its rate limit per portal, its operating-time budget per
+method, and rotates the OAuth refresh token on every refresh. Processes that
+share one portal share these through a Limiter given to WithLimiter (a
+SharedLimiter takes part in operating-limit blocks too) and a TokenStore (a
+RefreshLocker refreshes once for all); the github.com/b24kit/sonet/redis
+module provides both. WithObserver hands every call, attempt and wait to an
+Observer for traces and metrics; github.com/b24kit/sonet/otel implements one
+for OpenTelemetry. The library itself has no dependency on either.
 
 # Application side
 
