@@ -2,6 +2,7 @@ package sonet
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -162,4 +163,28 @@ func TestDateOptionsRefuseNonsense(t *testing.T) {
 
 func TestDateOrderString(t *testing.T) {
 	assert.Equal(t, []string{"unknown", "DD/MM", "MM/DD"}, []string{DateOrderUnknown.String(), DayMonth.String(), MonthDay.String()})
+}
+
+// Goroutines sharing one client learn the order once and read the same
+// dates (run with -race).
+func TestDateOrderLearningIsSafeForConcurrentCalls(t *testing.T) {
+	c, mt := newMockClient(t, WithPortalLocation(plus2))
+	mt.RegisterResponder("POST", getURL, httpmock.NewBytesResponder(200, fixture(t, "socialnetwork.api.workgroup.get/dates_day_first.json")))
+	var wg sync.WaitGroup
+	got := make([]time.Time, 16)
+	for i := range got {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			w, err := c.GetWorkgroup(context.Background(), 622, nil)
+			if assert.NoError(t, err) {
+				got[i] = w.DateCreate
+			}
+		}(i)
+	}
+	wg.Wait()
+	for _, d := range got {
+		assert.Equal(t, time.Date(2025, 5, 4, 10, 0, 0, 0, plus2), d)
+	}
+	assert.Equal(t, DayMonth, c.dates.order())
 }
