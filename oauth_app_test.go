@@ -11,14 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const (
-	installAppToken = "51856fefc120afa4b628cc82d3935cce"
-	installAccess   = "s6p6eclrvim6da22ft9ch94ekreb52lv"
-	installRefresh  = "4s386p3q0tr8dy89xvmt96234v3dljg8"
-	pageAccess      = "ahodg4h37n89vo17gbkgq0x1l825nnb5"
-	pageRefresh     = "2lg086mxijlpvwh0h7r4nl19udm4try5"
-)
-
 func TestMemoryTokenStoreCompareAndSwap(t *testing.T) {
 	ctx := context.Background()
 	a := Token{AccessToken: "a1", RefreshToken: "r1", MemberID: "m"}
