@@ -313,7 +313,7 @@ func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt bool, kind
 			failed = true
 			err := commandError(e.method, er, c.redact)
 			if refusedUnrun(err) {
-				e.sink.settle(fmt.Errorf("sonet: batch command %s (%s): %w: %w", e.key, e.method, ErrNotRun, err), false)
+				e.sink.settle(notRun(e.key, e.method, err), false)
 				continue
 			}
 			e.sink.settle(err, true)
