@@ -22,12 +22,18 @@ and it never prints its credentials.
 	app, err := sonet.NewOAuthApp(clientID, clientSecret)
 	client, err := sonet.NewOAuthAppClient(ctx, app, sonet.NewMemoryTokenStore(token))
 
-HTTPS is required, except for loopback hosts (the fake portal) or with the
-loudly named WithInsecurePlainHTTP. Options are With* functions:
-WithHTTPClient, WithLogger, WithRateLimit, WithPlan, WithRetryPolicy,
-WithDateOrder and the others listed under Option. Every call has a timeout of
-two minutes per HTTP attempt unless you pass your own *http.Client (its
-Timeout then applies) or a context with a deadline.
+The webhook URL may come with or without its trailing slash. HTTPS is
+required, except for loopback hosts (127.0.0.1, ::1, localhost: the fake
+portal) or with the loudly named WithInsecurePlainHTTP. fmt.Printf("%+v",
+client) shows only the portal's host and the kind of auth.
+
+Options are With* functions that check their input: WithHTTPClient or
+WithTransport, WithUserAgent, WithLogger (*slog.Logger, silent by default),
+WithRateLimit, WithPlan, WithLimiter or WithoutRateLimit, WithRetryPolicy,
+WithOperatingLimit, WithMaxResponseBytes, WithDateOrder, WithPortalLocation,
+WithObserver, WithClock, and WithTestDefaults for tests. Every call has a
+timeout of two minutes per HTTP attempt unless you pass your own
+*http.Client (its Timeout then applies) or a context with a deadline.
 
 # Which call do I use
 
@@ -81,6 +87,36 @@ true), and Unset sends nothing.
 Every request type has Validate, which runs the checks the call runs, and
 Encode, which returns the exact form body the call would send.
 
+# Requests on the wire
+
+Requests are POSTed as application/x-www-form-urlencoded in PHP's bracket
+syntax; what the encoder writes is checked in CI against PHP's own
+parse_str, the parser a portal runs:
+
+	body, _ := (&sonet.GroupListOptions{
+		Order:  sonet.Order{sonet.FieldName.Asc()},
+		Filter: sonet.GroupFilter{sonet.FieldName.Like("Pro"), sonet.FieldID.GTE(10)},
+	}).Encode()
+	// ORDER[NAME]=ASC&FILTER[%25NAME]=Pro&FILTER[%3E%3DID]=10
+
+ORDER keeps the order given (a multi-field sort); lists go out as KEY[0],
+KEY[1], ...; operators in filter keys are percent-encoded; dates are ISO-8601
+with an offset; text the portal cannot store (a NUL byte, invalid UTF-8,
+more than its column holds) is refused before sending. Each list method has
+its own filter type holding only what that method honours (GroupFilter for
+sonet_group.get, WorkgroupFilter for socialnetwork.api.workgroup.list);
+operators are methods of the field constants (Eq, In, GT, Like, ...), so a
+condition the method would drop does not compile. Where is the raw escape
+hatch, checked like the typed conditions; WhereUnchecked sends anything.
+
+Call sends any REST method with the same auth, encoding, limits and errors:
+
+	var res []map[string]any
+	_, err := client.Call(ctx, "sonet_group.user.groups", nil, &res)
+
+It is treated as a write (never repeated once sent) unless given
+Idempotent().
+
 # Lists and scans
 
 ListGroups and ListWorkgroups return one page: Items, Total, Next (test
@@ -128,9 +164,14 @@ errors.Is and errors.As:
 	errors.Is(err, Message)   a sonet_group failure: these arrive as HTTP 400 with an
 	                          empty code and English text: ErrGroupNotFound, ErrWrongGroupID, ...
 	ErrNotFound               any "no such group"; ErrPermissionDenied: any "no permission"
-	ErrValidation             a request refused before sending (*ValidationError: Field, Reason)
-	ErrBadResponse            an answer that is not the JSON envelope (*ResponseError)
-	ErrOutcomeUnknown         a write whose answer was lost: look before writing again
+	ErrValidation             a request refused before sending (*ValidationError: Field, Reason,
+	                          Field naming the wire key)
+	ErrBadResponse            an answer that is not the JSON envelope: HTML 502, truncated,
+	                          wrong types, over the body cap (*ResponseError with an excerpt)
+	ErrOutcomeUnknown         a write whose answer was lost, or answered with a result that is
+	                          not its documented success: look before writing again
+	ErrDuplicateGroups        EnsureGroup found several matching groups (*DuplicateGroupsError)
+	ErrCursorStalled          a list walk whose portal did not advance
 	context.Canceled          cancellation and deadlines keep the context's error
 
 For example:
