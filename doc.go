@@ -133,8 +133,12 @@ case-insensitively. AllGroups and AllWorkgroups walk every page:
 		fmt.Println(g.ID, g.Name)
 	}
 
-Breaking out of the loop sends no further request; a portal that does not
-advance gives ErrCursorStalled rather than an endless loop. For whole
+Start is an offset on the portal's 50-row pages and must be a multiple of
+50 (the portal would silently round it down). Asked for a page past the
+last, the portal answers its first page again; the SDK returns an empty
+last page instead. Breaking out of the loop sends no further request; a
+portal that does not advance gives ErrCursorStalled rather than an endless
+loop. For whole
 exports ScanGroups and ScanWorkgroups walk by ID cursor with many pages per
 batch request: far fewer requests, the same rows in ID order.
 
