@@ -90,6 +90,14 @@ func escape(b *strings.Builder, s string, key bool) {
 	}
 }
 
+// KeyOrderer may be implemented by a go-querystring Encoder from outside
+// the SDK (the sonet command's ordered parameters) whose keys must go out in
+// a given order: KeyOrder returns the keys the value wrote under name, in
+// the order they must be sent. The SDK's own types use Own instead.
+type KeyOrderer interface {
+	KeyOrder(name string) []string
+}
+
 // Encode encodes a request for the wire. v may be:
 //   - nil: an empty form;
 //   - a Form: used as it is;
@@ -191,6 +199,12 @@ func encode(v any, own Own) (Form, error) {
 				f = append(f, pairs...)
 				continue
 			}
+		}
+		if ko, ok := fv.Interface().(KeyOrderer); ok && !isNilPointer(fv) {
+			for _, k := range ko.KeyOrder(name) {
+				emit(k)
+			}
+			continue
 		}
 		for fv.Kind() == reflect.Pointer && !fv.IsNil() {
 			fv = fv.Elem()
@@ -308,7 +322,11 @@ func encodeAny(f *Form, key string, v any, own Own) error {
 		if err := t.EncodeValues(key, &vals); err != nil {
 			return err
 		}
-		for _, k := range sortedKeys(vals) {
+		keys := sortedKeys(vals)
+		if ko, ok := v.(KeyOrderer); ok {
+			keys = ko.KeyOrder(key)
+		}
+		for _, k := range keys {
 			for _, val := range vals[k] {
 				f.Add(k, val)
 			}

@@ -162,3 +162,27 @@ func TestEncodeMapDatesAndEncoders(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "FILTER[%3E%3DDATE_CREATE]=2026-01-02T03%3A04%3A05%2B03%3A00&IMAGE[0]=a.png&IMAGE[1]=b64&VISIBLE=Y", f.Encode())
 }
+
+// foreignOrdered is a go-querystring Encoder from outside the SDK that asks
+// for its keys in the order given, as the sonet command's parameters do.
+type foreignOrdered []string
+
+func (o foreignOrdered) EncodeValues(key string, v *url.Values) error {
+	for _, k := range o {
+		v.Set(k, "x")
+	}
+	return nil
+}
+
+func (o foreignOrdered) KeyOrder(string) []string { return o }
+
+func TestEncodeKeepsAForeignEncodersKeyOrder(t *testing.T) {
+	f, err := EncodeOwn(&struct {
+		P foreignOrdered `url:"params"`
+	}{P: foreignOrdered{"b", "a[1]", "a[0]"}}, testOwn)
+	require.NoError(t, err)
+	assert.Equal(t, "b=x&a[1]=x&a[0]=x", f.Encode())
+	f, err = EncodeOwn(map[string]any{"P": foreignOrdered{"z", "y"}}, testOwn)
+	require.NoError(t, err)
+	assert.Equal(t, "z=x&y=x", f.Encode())
+}
