@@ -161,7 +161,7 @@ func newHandle[T any](b *Batch, method string, decode func(json.RawMessage, Batc
 // it is taken for a write: a result that does not decode into T matches
 // ErrOutcomeUnknown as well as ErrBadResponse.
 //
-// Docs: api-reference/how-to-call-rest-api/batch.md
+// Docs: https://apidocs.bitrix24.com/settings/how-to-call-rest-api/batch.html
 func BatchCall[T any](b *Batch, method string, params any) *BatchCommand[T] {
 	h := newHandle(b, method, func(raw json.RawMessage, _ BatchMeta) (T, error) {
 		var v T
@@ -228,7 +228,7 @@ func (b *Batch) plan() ([][]*batchEntry, error) {
 // (QUERY_LIMIT_EXCEEDED) is retried. A request failing as a whole stops the
 // batch; with Halt, so does the first failing command.
 //
-// Docs: api-reference/how-to-call-rest-api/batch.md
+// Docs: https://apidocs.bitrix24.com/settings/how-to-call-rest-api/batch.html
 func (c *Client) RunBatch(ctx context.Context, b *Batch) error {
 	if b == nil {
 		return &ValidationError{Field: "batch", Reason: "nil *Batch"}

@@ -155,7 +155,7 @@ func encodeError(field string, err error) error {
 // request may have reached the portal, the error matches ErrOutcomeUnknown
 // and the call is not repeated (EnsureGroup looks the group up instead).
 //
-// Docs: api-reference/sonet-group/sonet-group-create.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html
 func (c *Client) CreateGroup(ctx context.Context, req *GroupCreateRequest) (int, error) {
 	f, err := encodeRequest(req)
 	if err != nil {

@@ -89,7 +89,7 @@ func (e *DuplicateGroupsError) Unwrap() error { return e.Err }
 // duplicates). The fields other than name, kind and owner are not
 // compared: an existing group is returned as it is, not updated.
 //
-// Docs: api-reference/sonet-group/sonet-group-create.md,
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html
 // api-reference/sonet-group/sonet-group-get.md
 func (c *Client) EnsureGroup(ctx context.Context, req *GroupCreateRequest) (id int, created bool, err error) {
 	if err := checkContext(ctx); err != nil {
@@ -185,7 +185,7 @@ func portalFinished(err error) bool {
 // others see the groups they may see. No match gives an empty, non-nil
 // slice.
 //
-// Docs: api-reference/sonet-group/sonet-group-get.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html
 func (c *Client) FindGroupsByName(ctx context.Context, name string) ([]Group, error) {
 	if err := checkContext(ctx); err != nil {
 		return nil, err

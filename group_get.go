@@ -75,7 +75,7 @@ func (o *GroupListOptions) Encode() (string, error) {
 // the total gives an empty page with HasNext false: the portal answers such
 // a request with its first page again, and those rows are not returned.
 //
-// Docs: api-reference/sonet-group/sonet-group-get.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html
 func (c *Client) ListGroups(ctx context.Context, opts *GroupListOptions) (*Page[Group], error) {
 	if opts == nil {
 		opts = &GroupListOptions{}
@@ -122,7 +122,7 @@ func (c *Client) AllGroups(ctx context.Context, opts *GroupListOptions) iter.Seq
 // that does not exist or that the caller may not see gives an error matching
 // ErrNotFound (and ErrGroupNotFound).
 //
-// Docs: api-reference/sonet-group/sonet-group-get.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html
 func (c *Client) GetGroup(ctx context.Context, id int) (*Group, error) {
 	if id <= 0 {
 		return nil, &ValidationError{Field: "GROUP_ID", Reason: fmt.Sprintf("want a positive group ID, got %d", id)}

@@ -119,7 +119,7 @@ func (r *GroupUpdateRequest) Encode() (string, error) {
 // ErrImageID. A lost answer matches ErrOutcomeUnknown; the update is not
 // repeated.
 //
-// Docs: api-reference/sonet-group/sonet-group-update.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-update.html
 func (c *Client) UpdateGroup(ctx context.Context, req *GroupUpdateRequest) (int, error) {
 	f, err := encodeRequest(req)
 	if err != nil {

@@ -25,7 +25,7 @@ import (
 // the text in its ...Text fields for a later call. The client's own calls
 // pass the order declared with WithDateOrder or learnt from the portal.
 //
-// Docs: api-reference/sonet-group/socialnetwork-api-workgroup-get.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html
 func ParsePortalTime(text string, loc *time.Location, order DateOrder) (time.Time, bool) {
 	s := strings.ToLower(strings.TrimSpace(text))
 	if t, err := time.Parse(time.RFC3339, strings.ToUpper(s)); err == nil {

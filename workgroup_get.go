@@ -123,7 +123,7 @@ func (r *workgroupGetRequest) Validate() error {
 // ErrWorkgroupNotFound and ErrNotFound. The id is checked before sending, so
 // ErrWorkgroupEmpty (no ID) is not expected from this call.
 //
-// Docs: api-reference/sonet-group/socialnetwork-api-workgroup-get.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html
 func (c *Client) GetWorkgroup(ctx context.Context, id int, opts *WorkgroupGetOptions) (*Workgroup, error) {
 	if opts == nil {
 		opts = &WorkgroupGetOptions{}

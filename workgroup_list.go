@@ -262,7 +262,7 @@ func (w *workgroupRows) UnmarshalJSON(b []byte) error {
 // scrums and collabs the caller may see. opts may be nil; rows then carry
 // DefaultWorkgroupFields. An empty list is a page with no items.
 //
-// Docs: api-reference/sonet-group/socialnetwork-api-workgroup-list.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html
 func (c *Client) ListWorkgroups(ctx context.Context, opts *WorkgroupListOptions) (*Page[Workgroup], error) {
 	if opts == nil {
 		opts = &WorkgroupListOptions{}
@@ -300,7 +300,7 @@ func (c *Client) ListWorkgroups(ctx context.Context, opts *WorkgroupListOptions)
 // at the first error, yielding it once; breaking out of the loop sends no
 // further request; a portal that does not advance gives ErrCursorStalled.
 //
-// Docs: api-reference/sonet-group/socialnetwork-api-workgroup-list.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html
 func (c *Client) AllWorkgroups(ctx context.Context, opts *WorkgroupListOptions) iter.Seq2[Workgroup, error] {
 	base := WorkgroupListOptions{}
 	if opts != nil {

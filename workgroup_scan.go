@@ -69,7 +69,7 @@ var workgroupLastIDPath = []any{"workgroups", PageSize - 1, "id"}
 // It stops at the first error, yielding it once; breaking out of the loop
 // sends no further request; the context is checked before each request.
 //
-// Docs: api-reference/sonet-group/socialnetwork-api-workgroup-list.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html
 func (c *Client) ScanWorkgroups(ctx context.Context, opts *WorkgroupScanOptions) iter.Seq2[Workgroup, error] {
 	var o WorkgroupScanOptions
 	if opts != nil {

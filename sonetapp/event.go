@@ -23,13 +23,13 @@ type EventName string
 // Group events. Subscribe to them with event.bind (see NewEventHandler).
 const (
 	// EventGroupAdd fires after a group or project was created.
-	// Docs: api-reference/sonet-group/events/on-sonet-group-add.md
+	// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-add.html
 	EventGroupAdd EventName = "ONSONETGROUPADD"
 	// EventGroupUpdate fires after a group or project was changed.
-	// Docs: api-reference/sonet-group/events/on-sonet-group-update.md
+	// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-update.html
 	EventGroupUpdate EventName = "ONSONETGROUPUPDATE"
 	// EventGroupDelete fires when a group or project is deleted.
-	// Docs: api-reference/sonet-group/events/on-sonet-group-delete.md
+	// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-delete.html
 	EventGroupDelete EventName = "ONSONETGROUPDELETE"
 )
 
@@ -154,7 +154,7 @@ func (a EventAuth) LogValue() slog.Value {
 // non-positive group ID, a malformed or repeated field. Event names are
 // compared without regard to case. Query-string parameters are ignored.
 //
-// Docs: api-reference/sonet-group/events/index.md,
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/events/index.html
 // api-reference/events/safe-event-handlers.md
 func ParseGroupEvent(r *http.Request, applicationToken string) (*GroupEvent, error) {
 	if r == nil {
@@ -299,7 +299,8 @@ func readGroupEvent(form url.Values) (*GroupEvent, error) {
 // An outgoing webhook configured in the portal works the same way; its
 // "Application token" is the token to check.
 //
-// Docs: api-reference/events/event-bind.md, api-reference/events/safe-event-handlers.md
+// Docs: https://apidocs.bitrix24.com/api-reference/events/event-bind.html,
+// https://apidocs.bitrix24.com/api-reference/events/safe-event-handlers.html
 func NewEventHandler(applicationToken string, fn func(ctx context.Context, ev *GroupEvent) error) http.Handler {
 	if fn == nil {
 		panic("sonetapp: NewEventHandler called with a nil function")

@@ -48,7 +48,8 @@ func parseAppForm(r *http.Request) error {
 // moment the application learns its application_token. It prints without
 // tokens.
 //
-// Docs: api-reference/common/events/on-app-install.md, settings/oauth/simple-way.md
+// Docs: https://apidocs.bitrix24.com/api-reference/common/events/on-app-install.html,
+// https://apidocs.bitrix24.com/settings/oauth/simple-way.html
 type InstallEvent struct {
 	// Event is "ONAPPINSTALL".
 	Event string
@@ -102,7 +103,7 @@ func (e InstallEvent) LogValue() slog.Value {
 // ErrBadAppRequest and ErrBadEvent. No error quotes a value from the
 // request. Only the body is read, never the query string.
 //
-// Docs: api-reference/common/events/on-app-install.md
+// Docs: https://apidocs.bitrix24.com/api-reference/common/events/on-app-install.html
 func ParseInstallEvent(r *http.Request, applicationToken string) (*InstallEvent, error) {
 	if r != nil && r.Method != http.MethodPost {
 		return nil, badInstall("method is not POST")
@@ -195,7 +196,7 @@ func formLifetime(f url.Values, key string, from time.Time) (time.Duration, time
 // event with its access token. It does not refresh: to keep working past
 // the hour, store ev.Auth in a sonet.TokenStore and use sonet.NewOAuthAppClient.
 //
-// Docs: settings/oauth/simple-way.md
+// Docs: https://apidocs.bitrix24.com/settings/oauth/simple-way.html
 func NewClientFromInstall(ev *InstallEvent, opts ...sonet.Option) (*sonet.Client, error) {
 	if ev == nil {
 		return nil, &sonet.ValidationError{Field: "InstallEvent", Reason: "nil"}

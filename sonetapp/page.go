@@ -19,7 +19,8 @@ import (
 // them (an app.info call with the token answers only on the real portal).
 // It prints without tokens.
 //
-// Docs: settings/oauth/simple-way.md, api-reference/widgets/placements.md
+// Docs: https://apidocs.bitrix24.com/settings/oauth/simple-way.html,
+// https://apidocs.bitrix24.com/api-reference/widgets/placements.html
 type AppPage struct {
 	// Domain is DOMAIN, the portal's host name.
 	Domain string
@@ -74,7 +75,8 @@ func (p *AppPage) DecodePlacementOptions(v any) error {
 // without AUTH_ID, member_id or a plain host name in DOMAIN is refused with
 // an error matching ErrBadAppRequest.
 //
-// Docs: settings/oauth/simple-way.md, api-reference/widgets/placements.md
+// Docs: https://apidocs.bitrix24.com/settings/oauth/simple-way.html,
+// https://apidocs.bitrix24.com/api-reference/widgets/placements.html
 func ParseAppPage(r *http.Request) (*AppPage, error) {
 	if err := parseAppForm(r); err != nil {
 		return nil, err
@@ -126,7 +128,7 @@ func ParseAppPage(r *http.Request) (*AppPage, error) {
 // the page's access token, for the user looking at the page. It does not
 // refresh; see sonet.NewOAuthAppClient.
 //
-// Docs: settings/oauth/simple-way.md
+// Docs: https://apidocs.bitrix24.com/settings/oauth/simple-way.html
 func NewClientFromAppPage(p *AppPage, opts ...sonet.Option) (*sonet.Client, error) {
 	if p == nil {
 		return nil, &sonet.ValidationError{Field: "AppPage", Reason: "nil"}
