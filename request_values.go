@@ -10,6 +10,9 @@ import (
 	"github.com/b24kit/sonet/internal/wire"
 )
 
+// This file holds the value types requests are built from: Flag (Y/N/unset),
+// Role, Image, and the String, Int and Time helpers for pointer fields.
+
 // Flag is a three-state Y/N value for requests: the zero value sends nothing
 // (the portal keeps its default or the current value), Yes sends "Y" and No
 // sends "N". A Go bool is never put on the wire, because PHP reads the

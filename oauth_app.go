@@ -13,6 +13,11 @@ import (
 	"github.com/b24kit/sonet/internal/wire"
 )
 
+// This file holds the OAuth application flow: OAuthApp, AuthorizeURL,
+// ExchangeCode and NewOAuthAppClient. Token and OAuthError are in
+// oauth_token.go, the refresh in oauth_refresh.go, TokenStore in
+// token_store.go; what the portal posts to an application is package sonetapp.
+
 // DefaultTokenURL is the token endpoint of the Bitrix24 authorization
 // server. The client secret is only ever sent there, never to a portal.
 const DefaultTokenURL = "https://oauth.bitrix.info/oauth/token/"
