@@ -122,3 +122,25 @@ func ExampleParsePortalTime() {
 	// today, 12:16 -> false 0001-01-01T00:00:00Z
 	// DD/MM: 04/05/2025 10:00:00 -> true 2025-05-04T10:00:00+02:00
 }
+
+func ExampleWithDateOrder() {
+	// A portal whose regional format puts the day first, in UTC+2.
+	zone := time.FixedZone("UTC+2", 2*3600)
+	srv := sonettest.NewServer(sonettest.WithLocation(zone), sonettest.WithDateLayout("02/01/2006 15:04:05"))
+	defer srv.Close()
+	g := sonettest.NewGroup("Spring plan")
+	g.DateCreate = time.Date(2026, 3, 4, 9, 30, 0, 0, zone) // written 04/03/2026: it reads both ways
+	id := srv.AddGroup(g)
+
+	client, err := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults(),
+		sonet.WithPortalLocation(zone), sonet.WithDateOrder(sonet.DayMonth))
+	if err != nil {
+		panic(err)
+	}
+	w, err := client.GetWorkgroup(context.Background(), id, nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(w.DateCreateText, "->", w.DateCreate.Format("2 January 2006 15:04 -07:00"))
+	// Output: 04/03/2026 09:30:00 -> 4 March 2026 09:30 +02:00
+}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/b24kit/sonet/sonettest"
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -187,4 +188,32 @@ func TestDateOrderLearningIsSafeForConcurrentCalls(t *testing.T) {
 		assert.Equal(t, time.Date(2025, 5, 4, 10, 0, 0, 0, plus2), d)
 	}
 	assert.Equal(t, DayMonth, c.dates.order())
+}
+
+// Against the fake portal with a day-first layout: the first group's 17/03
+// teaches the client DD/MM, so the second group's 04/03 reads as 4 March.
+// A client that has not seen an unambiguous date leaves 04/03 zero.
+func TestE2EClientLearnsADayFirstPortal(t *testing.T) {
+	srv := sonettest.NewServer(sonettest.WithLocation(plus2), sonettest.WithDateLayout("02/01/2006 15:04:05"))
+	t.Cleanup(srv.Close)
+	first := sonettest.NewGroup("First")
+	first.DateCreate = time.Date(2026, 3, 17, 8, 0, 0, 0, plus2)
+	second := sonettest.NewGroup("Second")
+	second.DateCreate = time.Date(2026, 3, 4, 9, 30, 0, 0, plus2)
+	id1, id2 := srv.AddGroup(first), srv.AddGroup(second)
+	ctx := context.Background()
+
+	fresh, err := NewWebhookClient(srv.WebhookURL(), WithTestDefaults(), WithPortalLocation(plus2))
+	require.NoError(t, err)
+	w, err := fresh.GetWorkgroup(ctx, id2, nil)
+	require.NoError(t, err)
+	assert.True(t, w.DateCreate.IsZero(), "04/03 alone reads two ways")
+	assert.Equal(t, "04/03/2026 09:30:00", w.DateCreateText)
+
+	w, err = fresh.GetWorkgroup(ctx, id1, nil)
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2026, 3, 17, 8, 0, 0, 0, plus2), w.DateCreate)
+	w, err = fresh.GetWorkgroup(ctx, id2, nil)
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2026, 3, 4, 9, 30, 0, 0, plus2), w.DateCreate, "learnt DD/MM from 17/03")
 }
