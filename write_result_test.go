@@ -123,6 +123,6 @@ func TestMemberWriteRefusesAUserItWasNotAskedFor(t *testing.T) {
 	assert.Nil(t, ids)
 	assert.ErrorIs(t, err, ErrOutcomeUnknown)
 	assert.EqualError(t, err, `sonet: sonet_group.user.add: outcome unknown, not retried (the write may have been applied): `+
-		`sonet: sonet_group.user.add: bad response (HTTP 200): user 6 in the result was not in the request; body starts "[\"5\",\"6\"]"`)
+		`bad response (HTTP 200): user 6 in the result was not in the request; body starts "[\"5\",\"6\"]"`)
 	assert.Equal(t, 1, mt.GetTotalCallCount())
 }
