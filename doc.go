@@ -139,8 +139,10 @@ last, the portal answers its first page again; the SDK returns an empty
 last page instead. Breaking out of the loop sends no further request; a
 portal that does not advance gives ErrCursorStalled rather than an endless
 loop. For whole
-exports ScanGroups and ScanWorkgroups walk by ID cursor with many pages per
-batch request: far fewer requests, the same rows in ID order.
+exports ScanGroups and ScanWorkgroups walk by ID cursor with up to 50 chained
+pages per batch request (100,000 groups in 41 requests), the same rows in ID
+order, requests sized from the server time the portal reports and paced by
+the operating budget; ScanTuning walks ID ranges in parallel.
 
 The workgroup list sends the fields most callers expect (DefaultWorkgroupFields)
 when Select is empty; pass an explicit Select to ask for less or more.
