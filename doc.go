@@ -120,11 +120,10 @@ Idempotent().
 # Lists and scans
 
 ListGroups and ListWorkgroups return one page: Items, Total, Next (test
-HasNext) and the portal's Time block. Each list method has its own filter
-type (GroupListOptions.Filter, WorkgroupListOptions.Filter), built from
-typed field constants, so a condition the method would silently drop does
-not compile. Name conditions compare the way the portal's database does:
-case-insensitively. AllGroups and AllWorkgroups walk every page:
+HasNext) and the portal's Time block, filtered by the method's own filter
+type (see Requests on the wire). Text conditions compare the way the
+portal's database does: case-insensitively, so FieldName.Eq("alpha") also
+matches "Alpha". AllGroups and AllWorkgroups walk every page:
 
 	for g, err := range client.AllGroups(ctx, &sonet.GroupListOptions{}) {
 		if err != nil {
