@@ -169,8 +169,8 @@ errors.Is and errors.As:
 	errors.Is(err, Message)   a sonet_group failure: these arrive as HTTP 400 with an
 	                          empty code and English text: ErrGroupNotFound, ErrWrongGroupID, ...
 	ErrNotFound               any "no such group"; ErrPermissionDenied: any "no permission"
-	ErrValidation             a request refused before sending (*ValidationError: Field, Reason,
-	                          Field naming the wire key)
+	ErrValidation             a request refused before sending (*ValidationError; its Field is
+	                          the wire key, its Reason says why)
 	ErrBadResponse            an answer that is not the JSON envelope: HTML 502, truncated,
 	                          wrong types, over the body cap (*ResponseError with an excerpt)
 	ErrOutcomeUnknown         a write whose answer was lost, or answered with a result that is
