@@ -60,8 +60,8 @@ func (b *Batch) Len() int { return len(b.cmds) }
 // it too, and then sends nothing.
 func (b *Batch) Err() error { return b.err }
 
-// BatchHandle is what every batch command handle has in common; Ref takes
-// one to point at the command's result.
+// BatchHandle is what every batch command handle has in common, whatever
+// its result type: a []BatchHandle can hold the commands of one batch.
 type BatchHandle interface {
 	// Key is the command's key in cmd[KEY].
 	Key() string
@@ -72,6 +72,9 @@ type BatchHandle interface {
 	// Err is the command's error: its own *APIError, a decoding error, an
 	// error matching ErrNotRun, or one matching ErrOutcomeUnknown.
 	Err() error
+	// Ref is the reference to the command's result for a later command of
+	// the same batch (see BatchCommand.Ref).
+	Ref(path ...any) string
 }
 
 // BatchMeta holds the paging and timing figures the portal reports for one
@@ -158,7 +161,7 @@ func newHandle[T any](b *Batch, method string, decode func(json.RawMessage, Batc
 // it is taken for a write: a result that does not decode into T matches
 // ErrOutcomeUnknown as well as ErrBadResponse.
 //
-// Docs: api-reference/how-to-call-rest-api/batch.md
+// Docs: https://apidocs.bitrix24.com/settings/how-to-call-rest-api/batch.html
 func BatchCall[T any](b *Batch, method string, params any) *BatchCommand[T] {
 	h := newHandle(b, method, func(raw json.RawMessage, _ BatchMeta) (T, error) {
 		var v T
@@ -171,7 +174,7 @@ func BatchCall[T any](b *Batch, method string, params any) *BatchCommand[T] {
 		h.err = &ValidationError{Field: "batch", Reason: "nil *Batch"}
 		return h
 	}
-	form, err := wire.Encode(params)
+	form, err := encodeWire(params)
 	if err != nil {
 		err = encodeError("params", err)
 	}
@@ -225,7 +228,7 @@ func (b *Batch) plan() ([][]*batchEntry, error) {
 // (QUERY_LIMIT_EXCEEDED) is retried. A request failing as a whole stops the
 // batch; with Halt, so does the first failing command.
 //
-// Docs: api-reference/how-to-call-rest-api/batch.md
+// Docs: https://apidocs.bitrix24.com/settings/how-to-call-rest-api/batch.html
 func (c *Client) RunBatch(ctx context.Context, b *Batch) error {
 	if b == nil {
 		return &ValidationError{Field: "batch", Reason: "nil *Batch"}
@@ -310,7 +313,7 @@ func (c *Client) runChunk(ctx context.Context, ch []*batchEntry, halt bool, kind
 			failed = true
 			err := commandError(e.method, er, c.redact)
 			if refusedUnrun(err) {
-				e.sink.settle(fmt.Errorf("sonet: batch command %s (%s): %w: %w", e.key, e.method, ErrNotRun, err), false)
+				e.sink.settle(notRun(e.key, e.method, err), false)
 				continue
 			}
 			e.sink.settle(err, true)

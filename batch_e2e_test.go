@@ -35,8 +35,8 @@ func TestBatchE2EChainCreateGetUpdateWithReferences(t *testing.T) {
 	b := NewBatch()
 	b.Halt = true
 	created := BatchCreateGroup(b, &GroupCreateRequest{Name: "Chained"})
-	got := BatchGetGroup(b, 0, SetParam("GROUP_ID", Ref(created)))
-	upd := BatchUpdateGroup(b, &GroupUpdateRequest{Description: String("about $result")}, SetParam("GROUP_ID", Ref(got, 0, "ID")))
+	got := BatchGetGroup(b, 0, SetParam("GROUP_ID", created.Ref()))
+	upd := BatchUpdateGroup(b, &GroupUpdateRequest{Description: String("about $result")}, SetParam("GROUP_ID", got.Ref(0, "ID")))
 	page := BatchListGroups(b, &GroupListOptions{Order: Order{FieldID.Desc()}})
 	require.NoError(t, c.RunBatch(context.Background(), b))
 
@@ -117,7 +117,7 @@ func TestBatchE2ERefToMissingRowDeletesGroupOne(t *testing.T) {
 	b := NewBatch()
 	b.Halt = true
 	page := BatchListGroups(b, &GroupListOptions{GroupID: 3})
-	del := BatchDeleteGroup(b, 0, SetParam("GROUP_ID", Ref(page, 5, "ID")))
+	del := BatchDeleteGroup(b, 0, SetParam("GROUP_ID", page.Ref(5, "ID")))
 	err := c.RunBatch(context.Background(), b)
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)
@@ -131,7 +131,7 @@ func TestBatchE2ERefToMissingRowDeletesGroupOne(t *testing.T) {
 	b = NewBatch()
 	b.Halt = true
 	page = BatchListGroups(b, &GroupListOptions{GroupID: 3})
-	del = BatchDeleteGroup(b, 0, SetParam("GROUP_ID", Ref(page, 0, "ID")))
+	del = BatchDeleteGroup(b, 0, SetParam("GROUP_ID", page.Ref(0, "ID")))
 	require.NoError(t, c.RunBatch(context.Background(), b))
 	assert.True(t, del.Value())
 	assert.Equal(t, []int{1, 2}, ids(srv))

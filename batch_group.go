@@ -12,7 +12,7 @@ import (
 // BatchCreateGroup adds a sonet_group.create command; its value is the new
 // group's ID. params may set fields from earlier commands (SetParam, Ref).
 //
-// Docs: api-reference/sonet-group/sonet-group-create.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html
 func BatchCreateGroup(b *Batch, req *GroupCreateRequest, params ...BatchParam) *BatchCommand[int] {
 	return batchTyped(b, "sonet_group.create", req, params, decodeID("sonet_group.create"))
 }
@@ -20,7 +20,7 @@ func BatchCreateGroup(b *Batch, req *GroupCreateRequest, params ...BatchParam) *
 // BatchUpdateGroup adds a sonet_group.update command; its value is the ID
 // the portal reports. GroupID may be left 0 when params sets GROUP_ID.
 //
-// Docs: api-reference/sonet-group/sonet-group-update.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-update.html
 func BatchUpdateGroup(b *Batch, req *GroupUpdateRequest, params ...BatchParam) *BatchCommand[int] {
 	const method = "sonet_group.update"
 	want := 0 // the ID the answer must name; unknown when a param sets it
@@ -41,7 +41,7 @@ func BatchUpdateGroup(b *Batch, req *GroupUpdateRequest, params ...BatchParam) *
 // BatchDeleteGroup adds a sonet_group.delete command; its value is true on
 // success. id may be 0 when params sets GROUP_ID.
 //
-// Docs: api-reference/sonet-group/sonet-group-delete.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-delete.html
 func BatchDeleteGroup(b *Batch, id int, params ...BatchParam) *BatchCommand[bool] {
 	return batchTyped(b, "sonet_group.delete", newGroupIDRequest(id, params), params, func(raw json.RawMessage, _ BatchMeta) (bool, error) {
 		var ok bool
@@ -58,9 +58,9 @@ func BatchDeleteGroup(b *Batch, id int, params ...BatchParam) *BatchCommand[bool
 // BatchGetGroup adds a sonet_group.get command for one group; its value is
 // the group, and a group that does not exist gives an error matching
 // ErrNotFound. id may be 0 when params sets GROUP_ID. On the wire the result
-// is a list, so a reference to it names the row: Ref(h, 0, "ID").
+// is a list, so a reference to it names the row: h.Ref(0, "ID").
 //
-// Docs: api-reference/sonet-group/sonet-group-get.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html
 func BatchGetGroup(b *Batch, id int, params ...BatchParam) *BatchCommand[*Group] {
 	return batchTyped(b, "sonet_group.get", newGroupIDRequest(id, params), params, func(raw json.RawMessage, _ BatchMeta) (*Group, error) {
 		var rows groupRows
@@ -76,7 +76,7 @@ func BatchGetGroup(b *Batch, id int, params ...BatchParam) *BatchCommand[*Group]
 		if len(groups) > 0 {
 			return nil, &ResponseError{HTTPStatus: 200, Method: "sonet_group.get", Reason: fmt.Sprintf("asked for group %d, got %d other groups", id, len(groups))}
 		}
-		return nil, fmt.Errorf("sonet: group %d: %w", id, ErrGroupNotFound)
+		return nil, &groupNotFoundError{method: "sonet_group.get", id: id}
 	})
 }
 
@@ -84,12 +84,12 @@ func BatchGetGroup(b *Batch, id int, params ...BatchParam) *BatchCommand[*Group]
 // the page, with the total and next the portal sent in result_total and
 // result_next.
 //
-// Docs: api-reference/sonet-group/sonet-group-get.md
-func BatchListGroups(b *Batch, opts *GroupListOptions, params ...BatchParam) *BatchCommand[*GroupPage] {
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html
+func BatchListGroups(b *Batch, opts *GroupListOptions, params ...BatchParam) *BatchCommand[*Page[Group]] {
 	if opts == nil {
 		opts = &GroupListOptions{}
 	}
-	return batchTyped(b, "sonet_group.get", opts, params, func(raw json.RawMessage, m BatchMeta) (*GroupPage, error) {
+	return batchTyped(b, "sonet_group.get", opts, params, func(raw json.RawMessage, m BatchMeta) (*Page[Group], error) {
 		var groups groupRows
 		if err := decodeResult("sonet_group.get", &Response{HTTPStatus: 200, Result: raw}, &groups); err != nil {
 			return nil, err

@@ -35,7 +35,7 @@ func TestRunBatchCommandMissingFromTheAnswerIsOutcomeUnknown(t *testing.T) {
 		assert.ErrorIs(t, second.Err(), ErrBadResponse, "halt=%v", halt)
 		assert.NotErrorIs(t, second.Err(), ErrNotRun, "halt=%v", halt)
 		assert.EqualError(t, second.Err(), "sonet: sonet_group.create: outcome unknown, not retried (the write may have been applied): "+
-			"sonet: sonet_group.create: bad response (HTTP 200): batch command c1 is in neither result nor result_error", "halt=%v", halt)
+			"bad response (HTTP 200): batch command c1 is in neither result nor result_error", "halt=%v", halt)
 		assert.ErrorIs(t, err, ErrOutcomeUnknown, "halt=%v", halt)
 		assert.Len(t, rec.Bodies(), 1)
 	}
@@ -78,7 +78,7 @@ func TestBatchUpdateGroupRefusesAnotherGroupsID(t *testing.T) {
 	assert.ErrorIs(t, other.Err(), ErrOutcomeUnknown)
 	assert.ErrorIs(t, other.Err(), ErrBadResponse)
 	assert.EqualError(t, other.Err(), "sonet: sonet_group.update: outcome unknown, not retried (the write may have been applied): "+
-		`sonet: sonet_group.update: bad response (HTTP 200): result 78 is not the group's ID 77; body starts "78"`)
+		`bad response (HTTP 200): result 78 is not the group's ID 77; body starts "78"`)
 	v, err := same.Result()
 	require.NoError(t, err)
 	assert.Equal(t, 79, v)

@@ -21,27 +21,29 @@ type BatchParam struct{ Key, Value string }
 //
 //	created := sonet.BatchCreateGroup(b, &sonet.GroupCreateRequest{Name: "Q3"})
 //	sonet.BatchUpdateGroup(b, &sonet.GroupUpdateRequest{Description: sonet.String("...")},
-//		sonet.SetParam("GROUP_ID", sonet.Ref(created)))
+//		sonet.SetParam("GROUP_ID", created.Ref()))
 func SetParam(key, value string) BatchParam { return BatchParam{key, value} }
 
-// Ref returns the reference $result[KEY][path...] to an earlier command's
-// result, for use as a parameter value of a later command in the same
-// batch. Path elements are map keys or list indexes: Ref(page, 0, "ID") is
-// the ID of the first row of a list command. The portal substitutes the
-// value before running the later command.
+// Ref returns the reference $result[KEY][path...] to this command's result,
+// for use as a parameter value of a later command in the same batch. Path
+// elements are map keys or list indexes: page.Ref(0, "ID") is the ID of the
+// first row of a list command. The portal substitutes the value before
+// running the later command.
 //
 // A path into a list is unsafe in a write: when the row is missing (the
 // list came back shorter), the portal substitutes the part it reached, the
 // whole row list, and the REST methods cast that array to the ID 1, so
-// sonet_group.delete with GROUP_ID=Ref(page, 3, "ID") deletes group 1.
+// sonet_group.delete with GROUP_ID=page.Ref(3, "ID") deletes group 1.
 // Halt does not prevent it (the list command succeeded). So a write command
 // whose parameters index a list past its first row is refused before
 // anything is sent (a *ValidationError); chain writes to single values
-// (Ref(created)) or the first row (Ref(page, 0, "ID")), or read the list in
+// (created.Ref()) or the first row (page.Ref(0, "ID")), or read the list in
 // its own request first.
-func Ref(cmd BatchHandle, path ...any) string {
+func (h *BatchCommand[T]) Ref(path ...any) string { return ref(h.key, path) }
+
+func ref(key string, path []any) string {
 	var sb strings.Builder
-	sb.WriteString("$result[" + cmd.Key() + "]")
+	sb.WriteString("$result[" + key + "]")
 	for _, p := range path {
 		fmt.Fprintf(&sb, "[%v]", p)
 	}

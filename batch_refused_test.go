@@ -48,7 +48,8 @@ func TestRunBatchCommandsRefusedBeforeRunningAreNotRun(t *testing.T) {
 	var ae *APIError
 	require.ErrorAs(t, tooMany.Err(), &ae)
 	assert.Equal(t, APIError{Code: "ERROR_BATCH_LENGTH_EXCEEDED", Description: "Max batch length exceeded", Method: "sonet_group.delete"}, *ae)
-	assert.EqualError(t, tooMany.Err(), "sonet: batch command c3 (sonet_group.delete): sonet: batch command did not run: "+ae.Error())
+	assert.EqualError(t, tooMany.Err(), "sonet: batch command c3 (sonet_group.delete) did not run: "+
+		"sonet_group.delete: ERROR_BATCH_LENGTH_EXCEEDED: Max batch length exceeded")
 	assert.False(t, tooMany.Value())
 }
 

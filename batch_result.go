@@ -92,28 +92,24 @@ type BatchError struct {
 
 func (e *BatchError) notRun(ch []*batchEntry, cause error) {
 	for _, c := range ch {
-		err := fmt.Errorf("sonet: batch command %s (%s): %w", c.key, c.method, ErrNotRun)
-		if cause != nil {
-			err = fmt.Errorf("sonet: batch command %s (%s): %w: %w", c.key, c.method, ErrNotRun, cause)
-		}
-		c.sink.settle(err, false)
+		c.sink.settle(notRun(c.key, c.method, cause), false)
 		e.NotRun = append(e.NotRun, c.key)
 	}
 }
 
 func (e *BatchError) Error() string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "sonet: batch of %d commands: %d failed", e.Commands, len(e.Failed))
+	fmt.Fprintf(&sb, "sonet: batch of %d command%s: %d failed", e.Commands, plural(e.Commands), len(e.Failed))
 	for i, err := range e.errs {
 		if i == 3 {
 			sb.WriteString("; ...")
 			break
 		}
-		fmt.Fprintf(&sb, "; %s: %v", e.Failed[i], err)
+		fmt.Fprintf(&sb, "; %s: %s", e.Failed[i], detail(err, ""))
 	}
 	fmt.Fprintf(&sb, "; %d did not run; %d outcome unknown", len(e.NotRun), len(e.Unknown))
 	if e.Cause != nil {
-		fmt.Fprintf(&sb, "; request failed: %v", e.Cause)
+		fmt.Fprintf(&sb, "; request failed: %s", detail(e.Cause, "batch"))
 	}
 	return sb.String()
 }
@@ -139,7 +135,7 @@ func (e *BatchError) Unwrap() []error {
 // invite a second create), a read gets a bad-response error.
 func missingEntry(e *batchEntry, afterHalt, readOnly bool) error {
 	if afterHalt {
-		return fmt.Errorf("sonet: batch command %s (%s): %w", e.key, e.method, ErrNotRun)
+		return notRun(e.key, e.method, nil)
 	}
 	err := &ResponseError{HTTPStatus: 200, Method: e.method, Reason: "batch command " + e.key + " is in neither result nor result_error"}
 	if readOnly {

@@ -26,7 +26,7 @@ func TestRunBatchSendsDoubleEncodedChainAndDecodesTypedResults(t *testing.T) {
 	b := NewBatch()
 	b.Halt = true
 	created := BatchCreateGroup(b, &GroupCreateRequest{Name: "Q3 & Co", Visible: Yes})
-	got := BatchGetGroup(b, 0, SetParam("GROUP_ID", Ref(created)))
+	got := BatchGetGroup(b, 0, SetParam("GROUP_ID", created.Ref()))
 	require.NoError(t, c.RunBatch(context.Background(), b))
 
 	assert.Equal(t, []string{
@@ -66,7 +66,7 @@ func TestRunBatchMixedSuccessAndFailureWithoutHalt(t *testing.T) {
 	assert.Empty(t, be.NotRun)
 	assert.Empty(t, be.Unknown)
 	assert.NoError(t, be.Cause)
-	assert.Equal(t, "sonet: batch of 3 commands: 1 failed; c1: sonet: sonet_group.update: Wrong group ID; 0 did not run; 0 outcome unknown", err.Error())
+	assert.Equal(t, "sonet: batch of 3 commands: 1 failed; c1: sonet_group.update: Wrong group ID; 0 did not run; 0 outcome unknown", err.Error())
 	assert.ErrorIs(t, err, ErrWrongGroupID)
 
 	assert.Equal(t, 77, upd.Value())
@@ -107,7 +107,7 @@ func TestRunBatchHaltStopsAtFirstFailure(t *testing.T) {
 	assert.True(t, first.Ran())
 	assert.False(t, second.Ran())
 	assert.ErrorIs(t, second.Err(), ErrNotRun)
-	assert.EqualError(t, second.Err(), "sonet: batch command c1 (sonet_group.user.groups): sonet: batch command did not run")
+	assert.EqualError(t, second.Err(), "sonet: batch command c1 (sonet_group.user.groups) did not run")
 	assert.ErrorIs(t, rest[49].Err(), ErrNotRun)
 	assert.Nil(t, first.Value())
 }
@@ -227,7 +227,7 @@ func TestRunBatchKeepsChainsInOneRequest(t *testing.T) {
 	head := BatchCall[string](b, "m.head", nil)
 	prev := BatchHandle(head)
 	for i := 0; i < 9; i++ { // c45..c54: a chain across the 50 mark
-		prev = BatchCall[string](b, "m.link", map[string]any{"ID": Ref(prev, "ID")})
+		prev = BatchCall[string](b, "m.link", map[string]any{"ID": prev.Ref("ID")})
 	}
 	require.NoError(t, c.RunBatch(context.Background(), b))
 	assert.Equal(t, []int{45, 10}, e.sizes())
@@ -240,7 +240,7 @@ func TestRunBatchRefusesChainsItCannotSend(t *testing.T) {
 	b.Halt = true
 	prev := BatchHandle(BatchCall[string](b, "m.head", nil))
 	for i := 0; i < 50; i++ {
-		prev = BatchCall[string](b, "m.link", map[string]any{"ID": Ref(prev, 0, "ID")})
+		prev = BatchCall[string](b, "m.link", map[string]any{"ID": prev.Ref(0, "ID")})
 	}
 	err := c.RunBatch(context.Background(), b)
 	var ve *ValidationError
@@ -249,7 +249,7 @@ func TestRunBatchRefusesChainsItCannotSend(t *testing.T) {
 
 	nohalt := NewBatch()
 	h := BatchCall[string](nohalt, "m.head", nil)
-	BatchCall[string](nohalt, "m.link", map[string]any{"ID": Ref(h, 0, "ID")})
+	BatchCall[string](nohalt, "m.link", map[string]any{"ID": h.Ref(0, "ID")})
 	err = c.RunBatch(context.Background(), nohalt)
 	assert.ErrorIs(t, err, ErrValidation)
 	assert.EqualError(t, err, "sonet: invalid halt: commands chained with Ref need Halt: the portal runs a command whose reference it cannot resolve with whatever part of the path it reached")
@@ -277,7 +277,7 @@ func TestBatchRefusesMethodsBadRefsAndReuse(t *testing.T) {
 	b := NewBatch()
 	other := BatchCall[any](NewBatch(), "m.x", nil)
 	other.key = "c7"
-	h := BatchUpdateGroup(b, &GroupUpdateRequest{Name: String("x")}, SetParam("GROUP_ID", Ref(other)))
+	h := BatchUpdateGroup(b, &GroupUpdateRequest{Name: String("x")}, SetParam("GROUP_ID", other.Ref()))
 	assert.EqualError(t, h.Err(), `sonet: invalid GROUP_ID: reference to "c7", which is not an earlier command of this batch`)
 	assert.Equal(t, h.Err(), b.Err())
 
@@ -305,7 +305,7 @@ func TestSetParamReplacesEncodedKeysInPlace(t *testing.T) {
 	assert.Equal(t, "NAME=N&KEYWORDS=k&OWNER_ID=%24result%5Bc0%5D%5BID%5D&SITE_ID=%24result%5Bc0%5D%5BSITE_ID%5D", f.Encode())
 	_, err = encodeWithParams(&GroupCreateRequest{Name: "N"}, []BatchParam{SetParam("A&B", "x")})
 	assert.EqualError(t, err, `sonet: invalid params: bad parameter name "A&B"`)
-	assert.Equal(t, "$result[c3][49][ID]", Ref(&BatchCommand[int]{key: "c3"}, 49, "ID"))
+	assert.Equal(t, "$result[c3][49][ID]", (&BatchCommand[int]{key: "c3"}).Ref(49, "ID"))
 }
 
 func TestRunBatchIsNotRetriedAfterServerError(t *testing.T) {

@@ -1,13 +1,3 @@
-// Package sonet is a typed client for the Bitrix24 REST methods of workgroups
-// and projects (sonet_group.*, socialnetwork.api.workgroup.*).
-//
-// A Client is made once from an incoming-webhook URL (NewWebhookClient) or an
-// OAuth access token (NewOAuthClient) and is safe for use by many goroutines.
-// Typed requests are validated before anything is sent, encoded in the
-// portal's PHP bracket form syntax, and answers are decoded into Go types or
-// an *APIError. Reads are retried through rate limits and transient faults;
-// a write that may have reached the portal is never retried blindly (see
-// ErrOutcomeUnknown).
 package sonet
 
 import (
@@ -32,6 +22,11 @@ const Version = "0.1.0"
 // Client calls the REST API of one Bitrix24 portal. Make it once with
 // NewWebhookClient or NewOAuthClient and share it: it is immutable after
 // construction and safe for concurrent use.
+//
+// Each HTTP attempt times out after two minutes by default (the Timeout of
+// the *http.Client it makes); an *http.Client given with WithHTTPClient
+// brings its own Timeout, and a context deadline bounds the whole call,
+// retries and waits included.
 type Client struct {
 	cred      credentials
 	hc        *http.Client
@@ -47,6 +42,7 @@ type Client struct {
 	opLimit   OperatingLimitMode
 	ops       *operatingState
 	observers []Observer
+	dates     *portalDates
 }
 
 // Option configures a Client. Options validate their input; a bad option
@@ -117,6 +113,7 @@ func newClient(opts []Option) (*Client, error) {
 		retry:     DefaultRetryPolicy(),
 		clock:     realClock{},
 		ops:       newOperatingState(),
+		dates:     &portalDates{},
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -223,7 +220,7 @@ func (c *Client) Call(ctx context.Context, method string, params any, result any
 	if strings.EqualFold(transportSuffix(method), ".xml") {
 		return nil, &ValidationError{Field: "method", Reason: fmt.Sprintf("%q asks for an XML answer; the SDK reads JSON: drop the suffix", method)}
 	}
-	form, err := wire.Encode(params)
+	form, err := encodeWire(params)
 	if err != nil {
 		return nil, encodeError("params", err)
 	}
@@ -325,7 +322,7 @@ func (c *Client) attempts(ctx context.Context, tr *callTrace, method string, kin
 		// reading (spec §11, §12.12). The call is made again once with the
 		// new token; only if that token too is declared expired (it expired
 		// while the call was under way) is there a second refresh.
-		if (IsCode(err, ErrExpiredToken) || IsCode(err, ErrInvalidToken)) && tok != "" &&
+		if (errors.Is(err, ErrExpiredToken) || errors.Is(err, ErrInvalidToken)) && tok != "" &&
 			len(expiredTokens) < maxRefreshesPerCall && !slices.Contains(expiredTokens, tok) {
 			expiredTokens = append(expiredTokens, tok)
 			ok, rerr := c.cred.refresh(ctx, tok)

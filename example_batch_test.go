@@ -19,9 +19,9 @@ func ExampleClient_RunBatch() {
 	b := sonet.NewBatch()
 	b.Halt = true // chained commands need halt
 	created := sonet.BatchCreateGroup(b, &sonet.GroupCreateRequest{Name: "Launch"})
-	got := sonet.BatchGetGroup(b, 0, sonet.SetParam("GROUP_ID", sonet.Ref(created)))
+	got := sonet.BatchGetGroup(b, 0, sonet.SetParam("GROUP_ID", created.Ref()))
 	sonet.BatchUpdateGroup(b, &sonet.GroupUpdateRequest{Keywords: sonet.String("q3")},
-		sonet.SetParam("GROUP_ID", sonet.Ref(got, 0, "ID")))
+		sonet.SetParam("GROUP_ID", got.Ref(0, "ID")))
 	if err := c.RunBatch(context.Background(), b); err != nil {
 		fmt.Println(err)
 		return

@@ -59,7 +59,8 @@ func ExampleWorkgroupFilter() {
 			sonet.FieldName.LikePattern("Q_ %"),
 			sonet.WorkgroupFilterType.Eq(sonet.WorkgroupTypeProject),
 		},
+		Select: []sonet.WorkgroupField{sonet.WorkgroupFieldID, sonet.WorkgroupFieldName},
 	}).Encode()
 	fmt.Println(body)
-	// Output: filter[%3D%25NAME]=Q_%20%25&filter[TYPE]=project
+	// Output: filter[%3D%25NAME]=Q_%20%25&filter[TYPE]=project&select[0]=ID&select[1]=NAME
 }

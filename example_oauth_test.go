@@ -3,10 +3,6 @@ package sonet_test
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
-	"strings"
 
 	"github.com/b24kit/sonet"
 	"github.com/b24kit/sonet/sonettest"
@@ -81,78 +77,6 @@ func ExampleNewOAuthAppClient() {
 	// Roadmap
 	// refreshes: 1
 	// rotated pair stored: true
-}
-
-func ExampleParseInstallEvent() {
-	srv := sonettest.NewServer()
-	defer srv.Close()
-	srv.AddGroup(sonettest.NewGroup("Installed"))
-
-	// What Bitrix24 POSTs to the installation handler.
-	form := url.Values{
-		"event":                   {"ONAPPINSTALL"},
-		"data[VERSION]":           {"1"},
-		"ts":                      {"1466439714"},
-		"auth[access_token]":      {srv.AccessToken()},
-		"auth[refresh_token]":     {srv.RefreshToken()},
-		"auth[expires_in]":        {"3600"},
-		"auth[domain]":            {"account.bitrix24.com"},
-		"auth[client_endpoint]":   {srv.PortalURL() + "rest/"},
-		"auth[member_id]":         {"a223c6b3710f85df22e9377d6c4f7553"},
-		"auth[application_token]": {"51856fefc120afa4b628cc82d3935cce"},
-	}
-	r := httptest.NewRequest(http.MethodPost, "/install", strings.NewReader(form.Encode()))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-
-	// First install: nothing stored yet, so "" accepts and teaches the token.
-	ev, err := sonet.ParseInstallEvent(r, "")
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(ev.Event, ev.Domain, ev.Auth.MemberID)
-	fmt.Println("store this:", ev.ApplicationToken)
-
-	c, err := sonet.NewClientFromInstall(ev, sonet.WithTestDefaults())
-	if err != nil {
-		panic(err)
-	}
-	page, _ := c.ListGroups(context.Background(), nil)
-	fmt.Println(page.Items[0].Name)
-	// Output:
-	// ONAPPINSTALL account.bitrix24.com a223c6b3710f85df22e9377d6c4f7553
-	// store this: 51856fefc120afa4b628cc82d3935cce
-	// Installed
-}
-
-func ExampleParseAppPage() {
-	// What Bitrix24 sends when the app's page opens in a frame.
-	body := url.Values{
-		"AUTH_ID":           {"ahodg4h37n89vo17gbkgq0x1l825nnb5"},
-		"AUTH_EXPIRES":      {"3600"},
-		"REFRESH_ID":        {"2lg086mxijlpvwh0h7r4nl19udm4try5"},
-		"member_id":         {"a223c6b3710f85df22e9377d6c4f7553"},
-		"status":            {"P"},
-		"PLACEMENT":         {"DEFAULT"},
-		"PLACEMENT_OPTIONS": {`{"ID":"77"}`},
-	}
-	r := httptest.NewRequest(http.MethodPost, "/app?DOMAIN=account.bitrix24.com&PROTOCOL=1&LANG=en&APP_SID=dd8cec11e347088fe87c44870a9f1dba",
-		strings.NewReader(body.Encode()))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-
-	p, err := sonet.ParseAppPage(r)
-	if err != nil {
-		panic(err)
-	}
-	var opts struct{ ID string }
-	_ = p.DecodePlacementOptions(&opts)
-	fmt.Println(p.PortalURL, p.Lang, p.Placement, opts.ID)
-	fmt.Println(p.Auth.ClientEndpoint, p.Auth.ExpiresIn)
-	c, _ := sonet.NewClientFromAppPage(p)
-	fmt.Println(c)
-	// Output:
-	// https://account.bitrix24.com/ en DEFAULT 77
-	// https://account.bitrix24.com/rest/ 1h0m0s
-	// sonet.Client{portal: account.bitrix24.com, auth: oauth}
 }
 
 func ExampleNewMemoryTokenStore() {

@@ -109,12 +109,38 @@ func ExampleWorkgroupListOptions_Encode() {
 func ExampleParsePortalTime() {
 	zone := time.FixedZone("UTC+2", 2*3600)
 	for _, s := range []string{"04/17/2025 19:37:55", "17.04.2025 19:37:55", "04/05/2025 10:00:00", "today, 12:16"} {
-		t, ok := sonet.ParsePortalTime(s, zone)
+		t, ok := sonet.ParsePortalTime(s, zone, sonet.DateOrderUnknown)
 		fmt.Println(s, "->", ok, t.Format(time.RFC3339))
 	}
+	// With the portal's order known, 04/05 reads one way:
+	t, ok := sonet.ParsePortalTime("04/05/2025 10:00:00", zone, sonet.DayMonth)
+	fmt.Println("DD/MM: 04/05/2025 10:00:00 ->", ok, t.Format(time.RFC3339))
 	// Output:
 	// 04/17/2025 19:37:55 -> true 2025-04-17T19:37:55+02:00
 	// 17.04.2025 19:37:55 -> true 2025-04-17T19:37:55+02:00
 	// 04/05/2025 10:00:00 -> false 0001-01-01T00:00:00Z
 	// today, 12:16 -> false 0001-01-01T00:00:00Z
+	// DD/MM: 04/05/2025 10:00:00 -> true 2025-05-04T10:00:00+02:00
+}
+
+func ExampleWithDateOrder() {
+	// A portal whose regional format puts the day first, in UTC+2.
+	zone := time.FixedZone("UTC+2", 2*3600)
+	srv := sonettest.NewServer(sonettest.WithLocation(zone), sonettest.WithDateLayout("02/01/2006 15:04:05"))
+	defer srv.Close()
+	g := sonettest.NewGroup("Spring plan")
+	g.DateCreate = time.Date(2026, 3, 4, 9, 30, 0, 0, zone) // written 04/03/2026: it reads both ways
+	id := srv.AddGroup(g)
+
+	client, err := sonet.NewWebhookClient(srv.WebhookURL(), sonet.WithTestDefaults(),
+		sonet.WithPortalLocation(zone), sonet.WithDateOrder(sonet.DayMonth))
+	if err != nil {
+		panic(err)
+	}
+	w, err := client.GetWorkgroup(context.Background(), id, nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(w.DateCreateText, "->", w.DateCreate.Format("2 January 2006 15:04 -07:00"))
+	// Output: 04/03/2026 09:30:00 -> 4 March 2026 09:30 +02:00
 }

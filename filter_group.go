@@ -33,11 +33,9 @@ func (f GroupFilter) conds() conditions {
 	return out
 }
 
-// EncodeValues implements query.Encoder.
-func (f GroupFilter) EncodeValues(key string, v *url.Values) error { return f.conds().encode(key, v) }
+func (f GroupFilter) encodeValues(key string, v *url.Values) error { return f.conds().encode(key, v) }
 
-// KeyOrder implements wire.KeyOrderer.
-func (f GroupFilter) KeyOrder(key string) []string { return f.conds().keyOrder(key) }
+func (f GroupFilter) keyOrder(key string) []string { return f.conds().keyOrder(key) }
 
 func (f GroupFilter) validate(field string) error { return f.conds().validate(field, groupRules) }
 

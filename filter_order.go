@@ -27,16 +27,14 @@ type OrderBy struct {
 // the order the portal sorts by.
 type Order []OrderBy
 
-// EncodeValues implements query.Encoder.
-func (o Order) EncodeValues(key string, v *url.Values) error {
+func (o Order) encodeValues(key string, v *url.Values) error {
 	for _, ob := range o {
 		v.Set(key+"["+ob.Field+"]", string(ob.Direction))
 	}
 	return nil
 }
 
-// KeyOrder implements wire.KeyOrderer.
-func (o Order) KeyOrder(key string) []string {
+func (o Order) keyOrder(key string) []string {
 	keys := make([]string, len(o))
 	for i, ob := range o {
 		keys[i] = key + "[" + ob.Field + "]"

@@ -28,13 +28,11 @@ func (f WorkgroupFilter) conds() conditions {
 	return out
 }
 
-// EncodeValues implements query.Encoder.
-func (f WorkgroupFilter) EncodeValues(key string, v *url.Values) error {
+func (f WorkgroupFilter) encodeValues(key string, v *url.Values) error {
 	return f.conds().encode(key, v)
 }
 
-// KeyOrder implements wire.KeyOrderer.
-func (f WorkgroupFilter) KeyOrder(key string) []string { return f.conds().keyOrder(key) }
+func (f WorkgroupFilter) keyOrder(key string) []string { return f.conds().keyOrder(key) }
 
 func (f WorkgroupFilter) validate(field string) error {
 	return f.conds().validate(field, workgroupRules)
@@ -60,14 +58,6 @@ type WorkgroupTypeField string
 // WorkgroupFilterType filters and sorts socialnetwork.api.workgroup.list by
 // the kind of workgroup.
 const WorkgroupFilterType WorkgroupTypeField = "TYPE"
-
-// Deprecated names of the shared field constants.
-const (
-	// Deprecated: use FieldProject, which sonet_group.get honours too.
-	WorkgroupFilterProject = FieldProject
-	// Deprecated: use FieldSubjectID, which sonet_group.get honours too.
-	WorkgroupFilterSubjectID = FieldSubjectID
-)
 
 func types(ts []WorkgroupType) []string {
 	out := make([]string, len(ts))

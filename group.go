@@ -11,6 +11,12 @@ import (
 
 // Group is a workgroup, project or scrum as sonet_group.get returns it.
 //
+// sonet_group.get does not return project dates (PROJECT_DATE_START,
+// PROJECT_DATE_FINISH), who may invite (INITIATE_PERMS), the group's type,
+// the scrum master or the member lists, so Group has no fields for them:
+// they are on Workgroup, from GetWorkgroup, ListWorkgroups, AllWorkgroups
+// and ScanWorkgroups (socialnetwork.api.workgroup.*).
+//
 // The portal sends every scalar of a row as a string ("77"), flags as
 // "Y"/"N" and empty text as null; Group holds them as Go values. Fields the
 // portal leaves out of a row (IMAGE without an avatar, IS_EXTRANET without

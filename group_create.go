@@ -15,6 +15,13 @@ import (
 // required; every other field left at its zero value is not sent, and the
 // portal applies its default (VISIBLE Y, OPENED N, CLOSED N, PROJECT N,
 // INITIATE_PERMS K, the current site, the first subject).
+//
+// Why plain values here and pointers on GroupUpdateRequest: a new group has
+// nothing to clear, so "empty" and "not set" mean the same and a plain
+// string or int is enough. An update changes only what it sends and must
+// be able to send an empty value on purpose (clear the description, remove
+// the avatar), so there an optional field is a pointer: nil sends nothing,
+// String("") sends "". Flags (Yes, No, Unset) work the same on both.
 type GroupCreateRequest struct {
 	// Name is the group's title (NAME, required).
 	Name string `url:"NAME"`
@@ -123,7 +130,7 @@ func encodeRequest(v any) (wire.Form, error) {
 			return nil, err
 		}
 	}
-	f, err := wire.Encode(v)
+	f, err := encodeWire(v)
 	if err != nil {
 		return nil, encodeError("request", err)
 	}
@@ -148,7 +155,7 @@ func encodeError(field string, err error) error {
 // request may have reached the portal, the error matches ErrOutcomeUnknown
 // and the call is not repeated (EnsureGroup looks the group up instead).
 //
-// Docs: api-reference/sonet-group/sonet-group-create.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html
 func (c *Client) CreateGroup(ctx context.Context, req *GroupCreateRequest) (int, error) {
 	f, err := encodeRequest(req)
 	if err != nil {

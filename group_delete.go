@@ -11,7 +11,7 @@ import (
 // ErrNoPermissionToDelete (also ErrPermissionDenied), ErrCannotDeleteGroup.
 // A lost answer matches ErrOutcomeUnknown; the delete is not repeated.
 //
-// Docs: api-reference/sonet-group/sonet-group-delete.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-delete.html
 func (c *Client) DeleteGroup(ctx context.Context, id int) error {
 	if id <= 0 {
 		return &ValidationError{Field: "GROUP_ID", Reason: fmt.Sprintf("want a positive group ID, got %d", id)}

@@ -25,7 +25,7 @@ func TestDeleteGroupErrors(t *testing.T) {
 	c, mt = newMockClient(t)
 	mt.RegisterResponder("POST", testEndpoint+"sonet_group.delete", (&recorded{}).respond(200, []byte(`{"result":false}`)))
 	err = c.DeleteGroup(context.Background(), 77)
-	assert.EqualError(t, err, `sonet: sonet_group.delete: outcome unknown, not retried (the write may have been applied): sonet: sonet_group.delete: bad response (HTTP 200): result is false, want true; body starts "false"`)
+	assert.EqualError(t, err, `sonet: sonet_group.delete: outcome unknown, not retried (the write may have been applied): bad response (HTTP 200): result is false, want true; body starts "false"`)
 	assert.ErrorIs(t, err, ErrOutcomeUnknown)
 	assert.ErrorIs(t, err, ErrBadResponse)
 

@@ -36,7 +36,7 @@ type DuplicateGroupsError struct {
 func (e *DuplicateGroupsError) Error() string {
 	msg := fmt.Sprintf("sonet: %d groups named %q match (IDs %v)", len(e.IDs), e.Name, e.IDs)
 	if e.Err != nil {
-		msg += " after a create whose answer was lost: " + e.Err.Error()
+		msg += " after a create whose answer was lost: " + detail(e.Err, "")
 	}
 	return msg
 }
@@ -89,7 +89,7 @@ func (e *DuplicateGroupsError) Unwrap() error { return e.Err }
 // duplicates). The fields other than name, kind and owner are not
 // compared: an existing group is returned as it is, not updated.
 //
-// Docs: api-reference/sonet-group/sonet-group-create.md,
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html
 // api-reference/sonet-group/sonet-group-get.md
 func (c *Client) EnsureGroup(ctx context.Context, req *GroupCreateRequest) (id int, created bool, err error) {
 	if err := checkContext(ctx); err != nil {
@@ -130,7 +130,7 @@ func (c *Client) EnsureGroup(ctx context.Context, req *GroupCreateRequest) (id i
 		}
 		ids, older, _, lerr := c.findMatching(ctx, m, from)
 		if lerr != nil {
-			return 0, false, fmt.Errorf("%w (and the look-up that followed failed: %w)", err, lerr)
+			return 0, false, &joinedError{err.Error() + " (and the look-up that followed failed: " + detail(lerr, "") + ")", []error{err, lerr}}
 		}
 		switch {
 		case len(ids) == 1:
@@ -185,7 +185,7 @@ func portalFinished(err error) bool {
 // others see the groups they may see. No match gives an empty, non-nil
 // slice.
 //
-// Docs: api-reference/sonet-group/sonet-group-get.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html
 func (c *Client) FindGroupsByName(ctx context.Context, name string) ([]Group, error) {
 	if err := checkContext(ctx); err != nil {
 		return nil, err

@@ -157,7 +157,7 @@ func checkFeatureOperation(f Feature, op Operation) error {
 // boolean (null, "Y", 1) is a *ResponseError, never a silent false. The
 // call is a read and is retried through transient failures.
 //
-// Docs: api-reference/sonet-group/sonet-group-feature-access.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-feature-access.html
 func (c *Client) CanAccessFeature(ctx context.Context, groupID int, f Feature, op Operation) (bool, error) {
 	const method = "sonet_group.feature.access"
 	if err := checkGroupID("GROUP_ID", groupID); err != nil {

@@ -70,16 +70,13 @@ func (o *GroupListOptions) Encode() (string, error) {
 	return f.Encode(), nil
 }
 
-// GroupPage is one page of sonet_group.get.
-type GroupPage = Page[Group]
-
 // ListGroups returns one page (up to 50 groups) of sonet_group.get, with the
 // total and the start of the next page. opts may be nil. A Start at or past
 // the total gives an empty page with HasNext false: the portal answers such
 // a request with its first page again, and those rows are not returned.
 //
-// Docs: api-reference/sonet-group/sonet-group-get.md
-func (c *Client) ListGroups(ctx context.Context, opts *GroupListOptions) (*GroupPage, error) {
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html
+func (c *Client) ListGroups(ctx context.Context, opts *GroupListOptions) (*Page[Group], error) {
 	if opts == nil {
 		opts = &GroupListOptions{}
 	}
@@ -113,7 +110,7 @@ func (c *Client) AllGroups(ctx context.Context, opts *GroupListOptions) iter.Seq
 	if opts != nil {
 		base = *opts
 	}
-	fetch := func(ctx context.Context, start int) (*GroupPage, error) {
+	fetch := func(ctx context.Context, start int) (*Page[Group], error) {
 		o := base
 		o.Start = start
 		return c.ListGroups(ctx, &o)
@@ -125,7 +122,7 @@ func (c *Client) AllGroups(ctx context.Context, opts *GroupListOptions) iter.Seq
 // that does not exist or that the caller may not see gives an error matching
 // ErrNotFound (and ErrGroupNotFound).
 //
-// Docs: api-reference/sonet-group/sonet-group-get.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html
 func (c *Client) GetGroup(ctx context.Context, id int) (*Group, error) {
 	if id <= 0 {
 		return nil, &ValidationError{Field: "GROUP_ID", Reason: fmt.Sprintf("want a positive group ID, got %d", id)}
@@ -142,5 +139,5 @@ func (c *Client) GetGroup(ctx context.Context, id int) (*Group, error) {
 	if len(p.Items) > 0 {
 		return nil, &ResponseError{HTTPStatus: 200, Method: "sonet_group.get", Reason: fmt.Sprintf("asked for group %d, got %d other groups", id, len(p.Items))}
 	}
-	return nil, fmt.Errorf("sonet: group %d: %w", id, ErrGroupNotFound)
+	return nil, &groupNotFoundError{method: "sonet_group.get", id: id}
 }

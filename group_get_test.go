@@ -117,7 +117,7 @@ func TestGetGroupNotFound(t *testing.T) {
 	_, err := c.GetGroup(context.Background(), 404)
 	assert.ErrorIs(t, err, ErrNotFound)
 	assert.ErrorIs(t, err, ErrGroupNotFound)
-	assert.EqualError(t, err, "sonet: group 404: sonet: Socialnetwork group not found")
+	assert.EqualError(t, err, "sonet: sonet_group.get: group 404 not found (no such group, or the caller may not see it)")
 	_, err = c.GetGroup(context.Background(), 0)
 	assert.ErrorIs(t, err, ErrValidation)
 }

@@ -54,7 +54,7 @@ func (m *Member) UnmarshalJSON(b []byte) error {
 // may not see). The call is a read and is retried through transient
 // failures.
 //
-// Docs: api-reference/sonet-group/members/sonet-group-user-get.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/members/sonet-group-user-get.html
 func (c *Client) ListGroupMembers(ctx context.Context, groupID int) ([]Member, error) {
 	if err := checkGroupID("ID", groupID); err != nil {
 		return nil, err
@@ -117,7 +117,7 @@ func readAll[T any](ctx context.Context, fetch func(context.Context, int) (*Page
 // *ValidationError before anything is sent. The call is a write: a lost
 // answer matches ErrOutcomeUnknown and is not repeated.
 //
-// Docs: api-reference/sonet-group/members/sonet-group-user-add.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/members/sonet-group-user-add.html
 func (c *Client) AddGroupMembers(ctx context.Context, groupID int, userIDs ...int) ([]int, error) {
 	return c.memberWrite(ctx, "sonet_group.user.add", memberWriteParams{GroupID: groupID, UserIDs: userIDs})
 }
@@ -138,7 +138,7 @@ func (c *Client) AddGroupMembers(ctx context.Context, groupID int, userIDs ...in
 // AddGroupMembers. The call is a write: a lost answer matches
 // ErrOutcomeUnknown and is not repeated.
 //
-// Docs: api-reference/sonet-group/members/sonet-group-user-delete.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/members/sonet-group-user-delete.html
 func (c *Client) RemoveGroupMembers(ctx context.Context, groupID int, userIDs ...int) ([]int, error) {
 	return c.memberWrite(ctx, "sonet_group.user.delete", memberWriteParams{GroupID: groupID, UserIDs: userIDs})
 }
@@ -161,7 +161,7 @@ func (c *Client) RemoveGroupMembers(ctx context.Context, groupID int, userIDs ..
 // checked as for AddGroupMembers. The call is a write: a lost answer
 // matches ErrOutcomeUnknown and is not repeated.
 //
-// Docs: api-reference/sonet-group/members/sonet-group-user-update.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/members/sonet-group-user-update.html
 func (c *Client) SetGroupMembersRole(ctx context.Context, groupID int, role Role, userIDs ...int) ([]int, error) {
 	if role != RoleModerator && role != RoleMember {
 		return nil, &ValidationError{Field: "ROLE", Reason: fmt.Sprintf(
@@ -185,7 +185,7 @@ func (c *Client) SetGroupMembersRole(ctx context.Context, groupID int, role Role
 // ErrNotFound). User IDs are checked as for AddGroupMembers. The call is a
 // write: a lost answer matches ErrOutcomeUnknown and is not repeated.
 //
-// Docs: api-reference/sonet-group/members/sonet-group-user-invite.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/members/sonet-group-user-invite.html
 func (c *Client) InviteGroupMembers(ctx context.Context, groupID int, message string, userIDs ...int) ([]int, error) {
 	return c.memberWrite(ctx, "sonet_group.user.invite", memberWriteParams{GroupID: groupID, UserIDs: userIDs, Message: message})
 }
@@ -201,7 +201,7 @@ func (c *Client) InviteGroupMembers(ctx context.Context, groupID int, message st
 // write: a lost answer matches ErrOutcomeUnknown and is not repeated. An
 // answer other than true is a *ResponseError.
 //
-// Docs: api-reference/sonet-group/members/sonet-group-user-request.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/members/sonet-group-user-request.html
 func (c *Client) RequestGroupMembership(ctx context.Context, groupID int, message string) error {
 	if err := checkGroupID("GROUP_ID", groupID); err != nil {
 		return err

@@ -33,7 +33,7 @@ import (
 // would fail with ErrNoPermissionToOwner. An answer other than true is a
 // *ResponseError.
 //
-// Docs: api-reference/sonet-group/sonet-group-setowner.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-setowner.html
 func (c *Client) SetGroupOwner(ctx context.Context, groupID, userID int) error {
 	if err := checkGroupID("GROUP_ID", groupID); err != nil {
 		return err

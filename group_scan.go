@@ -60,7 +60,7 @@ type GroupScanOptions struct {
 // It stops at the first error, yielding it once; breaking out of the loop
 // sends no further request.
 //
-// Docs: api-reference/sonet-group/sonet-group-get.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html
 func (c *Client) ScanGroups(ctx context.Context, opts *GroupScanOptions) iter.Seq2[Group, error] {
 	var o GroupScanOptions
 	if opts != nil {

@@ -10,9 +10,11 @@ import (
 )
 
 // GroupUpdateRequest holds the parameters of sonet_group.update. It is a
-// partial update: only the fields set are sent. Pointer fields can be set to
-// their empty value (Description: sonet.String("") clears the description);
-// flags are set with Yes or No.
+// partial update: only the fields set are sent. Optional fields are pointers
+// (unlike GroupCreateRequest's plain values) because an update must be able
+// to send an empty value on purpose: nil sends nothing, String("") clears
+// the description, Int(0) on ImageFileID removes the avatar. Flags are set
+// with Yes or No; Unset sends nothing.
 type GroupUpdateRequest struct {
 	// GroupID is the group to change (GROUP_ID, required).
 	GroupID int `url:"GROUP_ID"`
@@ -117,7 +119,7 @@ func (r *GroupUpdateRequest) Encode() (string, error) {
 // ErrImageID. A lost answer matches ErrOutcomeUnknown; the update is not
 // repeated.
 //
-// Docs: api-reference/sonet-group/sonet-group-update.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-update.html
 func (c *Client) UpdateGroup(ctx context.Context, req *GroupUpdateRequest) (int, error) {
 	f, err := encodeRequest(req)
 	if err != nil {

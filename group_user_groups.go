@@ -71,7 +71,7 @@ func (g *UserGroup) UnmarshalJSON(b []byte) error {
 // does not advance gives ErrCursorStalled). The call is a read and is
 // retried through transient failures.
 //
-// Docs: api-reference/sonet-group/sonet-group-user-groups.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-user-groups.html
 func (c *Client) ListMyGroups(ctx context.Context) ([]UserGroup, error) {
 	fetch := func(ctx context.Context, start int) (*Page[UserGroup], error) {
 		return readPage[UserGroup](ctx, c, "sonet_group.user.groups", startParams{Start: start})

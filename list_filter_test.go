@@ -141,9 +141,9 @@ func TestOrderRefusesUnknownField(t *testing.T) {
 	assert.ErrorIs(t, err, ErrValidation)
 	_, err = (&WorkgroupListOptions{Order: Order{groupOnlySortProbe()}}).Encode()
 	assert.EqualError(t, err, `sonet: invalid order: socialnetwork.api.workgroup.list does not sort by "SUBJECT_NAME" (field names are upper case)`)
-	body, err := (&WorkgroupListOptions{Order: Order{WorkgroupFilterType.Asc(), FieldID.Desc()}}).Encode()
+	body, err := (&WorkgroupListOptions{Order: Order{WorkgroupFilterType.Asc(), FieldID.Desc()}, Select: []WorkgroupField{WorkgroupFieldID}}).Encode()
 	require.NoError(t, err)
-	assert.Equal(t, "order[TYPE]=ASC&order[ID]=DESC", body)
+	assert.Equal(t, "select[0]=ID&order[TYPE]=ASC&order[ID]=DESC", body)
 }
 
 // groupOnlySortProbe is a group-only sort key, to show it does not

@@ -108,7 +108,7 @@ func TestListWorkgroupsPastTheEndIsEmpty(t *testing.T) {
 	c, rec, _ := newListMock(t, "second_page.json")
 	p, err := c.ListWorkgroups(context.Background(), &WorkgroupListOptions{Start: 100})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"start=100"}, rec.Bodies())
+	assert.Equal(t, []string{defaultSelectBody + "&start=100"}, rec.Bodies())
 	assert.Empty(t, p.Items)
 	assert.False(t, p.HasNext)
 	assert.Equal(t, 51, p.Total)

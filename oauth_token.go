@@ -77,7 +77,7 @@ func redactedOrEmpty(s string) string {
 // errors.Is against ErrInvalidGrant, ErrInvalidClient, ErrPaymentRequired or
 // any Code (compared without regard to case).
 //
-// Docs: settings/oauth/error-codes.md
+// Docs: https://apidocs.bitrix24.com/settings/oauth/error-codes.html
 type OAuthError struct {
 	// HTTPStatus is the status of the answer.
 	HTTPStatus int

@@ -78,9 +78,6 @@ func (p RetryPolicy) backoff(n int) time.Duration {
 	return d
 }
 
-// IsCode reports whether err is an *APIError with the given code (any case).
-func IsCode(err error, code Code) bool { return errors.Is(err, code) }
-
 // decide says whether a failed attempt is retried, after how long, and what
 // error the caller gets if it is not.
 func (c *Client) decide(ctx context.Context, method string, kind callKind, attempt int, sent bool, err error) (time.Duration, bool, error) {
@@ -88,20 +85,20 @@ func (c *Client) decide(ctx context.Context, method string, kind callKind, attem
 	var ae *APIError
 	if errors.As(err, &ae) {
 		switch {
-		case IsCode(ae, ErrQueryLimitExceeded):
+		case errors.Is(ae, ErrQueryLimitExceeded):
 			// Refused before execution: safe for reads and writes alike.
 			c.throttled(ctx)
 			if last {
 				return 0, false, err
 			}
 			return c.retry.backoff(attempt), true, nil
-		case IsCode(ae, ErrOperationTimeLimit):
+		case errors.Is(ae, ErrOperationTimeLimit):
 			if last || c.opLimit != WaitForOperatingReset {
 				return 0, false, err
 			}
 			c.blockMethod(ctx, method)
 			return 0, true, nil // waitTurn sleeps until the reset
-		case ae.HTTPStatus >= 500 && !IsCode(ae, ErrOverloadLimit) && !IsCode(ae, ErrPortalDeleted):
+		case ae.HTTPStatus >= 500 && !errors.Is(ae, ErrOverloadLimit) && !errors.Is(ae, ErrPortalDeleted):
 			if kind == kindWrite {
 				return 0, false, outcomeUnknown(method, err)
 			}
@@ -138,7 +135,7 @@ type unknownOutcome struct {
 func outcomeUnknown(method string, err error) error { return &unknownOutcome{method, err} }
 
 func (u *unknownOutcome) Error() string {
-	return fmt.Sprintf("sonet: %s: outcome unknown, not retried (the write may have been applied): %v", u.method, u.err)
+	return fmt.Sprintf("sonet: %s: outcome unknown, not retried (the write may have been applied): %s", u.method, detail(u.err, u.method))
 }
 
 func (u *unknownOutcome) Unwrap() []error { return []error{ErrOutcomeUnknown, u.err} }

@@ -170,11 +170,11 @@ func TestUnreadableResultIsQuotedWithoutCredentials(t *testing.T) {
 	echo := `"/rest/1/` + testWebhookCode + `/"`
 	mt.RegisterResponder("POST", testEndpoint+"sonet_group.create", httpmock.NewStringResponder(200, `{"result":`+echo+`}`))
 	_, err := c.CreateGroup(context.Background(), &GroupCreateRequest{Name: "x"})
-	assert.EqualError(t, err, `sonet: sonet_group.create: outcome unknown, not retried (the write may have been applied): sonet: sonet_group.create: bad response (HTTP 200): result of the wrong shape: not an integer: "/rest/1/[REDACTED]/"; body starts "\"/rest/1/[REDACTED]/\""`)
+	assert.EqualError(t, err, `sonet: sonet_group.create: outcome unknown, not retried (the write may have been applied): bad response (HTTP 200): result of the wrong shape: not an integer: "/rest/1/[REDACTED]/"; body starts "\"/rest/1/[REDACTED]/\""`)
 
 	mt.RegisterResponder("POST", testEndpoint+"batch", httpmock.NewStringResponder(200, `{"result":{"result":{"c0":`+echo+`}}}`))
 	b := NewBatch()
 	h := BatchCreateGroup(b, &GroupCreateRequest{Name: "x"})
 	require.Error(t, c.RunBatch(context.Background(), b))
-	assert.EqualError(t, h.Err(), `sonet: sonet_group.create: outcome unknown, not retried (the write may have been applied): sonet: sonet_group.create: bad response (HTTP 200): result of the wrong shape: not an integer: "/rest/1/[REDACTED]/"; body starts "\"/rest/1/[REDACTED]/\""`)
+	assert.EqualError(t, h.Err(), `sonet: sonet_group.create: outcome unknown, not retried (the write may have been applied): bad response (HTTP 200): result of the wrong shape: not an integer: "/rest/1/[REDACTED]/"; body starts "\"/rest/1/[REDACTED]/\""`)
 }

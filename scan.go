@@ -292,7 +292,7 @@ func commandTimes(pages []*BatchCommand[json.RawMessage], elapsed time.Duration)
 func scanRetryable(err error) bool {
 	var ae *APIError
 	if errors.As(err, &ae) {
-		return ae.HTTPStatus >= 500 && !IsCode(ae, ErrOverloadLimit) && !IsCode(ae, ErrPortalDeleted)
+		return ae.HTTPStatus >= 500 && !errors.Is(ae, ErrOverloadLimit) && !errors.Is(ae, ErrPortalDeleted)
 	}
 	var te *TransportError
 	var re *ResponseError

@@ -3,6 +3,7 @@ package sonet
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sync"
 	"sync/atomic"
 
@@ -47,7 +48,7 @@ func (s *scanner[T]) parallel(ctx context.Context, w *idWalk, progress func(Scan
 	}
 	head := pages[0]
 	if head.err != nil {
-		if IsCode(head.err, ErrOperationTimeLimit) {
+		if errors.Is(head.err, ErrOperationTimeLimit) {
 			s.pace.refused(s.lastReset(pages))
 			s.walkOn(ctx, w, progress, yield)
 			return
@@ -224,7 +225,7 @@ func (s *scanner[T]) countRanges(ctx context.Context, rs []*scanRange[T]) error 
 		for _, p := range pages {
 			r := rs[0]
 			if p.err != nil {
-				if IsCode(p.err, ErrOperationTimeLimit) {
+				if errors.Is(p.err, ErrOperationTimeLimit) {
 					s.pace.refused(s.lastReset(pages))
 					break
 				}

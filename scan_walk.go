@@ -3,6 +3,7 @@ package sonet
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -59,7 +60,7 @@ func (s *scanner[T]) step(ctx context.Context, w *idWalk, emit func([]T) bool) (
 	for k, p := range pages {
 		h, rows := p.h, p.rows
 		if err := p.err; err != nil {
-			if IsCode(err, ErrOperationTimeLimit) {
+			if errors.Is(err, ErrOperationTimeLimit) {
 				// Refused anyway: wait until the reset, then go on from
 				// the cursor.
 				s.pace.refused(s.lastReset(pages))
@@ -137,7 +138,7 @@ func scanBatch(method string, cursor, n int, lastID []any, page func(k int, afte
 	for k := 0; k < n; k++ {
 		after := itoa(cursor)
 		if k > 0 {
-			after = Ref(pages[k-1], lastID...)
+			after = pages[k-1].Ref(lastID...)
 		}
 		f, err := page(k, after)
 		if err != nil {

@@ -28,15 +28,19 @@ const (
 // for (only ID when Select is empty), get sends the base fields plus the
 // blocks its Select asks for. Optional blocks are nil when absent.
 //
-// Dates: ISO-8601 dates with an offset are read as they are. get sends
-// portal-format dates without an offset ("04/17/2025 19:37:55" or
+// Dates (DateCreate, DateUpdate, DateActivity, ProjectDateStart,
+// ProjectDateFinish): ISO-8601 dates with an offset are read as they are.
+// get sends portal-format dates without an offset ("04/17/2025 19:37:55" or
 // "17.04.2025 19:37:55") in the portal's time zone, which the answer does not
-// state; such a date becomes a time.Time only when the caller passes the
-// portal's Location and the text reads one way only (see ParsePortalTime).
-// Otherwise the time.Time stays zero. Each date's text, exactly as sent, is
-// kept in the matching ...Text field, so nothing is lost and no date is
-// silently wrong. (Selecting WorkgroupSelectDateCreate makes get send a
-// humanised DATE_CREATE such as "today, 12:16": text only.)
+// state; such a date becomes a time.Time when the client knows the portal's
+// time zone (WithPortalLocation or the call's Location) and the text reads
+// one way: slashed dates whose day is 12 or less need the portal's date
+// order, declared with WithDateOrder or learnt by the client from a date
+// that reads one way only. Otherwise the time.Time stays zero. Each date's
+// text, exactly as sent, is kept in the matching ...Text field, so nothing
+// is lost and no date is silently wrong. (Selecting
+// WorkgroupSelectDateCreate makes get send a humanised DATE_CREATE such as
+// "today, 12:16": text only.)
 type Workgroup struct {
 	ID int
 	// Name and Description are the text as written, emoji decoded as in

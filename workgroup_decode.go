@@ -75,8 +75,8 @@ var workgroupKeys = map[string]setter{
 // (UPPER_CASE keys) or of socialnetwork.api.workgroup.list (camelCase keys).
 // A value of the wrong type is an error naming its key, never a zero value;
 // an object without a positive ID is an error. Only dates with an offset are
-// read here; GetWorkgroup and ListWorkgroups read portal-format dates when
-// given the portal's Location.
+// read here; the client's calls read portal-format dates when they know the
+// portal's time zone (see WithPortalLocation and WithDateOrder).
 func (w *Workgroup) UnmarshalJSON(b []byte) error {
 	m, err := upperKeys(b)
 	if err != nil {
@@ -93,27 +93,9 @@ func (w *Workgroup) UnmarshalJSON(b []byte) error {
 	if v.ID <= 0 {
 		return fmt.Errorf("workgroup: object without a positive ID")
 	}
-	v.setLocation(nil)
+	v.setDates(nil, DateOrderUnknown)
 	*w = v
 	return nil
-}
-
-// setLocation fills each date that is still zero from its text, reading
-// offset-less portal dates in loc (nil: only dates with an offset).
-func (w *Workgroup) setLocation(loc *time.Location) {
-	for _, d := range []struct {
-		t    *time.Time
-		text string
-	}{
-		{&w.DateCreate, w.DateCreateText}, {&w.DateUpdate, w.DateUpdateText}, {&w.DateActivity, w.DateActivityText},
-		{&w.ProjectDateStart, w.ProjectDateStartText}, {&w.ProjectDateFinish, w.ProjectDateFinishText},
-	} {
-		if d.t.IsZero() && d.text != "" {
-			if t, ok := ParsePortalTime(d.text, loc); ok {
-				*d.t = t
-			}
-		}
-	}
 }
 
 func intTo(at func(*Workgroup) *int) setter {

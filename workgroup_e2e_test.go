@@ -91,7 +91,8 @@ func TestE2EWorkgroupGetMatchesGroupGet(t *testing.T) {
 	assert.Equal(t, WorkgroupTypeProject, w.Type)
 	assert.Equal(t, RoleModerator, w.InitiatePerms)
 	assert.Equal(t, []int{1}, w.ModeratorMembers)
-	assert.True(t, w.ProjectDateStart.IsZero(), "04/01/2026 reads two ways: text only")
+	assert.Equal(t, time.Date(2026, 4, 1, 9, 0, 0, 0, wgPortalZone), w.ProjectDateStart,
+		"04/01/2026 reads two ways; the client learnt MM/DD from 03/17/2026 above")
 	assert.Equal(t, "04/01/2026 09:00:00", w.ProjectDateStartText)
 	assert.Equal(t, time.Date(2026, 4, 30, 18, 0, 0, 0, wgPortalZone), w.ProjectDateFinish)
 
@@ -155,11 +156,12 @@ func TestE2EWorkgroupListMatchesGroupList(t *testing.T) {
 
 	p, err = c.ListWorkgroups(ctx, &WorkgroupListOptions{
 		Filter: WorkgroupFilter{FieldProject.Eq(true), FieldName.LikePattern("%unch")},
+		Select: []WorkgroupField{WorkgroupFieldID},
 		Params: WorkgroupListParams{IsAdmin: Yes},
 	})
 	require.NoError(t, err)
 	assert.Equal(t, []int{2}, wgIDs(p.Items))
-	assert.Equal(t, "", p.Items[0].Name, "no select: ID only")
+	assert.Equal(t, "", p.Items[0].Name, "an explicit narrow select: ID only")
 
 	p, err = c.ListWorkgroups(ctx, &WorkgroupListOptions{Filter: WorkgroupFilter{FieldName.Eq("nothing")}})
 	require.NoError(t, err)
@@ -177,7 +179,7 @@ func TestE2EAllWorkgroupsBothWalks(t *testing.T) {
 	for _, noCount := range []bool{false, true} {
 		srv.ResetRequests()
 		var got []int
-		for w, err := range c.AllWorkgroups(ctx, &WorkgroupListOptions{NoCount: noCount, Order: Order{FieldID.Asc()}}) {
+		for w, err := range c.AllWorkgroups(ctx, &WorkgroupListOptions{NoCount: noCount, Order: Order{FieldID.Asc()}, Select: []WorkgroupField{WorkgroupFieldID}}) {
 			require.NoError(t, err)
 			got = append(got, w.ID)
 		}
@@ -187,10 +189,10 @@ func TestE2EAllWorkgroupsBothWalks(t *testing.T) {
 			bodies = append(bodies, r.Body)
 		}
 		if noCount {
-			assert.Equal(t, []string{"order[ID]=ASC&start=-1", "filter[%3EID]=50&order[ID]=ASC&start=-1",
-				"filter[%3EID]=100&order[ID]=ASC&start=-1"}, bodies)
+			assert.Equal(t, []string{"select[0]=ID&order[ID]=ASC&start=-1", "filter[%3EID]=50&select[0]=ID&order[ID]=ASC&start=-1",
+				"filter[%3EID]=100&select[0]=ID&order[ID]=ASC&start=-1"}, bodies)
 		} else {
-			assert.Equal(t, []string{"order[ID]=ASC", "order[ID]=ASC&start=50", "order[ID]=ASC&start=100"}, bodies)
+			assert.Equal(t, []string{"select[0]=ID&order[ID]=ASC", "select[0]=ID&order[ID]=ASC&start=50", "select[0]=ID&order[ID]=ASC&start=100"}, bodies)
 		}
 	}
 

@@ -67,9 +67,11 @@ type WorkgroupGetOptions struct {
 	Select []WorkgroupSelect
 	// Mode WorkgroupModeMobile adds Workgroup.AdditionalData (params[mode]).
 	Mode WorkgroupMode
-	// Location is the portal's time zone. get writes dates without an
-	// offset; with Location they become time.Time values when they read
-	// one way only. Without it only the ...Text fields are set. Not sent.
+	// Location is the portal's time zone; nil: the client's
+	// WithPortalLocation. get writes dates without an offset; with a
+	// location they become time.Time values when they read one way only
+	// (see WithDateOrder). Without one only the ...Text fields are set.
+	// Not sent.
 	Location *time.Location
 }
 
@@ -91,11 +93,11 @@ func (p workgroupGetParams) pairs(key string) wire.Form {
 	return f
 }
 
-func (p workgroupGetParams) EncodeValues(key string, v *url.Values) error {
+func (p workgroupGetParams) encodeValues(key string, v *url.Values) error {
 	return setPairs(p.pairs(key), v)
 }
 
-func (p workgroupGetParams) KeyOrder(key string) []string { return keysOf(p.pairs(key)) }
+func (p workgroupGetParams) keyOrder(key string) []string { return keysOf(p.pairs(key)) }
 
 type workgroupGetRequest struct {
 	Params workgroupGetParams `url:"params"`
@@ -121,7 +123,7 @@ func (r *workgroupGetRequest) Validate() error {
 // ErrWorkgroupNotFound and ErrNotFound. The id is checked before sending, so
 // ErrWorkgroupEmpty (no ID) is not expected from this call.
 //
-// Docs: api-reference/sonet-group/socialnetwork-api-workgroup-get.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html
 func (c *Client) GetWorkgroup(ctx context.Context, id int, opts *WorkgroupGetOptions) (*Workgroup, error) {
 	if opts == nil {
 		opts = &WorkgroupGetOptions{}
@@ -138,8 +140,9 @@ func (c *Client) GetWorkgroup(ctx context.Context, id int, opts *WorkgroupGetOpt
 	if w.ID != id {
 		return nil, &ResponseError{HTTPStatus: r.HTTPStatus, Method: methodWorkgroupGet, Reason: fmt.Sprintf("asked for workgroup %d, got %d", id, w.ID)}
 	}
-	w.setLocation(opts.Location)
-	return &w, nil
+	one := []Workgroup{w}
+	c.readPortalDates(opts.Location, one)
+	return &one[0], nil
 }
 
 func setPairs(f wire.Form, v *url.Values) error {

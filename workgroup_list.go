@@ -16,8 +16,9 @@ import (
 // Names are UPPER_CASE on the way out although rows come back camelCase.
 type WorkgroupField string
 
-// Fields of socialnetwork.api.workgroup.list's select. An empty select
-// returns only ID.
+// Fields of socialnetwork.api.workgroup.list's select. The portal itself
+// returns only ID for an empty select; the SDK sends DefaultWorkgroupFields
+// instead.
 const (
 	WorkgroupFieldID                   WorkgroupField = "ID"
 	WorkgroupFieldActive               WorkgroupField = "ACTIVE"
@@ -50,6 +51,26 @@ const (
 	// sends imageId and avatarType.
 	WorkgroupFieldAvatar WorkgroupField = "AVATAR"
 )
+
+// DefaultWorkgroupFields returns the fields ListWorkgroups, AllWorkgroups
+// and ScanWorkgroups select when Select is empty: every column of the group
+// except AVATAR (whose URL costs the portal a resize per row) and LANDING.
+// The portal itself would return only ID for an empty select, with names
+// empty and counts zero and no error, so the SDK never sends one; to fetch
+// less, pass an explicit Select (for example only WorkgroupFieldID).
+// It returns a new slice each time: append to it freely.
+func DefaultWorkgroupFields() []WorkgroupField {
+	return []WorkgroupField{
+		WorkgroupFieldID, WorkgroupFieldName, WorkgroupFieldDescription, WorkgroupFieldKeywords,
+		WorkgroupFieldActive, WorkgroupFieldVisible, WorkgroupFieldOpened, WorkgroupFieldClosed,
+		WorkgroupFieldProject, WorkgroupFieldType, WorkgroupFieldSubjectID, WorkgroupFieldOwnerID,
+		WorkgroupFieldNumberOfMembers, WorkgroupFieldNumberOfModerators, WorkgroupFieldInitiatePerms,
+		WorkgroupFieldDateCreate, WorkgroupFieldDateUpdate, WorkgroupFieldDateActivity,
+		WorkgroupFieldProjectDateStart, WorkgroupFieldProjectDateFinish,
+		WorkgroupFieldScrumOwnerID, WorkgroupFieldScrumMasterID, WorkgroupFieldScrumSprintDuration,
+		WorkgroupFieldScrumTaskResponsible, WorkgroupFieldImageID, WorkgroupFieldAvatarType,
+	}
+}
 
 // WorkgroupListParams is the params object of socialnetwork.api.workgroup.list.
 type WorkgroupListParams struct {
@@ -93,13 +114,11 @@ func (p WorkgroupListParams) pairs(key string) wire.Form {
 	return f
 }
 
-// EncodeValues implements query.Encoder.
-func (p WorkgroupListParams) EncodeValues(key string, v *url.Values) error {
+func (p WorkgroupListParams) encodeValues(key string, v *url.Values) error {
 	return setPairs(p.pairs(key), v)
 }
 
-// KeyOrder implements wire.KeyOrderer.
-func (p WorkgroupListParams) KeyOrder(key string) []string { return keysOf(p.pairs(key)) }
+func (p WorkgroupListParams) keyOrder(key string) []string { return keysOf(p.pairs(key)) }
 
 func (p WorkgroupListParams) validate() error {
 	if p.IsAdmin == No {
@@ -122,7 +141,9 @@ type WorkgroupListOptions struct {
 	// WorkgroupFilterType, LikePattern and Where. The portal adds a
 	// permission check (unless Params.IsAdmin) and a site filter of its own.
 	Filter WorkgroupFilter
-	// Select lists the fields to return (select[N]). Empty: only ID.
+	// Select lists the fields to return (select[N]). Empty sends
+	// DefaultWorkgroupFields; an explicit list is sent as given, so
+	// []WorkgroupField{WorkgroupFieldID} fetches IDs only.
 	Select []WorkgroupField
 	// Order sorts by filter fields (order[FIELD]=ASC|DESC), in the order
 	// given.
@@ -139,7 +160,7 @@ type WorkgroupListOptions struct {
 	// must be 0.
 	NoCount bool
 	// Location is the portal's time zone, used for dates sent without an
-	// offset (see Workgroup). Not sent.
+	// offset (see Workgroup); nil: the client's WithPortalLocation. Not sent.
 	Location *time.Location
 }
 
@@ -186,7 +207,11 @@ func (o *WorkgroupListOptions) form() (wire.Form, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	req := workgroupListRequest{Filter: o.Filter, Select: o.Select, Order: o.Order, Params: o.Params, Start: o.Start}
+	sel := o.Select
+	if len(sel) == 0 {
+		sel = DefaultWorkgroupFields()
+	}
+	req := workgroupListRequest{Filter: o.Filter, Select: sel, Order: o.Order, Params: o.Params, Start: o.Start}
 	if o.NoCount {
 		req.Start = -1
 	}
@@ -234,10 +259,10 @@ func (w *workgroupRows) UnmarshalJSON(b []byte) error {
 
 // ListWorkgroups returns one page (up to 50 rows) of
 // socialnetwork.api.workgroup.list (scope socialnetwork): groups, projects,
-// scrums and collabs the caller may see. opts may be nil; then only IDs come
-// back. An empty list is a page with no items.
+// scrums and collabs the caller may see. opts may be nil; rows then carry
+// DefaultWorkgroupFields. An empty list is a page with no items.
 //
-// Docs: api-reference/sonet-group/socialnetwork-api-workgroup-list.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html
 func (c *Client) ListWorkgroups(ctx context.Context, opts *WorkgroupListOptions) (*Page[Workgroup], error) {
 	if opts == nil {
 		opts = &WorkgroupListOptions{}
@@ -251,9 +276,7 @@ func (c *Client) ListWorkgroups(ctx context.Context, opts *WorkgroupListOptions)
 	if err != nil {
 		return nil, err
 	}
-	for i := range rows {
-		rows[i].setLocation(opts.Location)
-	}
+	c.readPortalDates(opts.Location, rows)
 	p := listPage(r, opts.Start, []Workgroup(rows))
 	if opts.NoCount {
 		p.Total, p.HasTotal, p.Next, p.HasNext = 0, false, 0, false
@@ -277,7 +300,7 @@ func (c *Client) ListWorkgroups(ctx context.Context, opts *WorkgroupListOptions)
 // at the first error, yielding it once; breaking out of the loop sends no
 // further request; a portal that does not advance gives ErrCursorStalled.
 //
-// Docs: api-reference/sonet-group/socialnetwork-api-workgroup-list.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html
 func (c *Client) AllWorkgroups(ctx context.Context, opts *WorkgroupListOptions) iter.Seq2[Workgroup, error] {
 	base := WorkgroupListOptions{}
 	if opts != nil {

@@ -17,7 +17,7 @@ type WorkgroupScanOptions struct {
 	// (use AfterID).
 	Filter WorkgroupFilter
 	// Select lists the fields to return. ID is added when missing: the
-	// walk's cursor reads it. Empty: only ID.
+	// walk's cursor reads it. Empty: DefaultWorkgroupFields.
 	Select []WorkgroupField
 	// Params are the params[...] switches of
 	// socialnetwork.api.workgroup.list.
@@ -29,7 +29,7 @@ type WorkgroupScanOptions struct {
 	// measured server time says so.
 	PagesPerRequest int
 	// Location is the portal's time zone, used for dates sent without an
-	// offset (see Workgroup). Not sent.
+	// offset (see Workgroup); nil: the client's WithPortalLocation. Not sent.
 	Location *time.Location
 	// ScanTuning sets parallel ranges, request sizing and pacing by the
 	// operating budget.
@@ -69,7 +69,7 @@ var workgroupLastIDPath = []any{"workgroups", PageSize - 1, "id"}
 // It stops at the first error, yielding it once; breaking out of the loop
 // sends no further request; the context is checked before each request.
 //
-// Docs: api-reference/sonet-group/socialnetwork-api-workgroup-list.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html
 func (c *Client) ScanWorkgroups(ctx context.Context, opts *WorkgroupScanOptions) iter.Seq2[Workgroup, error] {
 	var o WorkgroupScanOptions
 	if opts != nil {
@@ -102,9 +102,7 @@ func (c *Client) ScanWorkgroups(ctx context.Context, opts *WorkgroupScanOptions)
 			if err := decodeResult(methodWorkgroupList, &Response{HTTPStatus: 200, Result: raw}, &rows); err != nil {
 				return nil, err
 			}
-			for i := range rows {
-				rows[i].setLocation(o.Location)
-			}
+			c.readPortalDates(o.Location, rows)
 			return rows, nil
 		}
 		spec := scanSpec[Workgroup]{method: methodWorkgroupList, what: "workgroup", lastID: workgroupLastIDPath, page: page, decode: decode, id: workgroupID}
@@ -122,8 +120,11 @@ func (o *WorkgroupScanOptions) validate() error {
 }
 
 // selectWithID returns Select with ID appended when it is missing, in a new
-// slice.
+// slice; DefaultWorkgroupFields when Select is empty.
 func (o *WorkgroupScanOptions) selectWithID() []WorkgroupField {
+	if len(o.Select) == 0 {
+		return DefaultWorkgroupFields()
+	}
 	for _, f := range o.Select {
 		if strings.EqualFold(string(f), string(WorkgroupFieldID)) {
 			return o.Select

@@ -256,5 +256,5 @@ func TestScanWorkgroupsKeepsTheCallersSelect(t *testing.T) {
 	assert.Equal(t, []WorkgroupField{WorkgroupFieldName, WorkgroupFieldType}, sel, "the caller's backing array is untouched")
 	o = &WorkgroupScanOptions{Select: []WorkgroupField{"id", WorkgroupFieldName}}
 	assert.Equal(t, []WorkgroupField{"id", WorkgroupFieldName}, o.selectWithID())
-	assert.Equal(t, []WorkgroupField{WorkgroupFieldID}, (&WorkgroupScanOptions{}).selectWithID())
+	assert.Equal(t, DefaultWorkgroupFields(), (&WorkgroupScanOptions{}).selectWithID(), "empty: the defaults, never ID only")
 }

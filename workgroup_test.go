@@ -262,7 +262,7 @@ func TestParsePortalTime(t *testing.T) {
 		{"", plus2, time.Time{}, false},
 		{"+4.04.2025", plus2, time.Time{}, false},
 	} {
-		got, ok := ParsePortalTime(tc.text, tc.loc)
+		got, ok := ParsePortalTime(tc.text, tc.loc, DateOrderUnknown)
 		assert.Equal(t, tc.ok, ok, tc.text)
 		assert.Equal(t, tc.want, got, tc.text)
 	}
@@ -361,9 +361,9 @@ func TestListWorkgroupsEveryFieldAndParam(t *testing.T) {
 
 func TestListWorkgroupsNoCountSendsStartMinusOne(t *testing.T) {
 	c, rec, _ := newListMock(t, "no_count.json")
-	p, err := c.ListWorkgroups(context.Background(), &WorkgroupListOptions{NoCount: true, Order: Order{FieldID.Desc()}})
+	p, err := c.ListWorkgroups(context.Background(), &WorkgroupListOptions{NoCount: true, Order: Order{FieldID.Desc()}, Select: []WorkgroupField{WorkgroupFieldID}})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"order[ID]=DESC&start=-1"}, rec.Bodies())
+	assert.Equal(t, []string{"select[0]=ID&order[ID]=DESC&start=-1"}, rec.Bodies())
 	assert.Equal(t, []int{7, 3}, []int{p.Items[0].ID, p.Items[1].ID})
 	assert.False(t, p.HasTotal, "the portal's total of 0 with start=-1 means nothing")
 	assert.Equal(t, 0, p.Total)
@@ -376,7 +376,7 @@ func TestListWorkgroupsEmptyAnswers(t *testing.T) {
 			c, rec, _ := newListMock(t, f)
 			p, err := c.ListWorkgroups(context.Background(), nil)
 			require.NoError(t, err)
-			assert.Equal(t, []string{""}, rec.Bodies(), "nil options send nothing: the portal returns IDs only")
+			assert.Equal(t, []string{defaultSelectBody}, rec.Bodies(), "nil options select the default fields")
 			assert.Equal(t, []Workgroup{}, p.Items)
 			assert.True(t, p.HasTotal)
 			assert.Equal(t, 0, p.Total)
@@ -442,7 +442,7 @@ func TestAllWorkgroupsNoCountRefusesOtherOrderAndStalls(t *testing.T) {
 	c, rec, _ := newListMock(t, "no_count.json")
 	var got []int
 	var errs []error
-	for w, err := range c.AllWorkgroups(context.Background(), &WorkgroupListOptions{NoCount: true}) {
+	for w, err := range c.AllWorkgroups(context.Background(), &WorkgroupListOptions{NoCount: true, Select: []WorkgroupField{WorkgroupFieldID}}) {
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -452,5 +452,5 @@ func TestAllWorkgroupsNoCountRefusesOtherOrderAndStalls(t *testing.T) {
 	assert.Equal(t, []int{7}, got)
 	require.Len(t, errs, 1)
 	assert.ErrorIs(t, errs[0], ErrCursorStalled)
-	assert.Equal(t, []string{"order[ID]=ASC&start=-1"}, rec.Bodies())
+	assert.Equal(t, []string{"select[0]=ID&order[ID]=ASC&start=-1"}, rec.Bodies())
 }

@@ -82,7 +82,7 @@ func TestUpdateGroupRefusesAnotherGroupsID(t *testing.T) {
 	mt.RegisterResponder("POST", testEndpoint+"sonet_group.update", httpmock.NewStringResponder(200, `{"result":"78"}`))
 	id, err := c.UpdateGroup(context.Background(), &GroupUpdateRequest{GroupID: 77, Name: String("y")})
 	assert.Equal(t, 0, id)
-	assert.EqualError(t, err, `sonet: sonet_group.update: outcome unknown, not retried (the write may have been applied): sonet: sonet_group.update: bad response (HTTP 200): result 78 is not the group's ID 77; body starts "\"78\""`)
+	assert.EqualError(t, err, `sonet: sonet_group.update: outcome unknown, not retried (the write may have been applied): bad response (HTTP 200): result 78 is not the group's ID 77; body starts "\"78\""`)
 }
 
 // The same rule inside a batch: a write command answered with something
@@ -123,6 +123,6 @@ func TestMemberWriteRefusesAUserItWasNotAskedFor(t *testing.T) {
 	assert.Nil(t, ids)
 	assert.ErrorIs(t, err, ErrOutcomeUnknown)
 	assert.EqualError(t, err, `sonet: sonet_group.user.add: outcome unknown, not retried (the write may have been applied): `+
-		`sonet: sonet_group.user.add: bad response (HTTP 200): user 6 in the result was not in the request; body starts "[\"5\",\"6\"]"`)
+		`bad response (HTTP 200): user 6 in the result was not in the request; body starts "[\"5\",\"6\"]"`)
 	assert.Equal(t, 1, mt.GetTotalCallCount())
 }

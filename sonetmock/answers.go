@@ -85,14 +85,14 @@ func row(g sonet.Group) groupRow {
 // (one group) and for lists that fit one page. Dates left zero are sent as
 // null, which the SDK reads as zero again.
 func Groups(groups ...sonet.Group) Answer {
-	return GroupPage(sonet.GroupPage{Items: groups, Total: len(groups), HasTotal: true})
+	return GroupPage(sonet.Page[sonet.Group]{Items: groups, Total: len(groups), HasTotal: true})
 }
 
 // GroupPage is one page of sonet_group.get as the portal writes it: the
 // rows, "next" when p.HasNext, "total" when p.HasTotal, and p.Time as the
 // time block (one for now when p.Time is zero). ListGroups decodes it back
 // into p.
-func GroupPage(p sonet.GroupPage) Answer {
+func GroupPage(p sonet.Page[sonet.Group]) Answer {
 	rows := make([]groupRow, len(p.Items))
 	for i, g := range p.Items {
 		rows[i] = row(g)

@@ -40,7 +40,7 @@ func ExampleNew() {
 
 // What a page of sonet_group.get looks like on the wire.
 func ExampleGroupPage() {
-	a := sonetmock.GroupPage(sonet.GroupPage{
+	a := sonetmock.GroupPage(sonet.Page[sonet.Group]{
 		Items:    []sonet.Group{{ID: 51, Name: "Page two", Active: true}},
 		Total:    51,
 		HasTotal: true,

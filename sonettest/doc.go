@@ -190,7 +190,10 @@
 //     newtopic and answer operations; non-members only the view
 //     operations of a visible, opened group.
 //   - socialnetwork.api.workgroup.get answers the group's table row in the
-//     ORM's field order: empty DESCRIPTION and KEYWORDS are null,
+//     ORM's field order. Its dates are portal-format text without an
+//     offset, in the portal's time zone (WithLocation) and regional layout
+//     (WithDateLayout; month first, "04/17/2025 19:37:55", by default);
+//     empty DESCRIPTION and KEYWORDS are null,
 //     SCRUM_OWNER_ID (the scrum's owner), SCRUM_MASTER_ID and
 //     SCRUM_SPRINT_DURATION are separate fields; SEARCH_INDEX is the text
 //     the docs show (name, description, each tag plain and with #, the

@@ -19,6 +19,7 @@ type config struct {
 	callCost     time.Duration
 	faults       *Faults
 	serverTime   *ServerTime
+	dateLayout   string
 }
 
 // Default values used when no option overrides them.
@@ -38,6 +39,7 @@ func defaultConfig() config {
 		clientSecret: DefaultClientSecret,
 		tokenLife:    time.Hour,
 		callCost:     DefaultCallCost,
+		dateLayout:   DefaultDateLayout,
 	}
 }
 
@@ -86,6 +88,24 @@ func WithLocation(loc *time.Location) Option {
 	return func(c *config) {
 		if loc != nil {
 			c.loc = loc
+		}
+	}
+}
+
+// DefaultDateLayout is the layout of the portal-format dates
+// socialnetwork.api.workgroup.get writes by default: month first, as in the
+// docs' example ("04/17/2025 19:37:55").
+const DefaultDateLayout = "01/02/2006 15:04:05"
+
+// WithDateLayout sets the layout (a Go time layout) of the portal-format
+// dates socialnetwork.api.workgroup.get writes. A portal writes them in its
+// regional format, which the answer does not state: "01/02/2006 15:04:05"
+// (the default), "02/01/2006 15:04:05" (day first) or "02.01.2006
+// 15:04:05" (dotted). An empty layout keeps the default.
+func WithDateLayout(layout string) Option {
+	return func(c *config) {
+		if layout != "" {
+			c.dateLayout = layout
 		}
 	}
 }

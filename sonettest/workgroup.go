@@ -8,8 +8,6 @@ import (
 	"time"
 )
 
-const portalDateLayout = "01/02/2006 15:04:05"
-
 func groupType(g *Group) string {
 	switch {
 	case g.ScrumMasterID != 0:
@@ -20,11 +18,11 @@ func groupType(g *Group) string {
 	return "group"
 }
 
-func portalDate(t time.Time, loc *time.Location) any {
+func portalDate(t time.Time, loc *time.Location, layout string) any {
 	if t.IsZero() {
 		return nil
 	}
-	return t.In(loc).Format(portalDateLayout)
+	return t.In(loc).Format(layout)
 }
 
 func scrumResponsible(g *Group) string {
@@ -162,18 +160,18 @@ func workgroupGet(c *call) (any, *page, *apiError) {
 		return nil, nil, &apiError{http.StatusBadRequest, "SONET_CONTROLLER_WORKGROUP_NOT_FOUND", "Workgroup not found."}
 	}
 	g := &st.g
-	loc := c.s.cfg.loc
+	loc, layout := c.s.cfg.loc, c.s.cfg.dateLayout
 	members := st.count("AEK")
 	o := obj{
 		{"ID", g.ID}, {"ACTIVE", yn(g.Active)}, {"SITE_ID", g.SiteID}, {"SUBJECT_ID", g.SubjectID},
 		{"NAME", shown(g.Name)}, {"DESCRIPTION", nullIfEmpty(shown(g.Description))}, {"KEYWORDS", nullIfEmpty(g.Keywords)},
 		{"CLOSED", yn(g.Closed)}, {"VISIBLE", yn(g.Visible)}, {"OPENED", yn(g.Opened)},
-		{"DATE_CREATE", portalDate(g.DateCreate, loc)}, {"DATE_UPDATE", portalDate(g.DateUpdate, loc)},
-		{"DATE_ACTIVITY", portalDate(g.DateActivity, loc)}, {"IMAGE_ID", g.ImageFileID},
+		{"DATE_CREATE", portalDate(g.DateCreate, loc, layout)}, {"DATE_UPDATE", portalDate(g.DateUpdate, loc, layout)},
+		{"DATE_ACTIVITY", portalDate(g.DateActivity, loc, layout)}, {"IMAGE_ID", g.ImageFileID},
 		{"AVATAR_TYPE", ""}, {"OWNER_ID", g.OwnerID}, {"INITIATE_PERMS", g.InitiatePerms},
 		{"NUMBER_OF_MEMBERS", members}, {"NUMBER_OF_MODERATORS", st.count("AE")},
-		{"PROJECT", yn(g.Project)}, {"PROJECT_DATE_START", portalDate(g.ProjectDateStart, loc)},
-		{"PROJECT_DATE_FINISH", portalDate(g.ProjectDateFinish, loc)}, {"SEARCH_INDEX", c.s.searchIndex(g)},
+		{"PROJECT", yn(g.Project)}, {"PROJECT_DATE_START", portalDate(g.ProjectDateStart, loc, layout)},
+		{"PROJECT_DATE_FINISH", portalDate(g.ProjectDateFinish, loc, layout)}, {"SEARCH_INDEX", c.s.searchIndex(g)},
 		{"LANDING", "N"}, {"SCRUM_OWNER_ID", g.ScrumOwnerID}, {"SCRUM_MASTER_ID", g.ScrumMasterID},
 		{"SCRUM_SPRINT_DURATION", g.ScrumSprintDuration}, {"SCRUM_TASK_RESPONSIBLE", scrumResponsible(g)},
 		{"TYPE", groupType(g)}, {"MEMBERS", st.memberIDs("AEK", "")}, {"CHAT_ID", g.ChatID},

@@ -187,3 +187,19 @@ func TestWorkgroupListMobileAndDialog(t *testing.T) {
 		t.Errorf("mode and flag are compared exactly: %s", body)
 	}
 }
+
+// The portal writes workgroup.get's dates in its regional layout.
+func TestWorkgroupGetDateLayout(t *testing.T) {
+	for layout, want := range map[string]string{
+		"":                    `"DATE_CREATE":"03\/19\/2026 15:01:27"`,
+		"02/01/2006 15:04:05": `"DATE_CREATE":"19\/03\/2026 15:01:27"`,
+		"02.01.2006 15:04:05": `"DATE_CREATE":"19.03.2026 15:01:27"`,
+	} {
+		s, _ := newTestServer(t, WithDateLayout(layout))
+		s.AddGroup(NewGroup("Dated"))
+		code, body := callJSON(t, s, "socialnetwork.api.workgroup.get", `{"params":{"groupId":1}}`)
+		if code != 200 || !strings.Contains(body, want) {
+			t.Errorf("layout %q: %d %s\nwant %s", layout, code, body, want)
+		}
+	}
+}

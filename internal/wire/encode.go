@@ -90,10 +90,10 @@ func escape(b *strings.Builder, s string, key bool) {
 	}
 }
 
-// KeyOrderer is implemented by request field types that write several keys
-// through go-querystring's EncodeValues and need them in a given order (an
-// ORDER clause, a filter, an IMAGE pair). KeyOrder returns the keys the value
-// wrote under name, in the order they must be sent.
+// KeyOrderer may be implemented by a go-querystring Encoder from outside
+// the SDK (the sonet command's ordered parameters) whose keys must go out in
+// a given order: KeyOrder returns the keys the value wrote under name, in
+// the order they must be sent. The SDK's own types use Own instead.
 type KeyOrderer interface {
 	KeyOrder(name string) []string
 }
@@ -107,8 +107,19 @@ type KeyOrderer interface {
 //
 // Every key and value is then checked with Check: a string the portal
 // cannot store is refused, whatever path it came by.
-func Encode(v any) (Form, error) {
-	f, err := encode(v)
+func Encode(v any) (Form, error) { return EncodeOwn(v, nil) }
+
+// Own encodes the values of the caller's own field types (the SDK's flags,
+// filters, ORDER, IMAGE...), so that those types need no exported
+// EncodeValues or KeyOrder method: for a struct field or raw-map value v
+// under key it returns the pairs to send, in order, and true; false for a
+// value it does not handle. It is never called with a nil pointer.
+type Own func(key string, v any) (Form, bool, error)
+
+// EncodeOwn is Encode with own asked first for every struct field and
+// raw-map value.
+func EncodeOwn(v any, own Own) (Form, error) {
+	f, err := encode(v, own)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +129,7 @@ func Encode(v any) (Form, error) {
 	return f, nil
 }
 
-func encode(v any) (Form, error) {
+func encode(v any, own Own) (Form, error) {
 	switch t := v.(type) {
 	case nil:
 		return nil, nil
@@ -126,7 +137,7 @@ func encode(v any) (Form, error) {
 		return t, nil
 	case map[string]any:
 		var f Form
-		if err := encodeAny(&f, "", t); err != nil {
+		if err := encodeAny(&f, "", t, own); err != nil {
 			return nil, err
 		}
 		return f, nil
@@ -173,6 +184,22 @@ func encode(v any) (Form, error) {
 			continue
 		}
 		fv := rv.Field(i)
+		if own != nil && !isNilPointer(fv) {
+			pairs, ok, err := own(name, fv.Interface())
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				// What go-querystring made of the field is replaced.
+				for k := range vals {
+					if k == name || strings.HasPrefix(k, name+"[") {
+						done[k] = true
+					}
+				}
+				f = append(f, pairs...)
+				continue
+			}
+		}
 		if ko, ok := fv.Interface().(KeyOrderer); ok && !isNilPointer(fv) {
 			for _, k := range ko.KeyOrder(name) {
 				emit(k)
@@ -260,7 +287,17 @@ func isNilPointer(v reflect.Value) bool {
 // "false" as true, so the caller must say "Y"/"N" (or 1/0) explicitly.
 var ErrBool = errors.New("a Go bool has no single meaning on the wire: pass \"Y\"/\"N\" or 1/0")
 
-func encodeAny(f *Form, key string, v any) error {
+func encodeAny(f *Form, key string, v any, own Own) error {
+	if own != nil && v != nil && !isNilPointer(reflect.ValueOf(v)) {
+		pairs, ok, err := own(key, v)
+		if err != nil {
+			return err
+		}
+		if ok {
+			*f = append(*f, pairs...)
+			return nil
+		}
+	}
 	switch t := v.(type) {
 	case nil:
 		if key != "" {
@@ -279,17 +316,15 @@ func encodeAny(f *Form, key string, v any) error {
 	case time.Time:
 		f.Add(key, t.Format(ISOLayout))
 	case query.Encoder:
-		// The SDK's own types (Flag, Image, Filter, Order...) inside a raw
-		// map encode as they do in a typed request; Unset writes nothing.
+		// A foreign go-querystring encoder; the SDK's own types went
+		// through own above.
 		vals := url.Values{}
 		if err := t.EncodeValues(key, &vals); err != nil {
 			return err
 		}
-		var keys []string
+		keys := sortedKeys(vals)
 		if ko, ok := v.(KeyOrderer); ok {
 			keys = ko.KeyOrder(key)
-		} else {
-			keys = sortedKeys(vals)
 		}
 		for _, k := range keys {
 			for _, val := range vals[k] {
@@ -298,7 +333,7 @@ func encodeAny(f *Form, key string, v any) error {
 		}
 	case map[string]any:
 		for _, k := range sortedKeys(t) {
-			if err := encodeAny(f, sub(key, k), t[k]); err != nil {
+			if err := encodeAny(f, sub(key, k), t[k], own); err != nil {
 				return err
 			}
 		}
@@ -308,7 +343,7 @@ func encodeAny(f *Form, key string, v any) error {
 		}
 	case []any:
 		for i, e := range t {
-			if err := encodeAny(f, sub(key, strconv.Itoa(i)), e); err != nil {
+			if err := encodeAny(f, sub(key, strconv.Itoa(i)), e, own); err != nil {
 				return err
 			}
 		}

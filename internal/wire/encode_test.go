@@ -11,23 +11,28 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// ordered is an ORDER clause; testOwn writes it in the caller's order, not
+// sorted, as the SDK's own encoders do.
 type ordered []string
 
-// EncodeValues writes the keys in reverse alphabetical order on purpose, so
-// the test proves KeyOrder, not sorting, decides the output order.
-func (o ordered) EncodeValues(key string, v *url.Values) error {
-	for _, k := range o {
-		v.Set(key+"["+k+"]", "ASC")
-	}
-	return nil
-}
+// pairLike is an IMAGE pair; testOwn writes its name first.
+type pairLike struct{}
 
-func (o ordered) KeyOrder(key string) []string {
-	keys := make([]string, len(o))
-	for i, k := range o {
-		keys[i] = key + "[" + k + "]"
+// testOwn is the Own of these tests.
+func testOwn(key string, v any) (Form, bool, error) {
+	var f Form
+	switch t := v.(type) {
+	case ordered:
+		for _, k := range t {
+			f.Add(key+"["+k+"]", "ASC")
+		}
+	case pairLike:
+		f.Add(key+"[0]", "a.png")
+		f.Add(key+"[1]", "b64")
+	default:
+		return nil, false, nil
 	}
-	return keys
+	return f, true, nil
 }
 
 type sample struct {
@@ -49,7 +54,7 @@ func TestEncodeStructKeepsFieldOrderAndNumbersLists(t *testing.T) {
 	s.Order = ordered{"NAME", "ID"}
 	s.Nested.GroupID = 622
 	s.Start = 50
-	f, err := Encode(&s)
+	f, err := EncodeOwn(&s, testOwn)
 	require.NoError(t, err)
 	assert.Equal(t, "NAME=Team%20%26%20Co&SITE_ID[0]=s1&SITE_ID[1]=s2&ORDER[NAME]=ASC&ORDER[ID]=ASC&params[groupId]=622&start=50", f.Encode())
 }
@@ -117,7 +122,7 @@ func TestEncodeMeansWhatPHPReads(t *testing.T) {
 	s.Sites = []string{"s1"}
 	s.Order = ordered{"NAME", "ID"}
 	s.Nested.GroupID = 1
-	f, err := Encode(&s)
+	f, err := EncodeOwn(&s, testOwn)
 	require.NoError(t, err)
 	f = append(f, Pair{"FILTER[!%DESCRIPTION]", "x"}, Pair{"FILTER[><ID][0]", "1"}, Pair{"FILTER[><ID][1]", "9"})
 	out, err := exec.Command(php, "-r", `parse_str($argv[1], $o); echo json_encode($o, JSON_UNESCAPED_UNICODE);`, f.Encode()).Output()
@@ -144,26 +149,40 @@ func (f flagLike) EncodeValues(key string, v *url.Values) error {
 	return nil
 }
 
-type pairLike struct{}
-
-func (pairLike) EncodeValues(key string, v *url.Values) error {
-	v.Set(key+"[1]", "b64")
-	v.Set(key+"[0]", "a.png")
-	return nil
-}
-
-func (pairLike) KeyOrder(key string) []string { return []string{key + "[0]", key + "[1]"} }
-
-// Dates and the SDK's own encoders inside a raw map go out as they do in a
-// typed request, never as Go's fmt text.
+// Dates, go-querystring encoders and the caller's own types inside a raw
+// map go out as they do in a typed request, never as Go's fmt text.
 func TestEncodeMapDatesAndEncoders(t *testing.T) {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("", 3*3600))
-	f, err := Encode(map[string]any{
+	f, err := EncodeOwn(map[string]any{
 		"FILTER":  map[string]any{">=DATE_CREATE": at},
 		"OPENED":  flagLike(0),
 		"VISIBLE": flagLike(1),
 		"IMAGE":   pairLike{},
-	})
+	}, testOwn)
 	require.NoError(t, err)
 	assert.Equal(t, "FILTER[%3E%3DDATE_CREATE]=2026-01-02T03%3A04%3A05%2B03%3A00&IMAGE[0]=a.png&IMAGE[1]=b64&VISIBLE=Y", f.Encode())
+}
+
+// foreignOrdered is a go-querystring Encoder from outside the SDK that asks
+// for its keys in the order given, as the sonet command's parameters do.
+type foreignOrdered []string
+
+func (o foreignOrdered) EncodeValues(key string, v *url.Values) error {
+	for _, k := range o {
+		v.Set(k, "x")
+	}
+	return nil
+}
+
+func (o foreignOrdered) KeyOrder(string) []string { return o }
+
+func TestEncodeKeepsAForeignEncodersKeyOrder(t *testing.T) {
+	f, err := EncodeOwn(&struct {
+		P foreignOrdered `url:"params"`
+	}{P: foreignOrdered{"b", "a[1]", "a[0]"}}, testOwn)
+	require.NoError(t, err)
+	assert.Equal(t, "b=x&a[1]=x&a[0]=x", f.Encode())
+	f, err = EncodeOwn(map[string]any{"P": foreignOrdered{"z", "y"}}, testOwn)
+	require.NoError(t, err)
+	assert.Equal(t, "z=x&y=x", f.Encode())
 }

@@ -205,7 +205,7 @@ func (v *verifier) batchMissingPath() {
 	b.Halt = true // the SDK requires it for Ref chains
 	first := sonet.BatchCall[[]sonet.Group](b, "sonet_group.get", map[string]any{"FILTER": map[string]any{"ID": a.ID}})
 	second := sonet.BatchCall[[]sonet.Group](b, "sonet_group.get", map[string]any{
-		"FILTER": map[string]any{"ID": sonet.Ref(first, 0, "NO_SUCH_FIELD")}, "IS_ADMIN": "Y"})
+		"FILTER": map[string]any{"ID": first.Ref(0, "NO_SUCH_FIELD")}, "IS_ADMIN": "Y"})
 	if err := v.client.RunBatch(v.ctx, b); err != nil {
 		v.fail(name, want, err)
 		return

@@ -10,6 +10,9 @@ import (
 	"github.com/b24kit/sonet/internal/wire"
 )
 
+// This file holds the value types requests are built from: Flag (Y/N/unset),
+// Role, Image, and the String, Int and Time helpers for pointer fields.
+
 // Flag is a three-state Y/N value for requests: the zero value sends nothing
 // (the portal keeps its default or the current value), Yes sends "Y" and No
 // sends "N". A Go bool is never put on the wire, because PHP reads the
@@ -44,8 +47,7 @@ func (f Flag) String() string {
 	return ""
 }
 
-// EncodeValues implements query.Encoder.
-func (f Flag) EncodeValues(key string, v *url.Values) error {
+func (f Flag) encodeValues(key string, v *url.Values) error {
 	switch f {
 	case Unset:
 		return nil
@@ -55,6 +57,8 @@ func (f Flag) EncodeValues(key string, v *url.Values) error {
 	}
 	return &ValidationError{Field: key, Reason: fmt.Sprintf("flag value %d is neither Yes nor No", f)}
 }
+
+func (f Flag) keyOrder(key string) []string { return []string{key} }
 
 // Role is a member role letter, also used for who-may-invite permissions.
 type Role string
@@ -92,15 +96,13 @@ type Image struct {
 	Content []byte
 }
 
-// EncodeValues implements query.Encoder.
-func (im Image) EncodeValues(key string, v *url.Values) error {
+func (im Image) encodeValues(key string, v *url.Values) error {
 	v.Set(key+"[0]", im.Name)
 	v.Set(key+"[1]", base64.StdEncoding.EncodeToString(im.Content))
 	return nil
 }
 
-// KeyOrder implements wire.KeyOrderer: the name comes before the content.
-func (im Image) KeyOrder(key string) []string { return []string{key + "[0]", key + "[1]"} }
+func (im Image) keyOrder(key string) []string { return []string{key + "[0]", key + "[1]"} }
 
 func (im *Image) validate(field string) error {
 	if im == nil {

@@ -13,6 +13,11 @@ import (
 	"github.com/b24kit/sonet/internal/wire"
 )
 
+// This file holds the OAuth application flow: OAuthApp, AuthorizeURL,
+// ExchangeCode and NewOAuthAppClient. Token and OAuthError are in
+// oauth_token.go, the refresh in oauth_refresh.go, TokenStore in
+// token_store.go; what the portal posts to an application is package sonetapp.
+
 // DefaultTokenURL is the token endpoint of the Bitrix24 authorization
 // server. The client secret is only ever sent there, never to a portal.
 const DefaultTokenURL = "https://oauth.bitrix.info/oauth/token/"
@@ -26,7 +31,8 @@ const tokenMethod = "oauth/token"
 // NewOAuthAppClient refreshes with. It is immutable and safe for concurrent
 // use; it prints and logs without its secret.
 //
-// Docs: settings/oauth/index.md, settings/oauth/auto-renewal.md
+// Docs: https://apidocs.bitrix24.com/settings/oauth/index.html,
+// https://apidocs.bitrix24.com/settings/oauth/auto-renewal.html
 type OAuthApp struct {
 	clientID string
 	secret   *string // behind a pointer: %+v of a copy prints an address
@@ -70,7 +76,7 @@ func WithAppHTTPClient(hc *http.Client) AppOption {
 // "app.573ad8a0346747.09223434" or "local.…") and client secret. It makes no
 // network call.
 //
-// Docs: settings/oauth/index.md
+// Docs: https://apidocs.bitrix24.com/settings/oauth/index.html
 func NewOAuthApp(clientID, clientSecret string, opts ...AppOption) (*OAuthApp, error) {
 	if strings.TrimSpace(clientID) == "" || strings.ContainsAny(clientID, "\r\n\x00") {
 		return nil, &ValidationError{Field: "client_id", Reason: "empty or with control characters"}
@@ -117,7 +123,7 @@ func (a OAuthApp) LogValue() slog.Value { return slog.GroupValue(slog.String("cl
 // the redirect_uri with the authorization code; use it to tie the answer to
 // the user's session (it is left out when empty).
 //
-// Docs: settings/oauth/index.md
+// Docs: https://apidocs.bitrix24.com/settings/oauth/index.html
 func (a *OAuthApp) AuthorizeURL(portal, state string) (string, error) {
 	raw := strings.TrimSpace(portal)
 	if raw != "" && !strings.Contains(raw, "://") {
@@ -147,7 +153,7 @@ func (a *OAuthApp) AuthorizeURL(portal, state string) (string, error) {
 // expired code, ErrInvalidClient, ErrPaymentRequired), *TransportError,
 // *ResponseError. No error ever contains the code or the secret.
 //
-// Docs: settings/oauth/index.md
+// Docs: https://apidocs.bitrix24.com/settings/oauth/index.html
 func (a *OAuthApp) ExchangeCode(ctx context.Context, code string) (*Token, error) {
 	if code == "" || strings.ContainsAny(code, "\r\n\x00") {
 		return nil, &ValidationError{Field: "code", Reason: "empty or with control characters"}
@@ -169,7 +175,7 @@ func (a *OAuthApp) ExchangeCode(ctx context.Context, code string) (*Token, error
 // *TransportError (the refresh may have been made: the old refresh token
 // may already be spent), *ResponseError.
 //
-// Docs: settings/oauth/auto-renewal.md
+// Docs: https://apidocs.bitrix24.com/settings/oauth/auto-renewal.html
 func (a *OAuthApp) Refresh(ctx context.Context, refreshToken string) (*Token, error) {
 	if err := checkToken("refresh token", refreshToken); err != nil {
 		return nil, err
@@ -204,7 +210,7 @@ func (a *OAuthApp) Refresh(ctx context.Context, refreshToken string) (*Token, er
 // picked up by the next call. A refresh that failed in transit is not
 // repeated within the call: it may have spent the refresh token.
 //
-// Docs: settings/oauth/auto-renewal.md
+// Docs: https://apidocs.bitrix24.com/settings/oauth/auto-renewal.html
 func NewOAuthAppClient(ctx context.Context, app *OAuthApp, store TokenStore, opts ...Option) (*Client, error) {
 	if err := checkContext(ctx); err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package sonet
+package sonetapp
 
 import (
 	"context"
@@ -23,13 +23,13 @@ type EventName string
 // Group events. Subscribe to them with event.bind (see NewEventHandler).
 const (
 	// EventGroupAdd fires after a group or project was created.
-	// Docs: api-reference/sonet-group/events/on-sonet-group-add.md
+	// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-add.html
 	EventGroupAdd EventName = "ONSONETGROUPADD"
 	// EventGroupUpdate fires after a group or project was changed.
-	// Docs: api-reference/sonet-group/events/on-sonet-group-update.md
+	// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-update.html
 	EventGroupUpdate EventName = "ONSONETGROUPUPDATE"
 	// EventGroupDelete fires when a group or project is deleted.
-	// Docs: api-reference/sonet-group/events/on-sonet-group-delete.md
+	// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-delete.html
 	EventGroupDelete EventName = "ONSONETGROUPDELETE"
 )
 
@@ -41,16 +41,16 @@ var (
 	// ErrEventTokenMismatch: the request's auth[application_token] is
 	// missing, empty, sent twice or not the expected token, or no token was
 	// expected at all. The request must not be trusted.
-	ErrEventTokenMismatch = errors.New("sonet: event: application token mismatch")
+	ErrEventTokenMismatch = errors.New("sonetapp: event: application token mismatch")
 	// ErrBadEvent matches every malformed event request (wrong HTTP method,
 	// body too large or not a form, unknown event, missing group ID...).
-	ErrBadEvent = errors.New("sonet: event: bad request")
+	ErrBadEvent = errors.New("sonetapp: event: bad request")
 	// ErrUnknownEvent: the event is not one of the group events. It also
 	// matches ErrBadEvent.
-	ErrUnknownEvent = errors.New("sonet: event: not a group event")
+	ErrUnknownEvent = errors.New("sonetapp: event: not a group event")
 	// ErrEventTooLarge: the body is larger than MaxEventBytes. It also
 	// matches ErrBadEvent.
-	ErrEventTooLarge = errors.New("sonet: event: body too large")
+	ErrEventTooLarge = errors.New("sonetapp: event: body too large")
 )
 
 type eventError struct {
@@ -58,7 +58,7 @@ type eventError struct {
 	kinds  []error
 }
 
-func (e *eventError) Error() string   { return "sonet: event: " + e.reason }
+func (e *eventError) Error() string   { return "sonetapp: event: " + e.reason }
 func (e *eventError) Unwrap() []error { return e.kinds }
 
 func badEvent(format string, a ...any) error {
@@ -119,7 +119,7 @@ func presence(s string) string {
 
 // String describes the block without its tokens.
 func (a EventAuth) String() string {
-	return fmt.Sprintf("sonet.EventAuth{domain: %q, member_id: %q, scope: %q, status: %q, client_endpoint: %q, "+
+	return fmt.Sprintf("sonetapp.EventAuth{domain: %q, member_id: %q, scope: %q, status: %q, client_endpoint: %q, "+
 		"server_endpoint: %q, expires_in: %s, access_token: %s, refresh_token: %s, application_token: %s}",
 		a.Domain, a.MemberID, a.Scope, a.Status, a.ClientEndpoint, a.ServerEndpoint, a.ExpiresIn,
 		presence(a.AccessToken), presence(a.RefreshToken), presence(a.ApplicationToken))
@@ -154,7 +154,7 @@ func (a EventAuth) LogValue() slog.Value {
 // non-positive group ID, a malformed or repeated field. Event names are
 // compared without regard to case. Query-string parameters are ignored.
 //
-// Docs: api-reference/sonet-group/events/index.md,
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/events/index.html
 // api-reference/events/safe-event-handlers.md
 func ParseGroupEvent(r *http.Request, applicationToken string) (*GroupEvent, error) {
 	if r == nil {
@@ -288,7 +288,7 @@ func readGroupEvent(form url.Values) (*GroupEvent, error) {
 // call event.bind (scope of the event: sonet); events reach it once the
 // app's installation is finalised:
 //
-//	for _, ev := range []sonet.EventName{sonet.EventGroupAdd, sonet.EventGroupUpdate, sonet.EventGroupDelete} {
+//	for _, ev := range []sonetapp.EventName{sonetapp.EventGroupAdd, sonetapp.EventGroupUpdate, sonetapp.EventGroupDelete} {
 //		_, err := c.Call(ctx, "event.bind", map[string]any{
 //			"event":   string(ev),
 //			"handler": "https://app.example/events",
@@ -299,10 +299,11 @@ func readGroupEvent(form url.Values) (*GroupEvent, error) {
 // An outgoing webhook configured in the portal works the same way; its
 // "Application token" is the token to check.
 //
-// Docs: api-reference/events/event-bind.md, api-reference/events/safe-event-handlers.md
+// Docs: https://apidocs.bitrix24.com/api-reference/events/event-bind.html,
+// https://apidocs.bitrix24.com/api-reference/events/safe-event-handlers.html
 func NewEventHandler(applicationToken string, fn func(ctx context.Context, ev *GroupEvent) error) http.Handler {
 	if fn == nil {
-		panic("sonet: NewEventHandler called with a nil function")
+		panic("sonetapp: NewEventHandler called with a nil function")
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {

@@ -71,7 +71,7 @@ type oauthSecret struct {
 }
 
 // tokenRefresher obtains a new access token after stale expired. It is the
-// seam where the OAuth refresh flow (oauth.go) plugs in.
+// seam where the OAuth refresh flow (oauth_refresh.go) plugs in.
 type tokenRefresher interface {
 	// refreshToken returns the access token to use instead of stale:
 	// one a concurrent caller or another process already obtained, or a

@@ -1,4 +1,4 @@
-package sonet
+package sonetapp
 
 import (
 	"bytes"
@@ -138,7 +138,7 @@ func TestParseGroupEventNilRequest(t *testing.T) {
 	ev, err := ParseGroupEvent(nil, docAppToken)
 	assert.Nil(t, ev)
 	assert.ErrorIs(t, err, ErrBadEvent)
-	assert.EqualError(t, err, "sonet: event: nil request")
+	assert.EqualError(t, err, "sonetapp: event: nil request")
 }
 
 func TestEventHandlerStatuses(t *testing.T) {
@@ -209,7 +209,7 @@ func TestEventAuthNeverPrintsTokens(t *testing.T) {
 			assert.NotContains(t, out, secret)
 		}
 	}
-	assert.Equal(t, `sonet.EventAuth{domain: "some-domain.bitrix24.com", member_id: "a223c6b3710f85df22e9377d6c4f7553", `+
+	assert.Equal(t, `sonetapp.EventAuth{domain: "some-domain.bitrix24.com", member_id: "a223c6b3710f85df22e9377d6c4f7553", `+
 		`scope: "sonet", status: "L", client_endpoint: "https://some-domain.bitrix24.com/rest/", `+
 		`server_endpoint: "https://oauth.bitrix.info/rest/", expires_in: 1h0m0s, access_token: set, refresh_token: set, `+
 		`application_token: set}`, ev.Auth.String())

@@ -1,9 +1,7 @@
-package sonet
+package sonetapp
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/b24kit/sonet"
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -40,7 +39,7 @@ func TestParseInstallEventReadsTheDocsExample(t *testing.T) {
 	want := InstallEvent{
 		Event: "ONAPPINSTALL", Version: "1", LanguageID: "en", Time: time.Unix(1466439714, 0),
 		Domain: "account.bitrix24.com", ApplicationToken: installAppToken,
-		Auth: Token{
+		Auth: sonet.Token{
 			AccessToken: installAccess, RefreshToken: installRefresh,
 			Expires: time.Unix(1466439714+3600, 0), ExpiresIn: time.Hour,
 			Domain: "account.bitrix24.com", ServerEndpoint: "https://oauth.bitrix.info/rest/",
@@ -69,7 +68,7 @@ func TestParseInstallEventReadsTheDocsExample(t *testing.T) {
 		_, err = ParseInstallEvent(formRequest("https://app.example/install", body), stored)
 		assert.ErrorIs(t, err, ErrEventTokenMismatch)
 		assert.NotErrorIs(t, err, ErrBadEvent)
-		assert.EqualError(t, err, "sonet: event: install: auth[application_token] is not the application's token")
+		assert.EqualError(t, err, "sonetapp: event: install: auth[application_token] is not the application's token")
 	}
 }
 
@@ -77,15 +76,15 @@ func TestParseInstallEventWithoutTokens(t *testing.T) {
 	ev, err := ParseInstallEvent(installRequest(t, "install_event_no_tokens.form"), installAppToken)
 	require.NoError(t, err)
 	assert.Equal(t, InstallEvent{
-		Event: "ONAPPINSTALL", Version: "1.0.0", LanguageID: "de", Active: Yes, Installed: Yes,
+		Event: "ONAPPINSTALL", Version: "1.0.0", LanguageID: "de", Active: sonet.Yes, Installed: sonet.Yes,
 		Time: time.Unix(1696527000, 0), Domain: "some-domain.bitrix24.com", ApplicationToken: installAppToken,
-		Auth: Token{
+		Auth: sonet.Token{
 			Domain: "some-domain.bitrix24.com", ServerEndpoint: "https://oauth.bitrix.info/rest/",
 			ClientEndpoint: "https://some-domain.bitrix24.com/rest/", MemberID: testMemberID, Status: "F",
 		},
 	}, *ev)
 	_, err = NewClientFromInstall(ev)
-	assert.ErrorIs(t, err, ErrValidation)
+	assert.ErrorIs(t, err, sonet.ErrValidation)
 	assert.EqualError(t, err, "sonet: invalid InstallEvent: the event carried no access token or client_endpoint")
 }
 
@@ -121,21 +120,21 @@ func TestParseInstallEventRefusesOtherRequests(t *testing.T) {
 		_, err := ParseInstallEvent(formRequest("https://app.example/install", tc.body), "")
 		assert.ErrorIs(t, err, ErrBadAppRequest, tc.reason)
 		assert.ErrorIs(t, err, ErrBadEvent, tc.reason)
-		assert.EqualError(t, err, "sonet: event: install: "+tc.reason)
+		assert.EqualError(t, err, "sonetapp: event: install: "+tc.reason)
 		assert.NotContains(t, err.Error(), installAccess)
 	}
 	// The event must be in the body, not the query.
 	r := httptest.NewRequest(http.MethodPost, "https://app.example/install?"+string(fixture(t, "oauth/install_event.form")), nil)
 	_, err = ParseInstallEvent(r, "")
-	assert.EqualError(t, err, "sonet: event: install: not an ONAPPINSTALL event")
+	assert.EqualError(t, err, "sonetapp: event: install: not an ONAPPINSTALL event")
 	_, err = ParseInstallEvent(nil, "")
-	assert.EqualError(t, err, "sonet: event: install: nil request")
+	assert.EqualError(t, err, "sonetapp: event: install: nil request")
 	big := formRequest("https://app.example/install", "event=ONAPPINSTALL&x="+strings.Repeat("a", maxAppForm))
 	_, err = ParseInstallEvent(big, "")
-	assert.EqualError(t, err, "sonet: event: install: unreadable form")
+	assert.EqualError(t, err, "sonetapp: event: install: unreadable form")
 	get := httptest.NewRequest(http.MethodGet, "https://app.example/install", nil)
 	_, err = ParseInstallEvent(get, "")
-	assert.EqualError(t, err, "sonet: event: install: method is not POST")
+	assert.EqualError(t, err, "sonetapp: event: install: method is not POST")
 }
 
 func TestNewClientFromInstallCallsTheEventsPortal(t *testing.T) {
@@ -144,7 +143,7 @@ func TestNewClientFromInstallCallsTheEventsPortal(t *testing.T) {
 	mt := httpmock.NewMockTransport()
 	var rec recorded
 	mt.RegisterResponder("POST", "https://account.bitrix24.com/rest/"+featureMethod, rec.respond(200, fixture(t, "sonet_group.feature.access/ok_false.json")))
-	c, err := NewClientFromInstall(ev, WithHTTPClient(&http.Client{Transport: mt}), WithoutRateLimit())
+	c, err := NewClientFromInstall(ev, sonet.WithHTTPClient(&http.Client{Transport: mt}), sonet.WithoutRateLimit())
 	require.NoError(t, err)
 	assert.Equal(t, "sonet.Client{portal: account.bitrix24.com, auth: oauth}", c.String())
 	ok, err := callFeature(c)
@@ -170,7 +169,7 @@ func TestParseAppPageReadsTheDocsExample(t *testing.T) {
 	assert.Equal(t, AppPage{
 		Domain: "account.bitrix24.com", PortalURL: "https://account.bitrix24.com/", Lang: "en",
 		AppSID: "dd8cec11e347088fe87c44870a9f1dba", Placement: "DEFAULT", PlacementOptions: `{"ID":"77"}`,
-		Auth: Token{
+		Auth: sonet.Token{
 			AccessToken: pageAccess, RefreshToken: pageRefresh, ExpiresIn: time.Hour, Domain: "account.bitrix24.com",
 			ClientEndpoint: "https://account.bitrix24.com/rest/", MemberID: testMemberID, Status: "P",
 		},
@@ -179,7 +178,7 @@ func TestParseAppPageReadsTheDocsExample(t *testing.T) {
 	require.NoError(t, p.DecodePlacementOptions(&opts))
 	assert.Equal(t, "77", opts.ID)
 	var n int
-	assert.EqualError(t, p.DecodePlacementOptions(&n), "sonet: not a Bitrix24 application request: PLACEMENT_OPTIONS is not the JSON expected")
+	assert.EqualError(t, p.DecodePlacementOptions(&n), "sonetapp: not a Bitrix24 application request: PLACEMENT_OPTIONS is not the JSON expected")
 	empty := AppPage{}
 	var m map[string]any
 	require.NoError(t, empty.DecodePlacementOptions(&m))
@@ -211,7 +210,7 @@ func TestParseAppPageRefusesOtherRequests(t *testing.T) {
 	} {
 		_, err := ParseAppPage(formRequest("https://app.example/page?"+tc.query, tc.body))
 		assert.ErrorIs(t, err, ErrBadAppRequest, tc.query)
-		assert.EqualError(t, err, "sonet: not a Bitrix24 application request: "+tc.reason, tc.query)
+		assert.EqualError(t, err, "sonetapp: not a Bitrix24 application request: "+tc.reason, tc.query)
 	}
 }
 
@@ -221,7 +220,7 @@ func TestNewClientFromAppPageCallsThePagesPortal(t *testing.T) {
 	mt := httpmock.NewMockTransport()
 	var rec recorded
 	mt.RegisterResponder("POST", "https://account.bitrix24.com/rest/"+featureMethod, rec.respond(200, fixture(t, "sonet_group.feature.access/ok_true.json")))
-	c, err := NewClientFromAppPage(p, WithHTTPClient(&http.Client{Transport: mt}), WithoutRateLimit())
+	c, err := NewClientFromAppPage(p, sonet.WithHTTPClient(&http.Client{Transport: mt}), sonet.WithoutRateLimit())
 	require.NoError(t, err)
 	ok, err := callFeature(c)
 	require.NoError(t, err)
@@ -236,7 +235,7 @@ func TestAppValuesPrintWithoutSecrets(t *testing.T) {
 	require.NoError(t, err)
 	p, err := ParseAppPage(pageRequest(t, pageQuery))
 	require.NoError(t, err)
-	store := NewMemoryTokenStore(ev.Auth)
+	store := sonet.NewMemoryTokenStore(ev.Auth)
 	var logs bytes.Buffer
 	l := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	l.Debug("install", "event", ev, "page", p, "store", store)
@@ -249,156 +248,7 @@ func TestAppValuesPrintWithoutSecrets(t *testing.T) {
 			assert.NotContains(t, o, secret)
 		}
 	}
-	assert.Equal(t, "sonet.InstallEvent{event: ONAPPINSTALL, domain: account.bitrix24.com, member_id: "+testMemberID+", version: 1, auth: "+ev.Auth.String()+", application_token: [REDACTED]}", ev.String())
-	assert.Equal(t, "sonet.AppPage{domain: account.bitrix24.com, placement: DEFAULT, auth: "+p.Auth.String()+"}", p.String())
+	assert.Equal(t, "sonetapp.InstallEvent{event: ONAPPINSTALL, domain: account.bitrix24.com, member_id: "+testMemberID+", version: 1, auth: "+ev.Auth.String()+", application_token: [REDACTED]}", ev.String())
+	assert.Equal(t, "sonetapp.AppPage{domain: account.bitrix24.com, placement: DEFAULT, auth: "+p.Auth.String()+"}", p.String())
 	assert.Equal(t, "sonet.MemoryTokenStore{token: [REDACTED]}", store.String())
-}
-
-func TestMemoryTokenStoreCompareAndSwap(t *testing.T) {
-	ctx := context.Background()
-	a := Token{AccessToken: "a1", RefreshToken: "r1", MemberID: "m"}
-	b := Token{AccessToken: "a2", RefreshToken: "r2"}
-	s := NewMemoryTokenStore(a)
-	// Only the tokens are compared, not the other fields.
-	ok, err := s.CompareAndSwap(ctx, Token{AccessToken: "a1", RefreshToken: "r1"}, b)
-	require.NoError(t, err)
-	assert.True(t, ok)
-	ok, err = s.CompareAndSwap(ctx, a, Token{AccessToken: "a3", RefreshToken: "r3"})
-	require.NoError(t, err)
-	assert.False(t, ok)
-	ok, _ = s.CompareAndSwap(ctx, Token{AccessToken: "a2", RefreshToken: "rX"}, a)
-	assert.False(t, ok, "a different refresh token is a different pair")
-	got, err := s.Load(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, b, got)
-}
-
-func TestAuthorizeURL(t *testing.T) {
-	app := newTestApp(t, httpmock.NewMockTransport())
-	for _, portal := range []string{"portal.bitrix24.com", "https://portal.bitrix24.com", "https://portal.bitrix24.com/", " portal.bitrix24.com "} {
-		u, err := app.AuthorizeURL(portal, "JJHgsdgfkdaslg7lbadsfg")
-		require.NoError(t, err, portal)
-		assert.Equal(t, "https://portal.bitrix24.com/oauth/authorize/?client_id="+testClientID+"&state=JJHgsdgfkdaslg7lbadsfg", u)
-	}
-	u, err := app.AuthorizeURL("portal.bitrix24.com", "")
-	require.NoError(t, err)
-	assert.Equal(t, "https://portal.bitrix24.com/oauth/authorize/?client_id="+testClientID, u)
-	u, err = app.AuthorizeURL("portal.bitrix24.com", "a b&c=d")
-	require.NoError(t, err)
-	assert.Equal(t, "https://portal.bitrix24.com/oauth/authorize/?client_id="+testClientID+"&state=a%20b%26c%3Dd", u)
-
-	for portal, msg := range map[string]string{
-		"":                            "sonet: invalid portal URL: empty",
-		"http://portal.bitrix24.com":  "sonet: invalid portal URL: plain http is allowed only for loopback hosts; use https",
-		"https://portal.example/rest": "sonet: invalid portal URL: a portal address has no path",
-		"https://u:p@portal.example":  "sonet: invalid portal URL: user info is not allowed in the URL",
-	} {
-		_, err := app.AuthorizeURL(portal, "s")
-		assert.ErrorIs(t, err, ErrValidation, portal)
-		assert.EqualError(t, err, msg, portal)
-	}
-}
-
-func TestNewOAuthAppValidatesAndHidesTheSecret(t *testing.T) {
-	for _, tc := range []struct {
-		id, secret string
-		opts       []AppOption
-		msg        string
-	}{
-		{"", "s", nil, "sonet: invalid client_id: empty or with control characters"},
-		{"app.1", "", nil, "sonet: invalid client_secret: empty or with control characters"},
-		{"app.1", "s\n", nil, "sonet: invalid client_secret: empty or with control characters"},
-		{"app.1", "s", []AppOption{WithTokenURL("http://oauth.example/oauth/token/")}, "sonet: invalid token URL: plain http is allowed only for loopback hosts; use https"},
-		{"app.1", "s", []AppOption{WithTokenURL("https://oauth.example/oauth/token/?x=1")}, "sonet: invalid token URL: query or fragment is not allowed in the URL"},
-		{"app.1", "s", []AppOption{WithAppHTTPClient(nil)}, "sonet: invalid WithAppHTTPClient: nil *http.Client"},
-	} {
-		_, err := NewOAuthApp(tc.id, tc.secret, tc.opts...)
-		assert.ErrorIs(t, err, ErrValidation)
-		assert.EqualError(t, err, tc.msg)
-	}
-	app := newTestApp(t, httpmock.NewMockTransport())
-	assert.Equal(t, testClientID, app.ClientID())
-	want := "sonet.OAuthApp{client_id: " + testClientID + ", client_secret: [REDACTED]}"
-	for _, s := range []string{app.String(), (*app).String(), app.GoString()} {
-		assert.Equal(t, want, s)
-	}
-}
-
-type failingStore struct{}
-
-func (failingStore) Load(context.Context) (Token, error) { return Token{}, errors.New("no such row") }
-func (failingStore) CompareAndSwap(context.Context, Token, Token) (bool, error) {
-	return false, errors.New("no such row")
-}
-
-func TestNewOAuthAppClientValidates(t *testing.T) {
-	app := newTestApp(t, httpmock.NewMockTransport())
-	ctx := context.Background()
-	noEndpoint := startToken()
-	noEndpoint.ClientEndpoint = ""
-	noRefresh := startToken()
-	noRefresh.RefreshToken = ""
-	badPortal := startToken()
-	badPortal.ClientEndpoint = "http://portal.example/rest/"
-	for _, tc := range []struct {
-		app   *OAuthApp
-		store TokenStore
-		msg   string
-	}{
-		{nil, NewMemoryTokenStore(startToken()), "sonet: invalid app: nil *OAuthApp"},
-		{app, nil, "sonet: invalid store: nil TokenStore"},
-		{app, NewMemoryTokenStore(noEndpoint), "sonet: invalid Token.ClientEndpoint: empty: the stored token must say which portal it is for (https://PORTAL/rest/)"},
-		{app, NewMemoryTokenStore(noRefresh), "sonet: invalid refresh token: empty"},
-		{app, NewMemoryTokenStore(badPortal), "sonet: invalid portal URL: plain http is allowed only for loopback hosts; use https"},
-	} {
-		_, err := NewOAuthAppClient(ctx, tc.app, tc.store)
-		assert.ErrorIs(t, err, ErrValidation)
-		assert.EqualError(t, err, tc.msg)
-	}
-	_, err := NewOAuthAppClient(ctx, app, failingStore{})
-	assert.EqualError(t, err, "sonet: token store: load: no such row")
-}
-
-func TestOAuthAppRefreshDecodesTheDocsAnswer(t *testing.T) {
-	mt := httpmock.NewMockTransport()
-	var tc tokenCalls
-	mt.RegisterResponder("GET", testTokenURL, tc.respond(200, fixture(t, "oauth/refresh.json"), nil))
-	before := time.Now()
-	tok, err := newTestApp(t, mt).Refresh(context.Background(), oldRefresh)
-	require.NoError(t, err)
-	assert.Equal(t, []string{refreshQuery + oldRefresh}, tc.Queries())
-	// The docs' answer has no "expires": it is counted from receipt.
-	assert.WithinRange(t, tok.Expires, before.Add(time.Hour), time.Now().Add(time.Hour))
-	tok.Expires = time.Time{}
-	assert.Equal(t, Token{
-		AccessToken: newAccess, RefreshToken: newRefresh, ExpiresIn: time.Hour,
-		Domain: "oauth.bitrix.info", ServerEndpoint: "https://oauth.bitrix.info/rest/",
-		ClientEndpoint: "https://account.bitrix24.com/rest/", MemberID: testMemberID, Scope: "app", Status: "T",
-	}, *tok)
-}
-
-func TestExchangeCode(t *testing.T) {
-	mt := httpmock.NewMockTransport()
-	var tc tokenCalls
-	mt.RegisterResponder("GET", testTokenURL, tc.respond(200, fixture(t, "oauth/code_exchange.json"), nil))
-	app := newTestApp(t, mt)
-	tok, err := app.ExchangeCode(context.Background(), "avmocpghblyi01m3h42bljvqtyd19sw1")
-	require.NoError(t, err)
-	assert.Equal(t, []string{"grant_type=authorization_code&client_id=" + testClientID + "&client_secret=" + testClientSecret + "&code=avmocpghblyi01m3h42bljvqtyd19sw1"}, tc.Queries())
-	tok.Expires = time.Time{}
-	assert.Equal(t, Token{
-		AccessToken: "s1morf609228iwyjjpvfv6wsvuja4p8u", RefreshToken: "4f9k4jpmg13usmybzuqknt2v9fh0q6rl", ExpiresIn: time.Hour,
-		Domain: "oauth.bitrix.info", ServerEndpoint: "https://oauth.bitrix.info/rest/",
-		ClientEndpoint: "https://portal.bitrix24.com/rest/", MemberID: testMemberID, Scope: "app", Status: "T",
-	}, *tok)
-
-	mt.RegisterResponder("GET", testTokenURL, tc.respond(400, fixture(t, "oauth/invalid_grant.json"), nil))
-	_, err = app.ExchangeCode(context.Background(), "expiredcode0000")
-	assert.ErrorIs(t, err, ErrInvalidGrant)
-	assert.EqualError(t, err, "sonet: oauth/token: invalid_grant: Invalid authorization tokens were provided (HTTP 400)")
-
-	_, err = app.ExchangeCode(context.Background(), "")
-	assert.ErrorIs(t, err, ErrValidation)
-	assert.EqualError(t, err, "sonet: invalid code: empty or with control characters")
-	assert.Len(t, tc.Queries(), 2)
 }
