@@ -205,6 +205,12 @@ func (s *scanner[T]) walkRanges(ctx context.Context, w *idWalk, maxID, n int, pr
 			stop()
 			yield(zero, failErr)
 			return
+		case <-ctx.Done():
+			// The caller's context ended: workers stop quietly on it (their
+			// errors would only repeat it), so the consumer ends here.
+			stop()
+			yield(zero, ctx.Err())
+			return
 		}
 	}
 	stop()
