@@ -211,8 +211,16 @@ func (p *pacer) acquire(ctx context.Context, n int, est time.Duration) (int, tim
 					break
 				}
 			}
-			if wait < 0 {
+			switch {
+			case wait >= 0:
+			case p.inflight > 0:
 				changed = p.changed
+			default:
+				// Not even an empty window has room for one command (a
+				// budget smaller than a command): nothing in flight will
+				// settle, so wait until the window is empty; then the
+				// request goes alone.
+				wait = p.spent[len(p.spent)-1].at.Add(p.budget.Window + basketGuard).Sub(now)
 			}
 		}
 		p.mu.Unlock()

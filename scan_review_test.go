@@ -55,3 +55,25 @@ func TestScanGroupsParallelEndsWithTheContextErrorWhenCancelled(t *testing.T) {
 		assert.True(t, goroutinesSettle(base), "unordered=%v: goroutines left behind", unordered)
 	}
 }
+
+func TestPacerLetsACommandLargerThanTheBudgetGoOnceTheWindowIsEmpty(t *testing.T) {
+	clk := newFakeClock()
+	start := clk.Now()
+	// A self-hosted portal configured with a small budget: one command
+	// (20 s) costs more than the whole budget (10 s per minute).
+	p := newPacer(clk, OperatingBudget{Limit: 10 * time.Second, Window: time.Minute}, false)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	n, need, err := p.acquire(ctx, 1, 0)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	clk.Sleep(ctx, 20*time.Second)
+	p.settle(need, []time.Duration{20 * time.Second}, Timing{})
+
+	// Nothing in flight, the window holds the 20 s command: the next one
+	// goes when that basket has left the window, not never.
+	n, _, err = p.acquire(ctx, 3, 20*time.Second)
+	require.NoError(t, err, "acquire must not wait forever for a settle that cannot come")
+	assert.Equal(t, 3, n, "alone in an empty window, the request goes whole")
+	assert.Equal(t, start.Add(time.Minute+basketGuard), clk.Now())
+}
