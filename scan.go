@@ -183,8 +183,8 @@ func (s *scanner[T]) progress(rows, total int, hasTotal bool) ScanProgress {
 // send sends one request of at most want commands, built by build for the
 // n the sizer allows, within the operating budget. A request that gets no
 // usable answer (a cut-off, a 5xx, a broken connection) is not repeated as
-// it was: the next one is at most half as large; a one-command request is
-// repeated after the retry policy's backoff. After the policy's
+// it was: after the retry policy's backoff, the next one is at most half as
+// large (a one-command request is repeated). After the policy's
 // MaxAttempts failures in a row the error is returned.
 func (s *scanner[T]) send(ctx context.Context, want int, build func(n int) (*Batch, []*BatchCommand[json.RawMessage], error)) ([]scanPage[T], error) {
 	for failures := 0; ; {
@@ -213,10 +213,11 @@ func (s *scanner[T]) send(ctx context.Context, want int, build func(n int) (*Bat
 			}
 			s.size.failed(n, elapsed)
 			s.c.log.WarnContext(ctx, "sonet: scan request failed; sending a smaller one", "method", s.spec.method, "commands", n, "next", s.size.n(), "reason", reasonOf(err))
-			if n == 1 {
-				if err := s.c.clock.Sleep(ctx, s.c.retry.backoff(failures)); err != nil {
-					return nil, fmt.Errorf("sonet: %s scan: %w", s.spec.method, err)
-				}
+			// Backed off as any read is: a smaller request sent at once
+			// meets the same passing outage, and MaxAttempts quick
+			// failures would end the scan where a plain read rides it out.
+			if err := s.c.clock.Sleep(ctx, s.c.retry.backoff(failures)); err != nil {
+				return nil, fmt.Errorf("sonet: %s scan: %w", s.spec.method, err)
 			}
 			continue
 		}

@@ -2,10 +2,15 @@ package sonet
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"runtime"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/b24kit/sonet/sonettest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -76,4 +81,56 @@ func TestPacerLetsACommandLargerThanTheBudgetGoOnceTheWindowIsEmpty(t *testing.T
 	require.NoError(t, err, "acquire must not wait forever for a settle that cannot come")
 	assert.Equal(t, 3, n, "alone in an empty window, the request goes whole")
 	assert.Equal(t, start.Add(time.Minute+basketGuard), clk.Now())
+}
+
+// outageTransport answers 502 to every request but the first from the
+// moment it is armed until the clock has moved on by length.
+type outageTransport struct {
+	clk    *fakeClock
+	length time.Duration
+	mu     sync.Mutex
+	seen   int
+	until  time.Time
+	failed int
+}
+
+func (o *outageTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	o.mu.Lock()
+	o.seen++
+	if o.seen == 2 {
+		o.until = o.clk.Now().Add(o.length)
+	}
+	down := o.seen >= 2 && o.clk.Now().Before(o.until)
+	if down {
+		o.failed++
+	}
+	o.mu.Unlock()
+	if down {
+		return &http.Response{StatusCode: http.StatusBadGateway, Header: http.Header{"Content-Type": {"text/html"}},
+			ContentLength: -1, Body: io.NopCloser(strings.NewReader("<html>502 Bad Gateway</html>")), Request: r}, nil
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestScanGroupsBacksOffBetweenFailedRequestsLikeAnyRead(t *testing.T) {
+	// A 3-second outage (502s) right after the first request: a plain read
+	// rides it out with the retry policy's backoff, and so must a scan,
+	// whose resent requests are smaller but not sent back to back.
+	clk := newFakeClock()
+	srv, _ := newFakePortal(t, 3000, sonettest.WithClock(clk.Now))
+	ot := &outageTransport{clk: clk, length: 3 * time.Second}
+	c, err := NewWebhookClient(srv.WebhookURL(), WithoutRateLimit(), WithClock(clk), WithHTTPClient(&http.Client{Transport: ot}))
+	require.NoError(t, err)
+	ids := collect(t, c.ScanGroups(context.Background(), &GroupScanOptions{ScanTuning: ScanTuning{Unpaced: true}}))
+	require.Len(t, ids, 3000)
+	for i, id := range ids {
+		require.Equal(t, i+1, id)
+	}
+	assert.Positive(t, ot.failed)
+	assert.Less(t, ot.failed, DefaultRetryPolicy().MaxAttempts)
+	sleeps := clk.Sleeps()
+	require.Len(t, sleeps, ot.failed, "one backoff after each failed request")
+	for i, d := range sleeps {
+		assert.GreaterOrEqual(t, d, DefaultRetryPolicy().BaseDelay<<i/2, "backoff %d", i)
+	}
 }
