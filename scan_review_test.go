@@ -2,9 +2,11 @@ package sonet
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -133,4 +135,47 @@ func TestScanGroupsBacksOffBetweenFailedRequestsLikeAnyRead(t *testing.T) {
 	for i, d := range sleeps {
 		assert.GreaterOrEqual(t, d, DefaultRetryPolicy().BaseDelay<<i/2, "backoff %d", i)
 	}
+}
+
+// hookTransport runs after(k) once the answer to the k-th request (from 1)
+// is in, before the client reads it.
+type hookTransport struct {
+	mu    sync.Mutex
+	n     int
+	after func(k int)
+}
+
+func (h *hookTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	h.mu.Lock()
+	h.n++
+	k := h.n
+	h.mu.Unlock()
+	h.after(k)
+	return resp, err
+}
+
+func TestScanGroupsParallelRangeThatOutgrowsItsCountIsWalkedToItsEnd(t *testing.T) {
+	// Even IDs 2..16,000: after the span request, 4 ranges of 3,975 IDs,
+	// all counted by the second request. Right after that count, 80 groups
+	// appear inside range 1, beyond its counted first page (groups that
+	// start to match the filter, or come back): more than its counted
+	// pages hold. A single walk would find them; the range walk must too,
+	// not stop at its stale count.
+	srv, want := holeyPortal(t, 8000, [2]int{0, 0})
+	for id := 5001; id < 5160; id += 2 {
+		want = append(want, id)
+	}
+	slices.Sort(want)
+	ht := &hookTransport{after: func(k int) {
+		if k == 2 {
+			for id := 5001; id < 5160; id += 2 {
+				srv.AddGroup(sonettest.Group{ID: id, Name: fmt.Sprint("late", id), Active: true, Visible: true, Opened: true})
+			}
+		}
+	}}
+	c, err := NewWebhookClient(srv.WebhookURL(), WithoutRateLimit(), WithHTTPClient(&http.Client{Transport: ht}))
+	require.NoError(t, err)
+	got := collect(t, c.ScanGroups(context.Background(), &GroupScanOptions{ScanTuning: ScanTuning{Parallel: 2}}))
+	assert.Equal(t, want, got)
 }

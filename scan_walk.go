@@ -87,7 +87,15 @@ func (s *scanner[T]) step(ctx context.Context, w *idWalk, emit func([]T) bool) (
 			return true, nil
 		}
 	}
-	return w.upTo > 0 && w.remaining <= 0, nil
+	if w.upTo > 0 && w.remaining < 0 {
+		// More rows than the count said (rows that came to match after it):
+		// the range is not known to end here. Count again from the cursor.
+		// (A range that grew by exactly what deletions removed, or to a
+		// page boundary, cannot be told apart without a command more.)
+		w.remaining = -1
+		return false, nil
+	}
+	return w.upTo > 0 && w.remaining == 0, nil
 }
 
 // advance moves the walk's cursor over rows, which must come in strictly
