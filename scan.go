@@ -184,7 +184,8 @@ func (s *scanner[T]) progress(rows, total int, hasTotal bool) ScanProgress {
 // n the sizer allows, within the operating budget. A request that gets no
 // usable answer (a cut-off, a 5xx, a broken connection) is not repeated as
 // it was: after the retry policy's backoff, the next one is at most half as
-// large (a one-command request is repeated). After the policy's
+// large (a one-command request is repeated, unless it ran into the
+// portal's cut-off: then the error is returned). After the policy's
 // MaxAttempts failures in a row the error is returned.
 func (s *scanner[T]) send(ctx context.Context, want int, build func(n int) (*Batch, []*BatchCommand[json.RawMessage], error)) ([]scanPage[T], error) {
 	for failures := 0; ; {
@@ -210,6 +211,11 @@ func (s *scanner[T]) send(ctx context.Context, want int, build func(n int) (*Bat
 			failures++
 			if !scanRetryable(err) || ctx.Err() != nil || failures >= s.c.retry.MaxAttempts {
 				return nil, err
+			}
+			if n == 1 && elapsed >= cutOffSeen {
+				// Nothing smaller to send: the same command would be cut
+				// off again, each time billed a minute of the budget.
+				return nil, fmt.Errorf("sonet: %s scan: one command ran past the portal's %v cut-off; no smaller request exists: %w", s.spec.method, portalCutOff, err)
 			}
 			s.size.failed(n, elapsed)
 			s.c.log.WarnContext(ctx, "sonet: scan request failed; sending a smaller one", "method", s.spec.method, "commands", n, "next", s.size.n(), "reason", reasonOf(err))

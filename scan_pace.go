@@ -27,6 +27,13 @@ var (
 	SelfHostedOperatingBudget = OperatingBudget{Limit: 420 * time.Second, Window: 10 * time.Minute}
 )
 
+// portalCutOff is how long a cloud portal lets one request run (spec §6.2);
+// a request that failed after cutOffSeen of it is taken as cut off.
+const (
+	portalCutOff = 60 * time.Second
+	cutOffSeen   = portalCutOff * 9 / 10
+)
+
 // DefaultMaxRequestTime is the server time a scan sizes one batch request
 // to: a third of the 60-second cut-off (spec §6.2), so that commands three
 // times slower than measured still finish.

@@ -179,3 +179,23 @@ func TestScanGroupsParallelRangeThatOutgrowsItsCountIsWalkedToItsEnd(t *testing.
 	got := collect(t, c.ScanGroups(context.Background(), &GroupScanOptions{ScanTuning: ScanTuning{Parallel: 2}}))
 	assert.Equal(t, want, got)
 }
+
+func TestScanGroupsGivesUpWhenOneCommandIsCutOff(t *testing.T) {
+	// Every command runs 70 s: even a one-command request passes the 60 s
+	// cut-off. Sending it again changes nothing but spends another minute
+	// of the method's operating budget each time.
+	srv, clk := simPortal(t, 200, sonettest.ServerTime{PerCommand: 70 * time.Second})
+	c, err := NewWebhookClient(srv.WebhookURL(), WithoutRateLimit(), WithClock(clk))
+	require.NoError(t, err)
+	var errs []error
+	for _, err := range c.ScanGroups(context.Background(), &GroupScanOptions{ScanTuning: ScanTuning{Unpaced: true}}) {
+		errs = append(errs, err)
+	}
+	require.Len(t, errs, 1)
+	var re *ResponseError
+	require.ErrorAs(t, errs[0], &re, "the portal's answer stays reachable")
+	assert.Equal(t, http.StatusGatewayTimeout, re.HTTPStatus)
+	assert.Contains(t, errs[0].Error(), "sonet: sonet_group.get scan: one command ran past the portal's 1m0s cut-off; no smaller request exists: ")
+	assert.Len(t, srv.Requests(), 1, "a cut-off one-command request is not sent again")
+	assert.Equal(t, 1, srv.Stats().CutOff)
+}
