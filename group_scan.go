@@ -42,12 +42,13 @@ type GroupScanOptions struct {
 // Each request is also sized from the server time earlier commands took so
 // that it stays within MaxRequestTime (20 s by default, a third of the
 // portal's 60-second cut-off); a request that gets no usable answer (cut
-// off, 5xx, broken connection) is never repeated as it was, the next one
-// is at most half as large. Requests are paced so that the commands'
-// server time stays within the operating budget (480 s per 10 minutes on
-// cloud portals; see ScanTuning); a command refused anyway with
-// OPERATION_TIME_LIMIT is waited out until operating_reset_at and the walk
-// goes on from its cursor. With ScanTuning.Parallel, ranges of IDs are
+// off, 5xx, broken connection) is never repeated as it was: after the
+// retry policy's backoff the next one is at most half as large, and a
+// single command cut off ends the scan with the error. Requests are paced
+// so that the commands' server time stays within the operating budget
+// (480 s per 10 minutes on cloud portals; see ScanTuning); a command
+// refused anyway with OPERATION_TIME_LIMIT is waited out until
+// operating_reset_at and the walk goes on from its cursor. With ScanTuning.Parallel, ranges of IDs are
 // walked at once (see ScanTuning).
 //
 // The walk yields the same groups in the same order as AllGroups with ORDER
