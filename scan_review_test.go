@@ -199,3 +199,26 @@ func TestScanGroupsGivesUpWhenOneCommandIsCutOff(t *testing.T) {
 	assert.Len(t, srv.Requests(), 1, "a cut-off one-command request is not sent again")
 	assert.Equal(t, 1, srv.Stats().CutOff)
 }
+
+func TestScanGroupsParallelUnderFaultsYieldsEveryRowOnce(t *testing.T) {
+	// Every kind of failure a read meets, on a quarter of the requests:
+	// failed requests are resent smaller, pages answered are never yielded
+	// twice, none is skipped, and the rows stay in ID order.
+	failed := 0
+	for _, seed := range []int64{1, 2, 3, 4, 5} {
+		srv, want := holeyPortal(t, 6000, [2]int{3000, 5000}, sonettest.WithFaults(sonettest.Faults{
+			Seed: seed, QueryLimit: 0.05, InternalBefore: 0.05, InternalAfter: 0.05, HTMLBadGateway: 0.04, Truncated: 0.03, Drop: 0.03,
+		}))
+		c, err := NewWebhookClient(srv.WebhookURL(), WithoutRateLimit(),
+			WithRetryPolicy(RetryPolicy{MaxAttempts: 10, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}))
+		require.NoError(t, err)
+		got := collect(t, c.ScanGroups(context.Background(), &GroupScanOptions{ScanTuning: ScanTuning{Parallel: 3}}))
+		require.Equal(t, want, got, "seed %d", seed)
+		for _, r := range srv.Requests() {
+			if r.HTTPStatus != http.StatusOK {
+				failed++
+			}
+		}
+	}
+	assert.GreaterOrEqual(t, failed, 3, "faults were met")
+}
