@@ -222,3 +222,19 @@ func TestScanGroupsParallelUnderFaultsYieldsEveryRowOnce(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, failed, 3, "faults were met")
 }
+
+func TestScanGroupsParallelLeavesNoGoroutineAfterABreak(t *testing.T) {
+	for _, unordered := range []bool{false, true} {
+		_, c := newFakePortal(t, 8000)
+		base := runtime.NumGoroutine()
+		n := 0
+		for _, err := range c.ScanGroups(context.Background(), &GroupScanOptions{ScanTuning: ScanTuning{Parallel: 4, Unordered: unordered}}) {
+			require.NoError(t, err)
+			if n++; n == 700 {
+				break
+			}
+		}
+		c.hc.CloseIdleConnections()
+		assert.True(t, goroutinesSettle(base), "unordered=%v: goroutines left behind", unordered)
+	}
+}

@@ -13,8 +13,8 @@ import (
 // WorkgroupScanOptions holds the parameters of ScanWorkgroups.
 type WorkgroupScanOptions struct {
 	// Filter adds conditions to the walk (filter[KEY]), as in
-	// WorkgroupListOptions. It may not hold a ">ID" key: the walk owns it
-	// (use AfterID).
+	// WorkgroupListOptions. It may not hold a ">ID" key (nor "<=ID" with
+	// Parallel): the walk owns them (use AfterID).
 	Filter WorkgroupFilter
 	// Select lists the fields to return. ID is added when missing: the
 	// walk's cursor reads it. Empty: DefaultWorkgroupFields.
