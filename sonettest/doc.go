@@ -288,7 +288,9 @@
 //     the commands started before the cut ran and are billed, the rest do
 //     not run, and the answer is HTTP 504 with nginx's "Gateway Time-out"
 //     page (what the cut-off looks like on the wire is this fake's choice;
-//     the docs only say the request is cut off);
+//     the docs only say the request is cut off, not whether the portal's
+//     PHP runs on and bills the rest of the batch, as it does after a
+//     client leaves: this fake takes the reading that it stops);
 //   - the operating limit (WithOperatingLimit) bills each call, batch
 //     commands included, its own time in one-minute baskets keyed by when
 //     it ran;
