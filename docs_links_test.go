@@ -47,11 +47,18 @@ func TestDocsLinesAreFullURLs(t *testing.T) {
 						assert.Regexp(t, docsURL, u, "%s:%d", path, i+1)
 					}
 				}
-				if !strings.HasSuffix(strings.TrimSpace(rest), ",") || i+1 >= len(lines) {
+				// Every further line of the same comment is a continuation,
+				// with or without a comma: a relative path there slipped by
+				// once (EnsureGroup).
+				if i+1 >= len(lines) {
+					break
+				}
+				next := strings.TrimSpace(lines[i+1])
+				if !strings.HasPrefix(next, "//") || strings.TrimSpace(strings.TrimPrefix(next, "//")) == "" {
 					break
 				}
 				i++
-				rest = strings.TrimPrefix(strings.TrimSpace(lines[i]), "//")
+				rest = strings.TrimPrefix(next, "//")
 			}
 		}
 		return nil

@@ -89,8 +89,8 @@ func (e *DuplicateGroupsError) Unwrap() error { return e.Err }
 // duplicates). The fields other than name, kind and owner are not
 // compared: an existing group is returned as it is, not updated.
 //
-// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html
-// api-reference/sonet-group/sonet-group-get.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html,
+// https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html
 func (c *Client) EnsureGroup(ctx context.Context, req *GroupCreateRequest) (id int, created bool, err error) {
 	if err := checkContext(ctx); err != nil {
 		return 0, false, err

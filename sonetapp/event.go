@@ -154,8 +154,8 @@ func (a EventAuth) LogValue() slog.Value {
 // non-positive group ID, a malformed or repeated field. Event names are
 // compared without regard to case. Query-string parameters are ignored.
 //
-// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/events/index.html
-// api-reference/events/safe-event-handlers.md
+// Docs: https://apidocs.bitrix24.com/api-reference/sonet-group/events/index.html,
+// https://apidocs.bitrix24.com/api-reference/events/safe-event-handlers.html
 func ParseGroupEvent(r *http.Request, applicationToken string) (*GroupEvent, error) {
 	if r == nil {
 		return nil, badEvent("nil request")
