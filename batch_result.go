@@ -97,6 +97,8 @@ func (e *BatchError) notRun(ch []*batchEntry, cause error) {
 	}
 }
 
+// Error reads "sonet: batch of N commands: K failed", the first three failures,
+// and how many did not run or have an unknown outcome.
 func (e *BatchError) Error() string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "sonet: batch of %d command%s: %d failed", e.Commands, plural(e.Commands), len(e.Failed))

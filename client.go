@@ -407,10 +407,12 @@ type TransportError struct {
 	Err    error
 }
 
+// Error reads "sonet: METHOD: transport: " and the transport's error.
 func (e *TransportError) Error() string {
 	return "sonet: " + e.Method + ": transport: " + e.Err.Error()
 }
 
+// Unwrap returns the transport's error (a *url.Error, a context error, ...).
 func (e *TransportError) Unwrap() error { return e.Err }
 
 type discardHandler struct{}

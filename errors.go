@@ -24,6 +24,8 @@ type APIError struct {
 	Method string
 }
 
+// Error reads "sonet: METHOD: CODE: description (HTTP status)"; the parts the
+// answer lacks are left out (sonet_group errors have no code).
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("sonet: ")
@@ -71,6 +73,7 @@ func (e *APIError) Is(target error) bool {
 // and expired_token).
 type Code string
 
+// Error reads "sonet: error code CODE".
 func (c Code) Error() string { return "sonet: error code " + string(c) }
 
 // System error codes, documented for every method.
@@ -141,6 +144,7 @@ const (
 // variants other doc versions give for the same failure.
 type Message string
 
+// Error reads "sonet: " and the portal's text.
 func (m Message) Error() string { return "sonet: " + string(m) }
 
 // Is lets a Message match the categories it belongs to, so a locally made
@@ -245,6 +249,7 @@ type ValidationError struct {
 	code Code
 }
 
+// Error reads "sonet: invalid FIELD: reason", FIELD being the wire key.
 func (e *ValidationError) Error() string {
 	return "sonet: invalid " + e.Field + ": " + e.Reason
 }
@@ -276,6 +281,8 @@ type ResponseError struct {
 	raw    []byte
 }
 
+// Error reads "sonet: METHOD: bad response (HTTP status, content type):
+// reason" and a redacted excerpt of the body.
 func (e *ResponseError) Error() string {
 	msg := fmt.Sprintf("sonet: %s: bad response (HTTP %d", e.Method, e.HTTPStatus)
 	if e.ContentType != "" {

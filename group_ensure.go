@@ -33,6 +33,8 @@ type DuplicateGroupsError struct {
 	Err error
 }
 
+// Error names the count, the name and the IDs, and the lost create's cause
+// when there was one.
 func (e *DuplicateGroupsError) Error() string {
 	msg := fmt.Sprintf("sonet: %d groups named %q match (IDs %v)", len(e.IDs), e.Name, e.IDs)
 	if e.Err != nil {
