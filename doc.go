@@ -61,6 +61,13 @@ does not return them, not because the SDK drops them.
 	many calls in one request         NewBatch, RunBatch          BatchCommand[T]    1 request per 50
 	any other REST method             Call                        your type          1 request
 
+socialnetwork.api.workgroup.list does not filter on the project dates (a
+Where on PROJECT_DATE_FINISH is refused before sending): for "projects
+ending this week", list with FieldProject.Eq(true) and compare
+Workgroup.ProjectDateFinish in Go. List rows carry ISO-8601 dates, which
+always decode; socialnetwork.api.workgroup.get sends the portal's format
+(see Dates).
+
 # Creating and updating
 
 GroupCreateRequest and GroupUpdateRequest differ on purpose. A create sends

@@ -192,7 +192,13 @@
 //   - socialnetwork.api.workgroup.get answers the group's table row in the
 //     ORM's field order. Its dates are portal-format text without an
 //     offset, in the portal's time zone (WithLocation) and regional layout
-//     (WithDateLayout; month first, "04/17/2025 19:37:55", by default);
+//     (WithDateLayout; month first, "04/17/2025 19:37:55", by default). A
+//     client reads them into time.Time only when told both, as with a real
+//     portal: sonet.WithPortalLocation (UTC+2, time.FixedZone("UTC+2",
+//     2*3600), unless WithLocation) and sonet.WithDateOrder(sonet.MonthDay)
+//     for the default layout (or the order learnt from a date whose day is
+//     above 12); sonet.WithTestDefaults sets neither, so without them such
+//     dates stay zero and only their text is kept;
 //     empty DESCRIPTION and KEYWORDS are null,
 //     SCRUM_OWNER_ID (the scrum's owner), SCRUM_MASTER_ID and
 //     SCRUM_SPRINT_DURATION are separate fields; SEARCH_INDEX is the text
