@@ -398,23 +398,6 @@ func (c *Client) decodeResult(method string, r *Response, out any) error {
 	return finishResponseError(decodeResult(method, r, out), c.redact)
 }
 
-// TransportError is a failure to get an answer: the connection failed, timed
-// out, or broke while the body was read. The request may or may not have
-// reached the portal.
-type TransportError struct {
-	Method string
-	Status int // the status, if headers arrived before the failure
-	Err    error
-}
-
-// Error reads "sonet: METHOD: transport: " and the transport's error.
-func (e *TransportError) Error() string {
-	return "sonet: " + e.Method + ": transport: " + e.Err.Error()
-}
-
-// Unwrap returns the transport's error (a *url.Error, a context error, ...).
-func (e *TransportError) Unwrap() error { return e.Err }
-
 type discardHandler struct{}
 
 func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }

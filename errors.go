@@ -297,3 +297,20 @@ func (e *ResponseError) Error() string {
 
 // Is makes every ResponseError match ErrBadResponse.
 func (e *ResponseError) Is(target error) bool { return target == ErrBadResponse }
+
+// TransportError is a failure to get an answer: the connection failed, timed
+// out, or broke while the body was read. The request may or may not have
+// reached the portal.
+type TransportError struct {
+	Method string
+	Status int // the status, if headers arrived before the failure
+	Err    error
+}
+
+// Error reads "sonet: METHOD: transport: " and the transport's error.
+func (e *TransportError) Error() string {
+	return "sonet: " + e.Method + ": transport: " + e.Err.Error()
+}
+
+// Unwrap returns the transport's error (a *url.Error, a context error, ...).
+func (e *TransportError) Unwrap() error { return e.Err }
