@@ -84,6 +84,11 @@ func row(g sonet.Group) groupRow {
 // page: total is their number and there is no next. Use it for GetGroup
 // (one group) and for lists that fit one page. Dates left zero are sent as
 // null, which the SDK reads as zero again.
+//
+// Fields left zero are sent as they are: OwnerID 0 goes out as OWNER_ID 0,
+// which no portal sends. Client.EnsureGroup compares the owner with the
+// webhook's user (1 for the client of New), so a group it should find needs
+// OwnerID: 1; without it EnsureGroup creates another one.
 func Groups(groups ...sonet.Group) Answer {
 	return GroupPage(sonet.Page[sonet.Group]{Items: groups, Total: len(groups), HasTotal: true})
 }

@@ -79,3 +79,27 @@ func TestPortalCountsCallsThatHadNoAnswer(t *testing.T) {
 	assert.Equal(t, 1, p.Calls("sonet_group.delete"), "a write is sent once")
 	assert.Equal(t, []url.Values{{"GROUP_ID": {"7"}}}, p.Sent("sonet_group.delete"))
 }
+
+// What Groups' doc says about OwnerID: EnsureGroup finds a fixture owned by
+// the mock webhook's user 1 and creates past one left with OwnerID 0.
+func TestEnsureGroupFindsAFixtureOnlyWithItsOwner(t *testing.T) {
+	ctx := context.Background()
+	req := &sonet.GroupCreateRequest{Name: "Beta", Project: sonet.Yes}
+
+	p := sonetmock.New(t)
+	p.On("sonet_group.get", sonetmock.Groups(sonet.Group{ID: 9, Name: "Beta", Project: true, OwnerID: 1}))
+	id, created, err := p.Client.EnsureGroup(ctx, req)
+	require.NoError(t, err)
+	assert.Equal(t, 9, id)
+	assert.False(t, created)
+	assert.Equal(t, 0, p.Calls("sonet_group.create"))
+
+	p = sonetmock.New(t)
+	p.On("sonet_group.get", sonetmock.Groups(sonet.Group{ID: 9, Name: "Beta", Project: true}))
+	p.On("sonet_group.create", sonetmock.Created(10))
+	id, created, err = p.Client.EnsureGroup(ctx, req)
+	require.NoError(t, err)
+	assert.Equal(t, 10, id)
+	assert.True(t, created)
+	assert.Equal(t, []url.Values{{"NAME": {"Beta"}, "PROJECT": {"Y"}}}, p.Sent("sonet_group.create"))
+}
