@@ -14,7 +14,7 @@ import (
 // helper, constant or variable can creep back in.
 func TestExamplesDeclareNoHiddenHelpers(t *testing.T) {
 	var files []string
-	for _, pattern := range []string{"example_*_test.go", "sonettest/example_test.go", "sonetmock/example_test.go", "examples/testing/example_test.go"} {
+	for _, pattern := range []string{"example_*_test.go", "sonettest/example_test.go", "sonetmock/example_test.go", "sonetapp/example_test.go", "examples/testing/example_test.go"} {
 		m, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)
