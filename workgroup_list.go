@@ -14,6 +14,9 @@ import (
 
 // WorkgroupField is a field socialnetwork.api.workgroup.list can select.
 // Names are UPPER_CASE on the way out although rows come back camelCase.
+// It is for Select only: filters and sort orders use the Field constants
+// (FieldProject, FieldDateCreate, ...), and the list filters on fewer fields
+// than it selects (not on the project dates, for one).
 type WorkgroupField string
 
 // Fields of socialnetwork.api.workgroup.list's select. The portal itself
