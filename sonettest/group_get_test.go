@@ -294,3 +294,28 @@ func FuzzSearchMatch(f *testing.F) {
 		}
 	})
 }
+
+// NAME and DESCRIPTION are stored Emoji::encode'd; the filter compares with
+// the stored form, the rows come back decoded.
+func TestGroupGetEmojiStoredEncoded(t *testing.T) {
+	s, _ := newTestServer(t)
+	s.AddGroup(Group{Name: "🚀 Launch", Description: "go 🎉", Active: true, Visible: true})
+	s.AddGroup(Group{Name: "Launch", Active: true, Visible: true})
+	for _, c := range []struct{ filter, want string }{
+		{`{"NAME":"🚀 Launch"}`, ""},
+		{`{"NAME":":f09f9a80: Launch"}`, "1"},
+		{`{"%NAME":"🚀"}`, ""},
+		{`{"%NAME":":f09f9a80:"}`, "1"},
+		{`{"%DESCRIPTION":":f09f8e89:"}`, "1"},
+		{`{"%NAME":"launch"}`, "2,1"},
+	} {
+		st, body := callJSON(t, s, "sonet_group.get", `{"FILTER":`+c.filter+`}`)
+		if got := ids(t, body); st != 200 || got != c.want {
+			t.Errorf("FILTER %s: %d %q, want %q", c.filter, st, got, c.want)
+		}
+	}
+	_, body := callJSON(t, s, "sonet_group.get", `{"GROUP_ID":1}`)
+	if !strings.Contains(body, `"NAME":"🚀 Launch"`) && !strings.Contains(body, `"NAME":"\ud83d\ude80 Launch"`) {
+		t.Errorf("row name not decoded: %s", body)
+	}
+}
