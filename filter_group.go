@@ -33,7 +33,14 @@ func (f GroupFilter) conds() conditions {
 	return out
 }
 
-func (f GroupFilter) encodeValues(key string, v *url.Values) error { return f.conds().encode(key, v) }
+// encodeValues validates the filter first, so a GroupFilter sent through
+// Call or BatchCall is refused as ListGroups would refuse it.
+func (f GroupFilter) encodeValues(key string, v *url.Values) error {
+	if err := f.validate(key); err != nil {
+		return err
+	}
+	return f.conds().encode(key, v)
+}
 
 func (f GroupFilter) keyOrder(key string) []string { return f.conds().keyOrder(key) }
 

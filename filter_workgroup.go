@@ -28,7 +28,12 @@ func (f WorkgroupFilter) conds() conditions {
 	return out
 }
 
+// encodeValues validates the filter first, so a WorkgroupFilter sent
+// through Call or BatchCall is refused as ListWorkgroups would refuse it.
 func (f WorkgroupFilter) encodeValues(key string, v *url.Values) error {
+	if err := f.validate(key); err != nil {
+		return err
+	}
 	return f.conds().encode(key, v)
 }
 

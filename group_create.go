@@ -144,6 +144,10 @@ func encodeError(field string, err error) error {
 	if errors.As(err, &te) {
 		return &ValidationError{Field: te.Key, Reason: te.Reason}
 	}
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return ve // a typed value's own check (a filter's EncodeValues)
+	}
 	return &ValidationError{Field: field, Reason: err.Error()}
 }
 

@@ -72,7 +72,7 @@ func TestRawCallWithZeroConditionIsRefused(t *testing.T) {
 	_, err := c.Call(context.Background(), "sonet_group.get", &struct {
 		F GroupFilter `url:"FILTER"`
 	}{GroupFilter{Condition{}}}, nil, nil)
-	assert.EqualError(t, err, `sonet: invalid params: sonet: invalid FILTER: filter key "" has no value`)
+	assert.EqualError(t, err, `sonet: invalid FILTER: filter key "" names no field`)
 	assert.Equal(t, 0, mt.GetTotalCallCount())
 }
 

@@ -2,6 +2,7 @@ package sonet
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
 
@@ -66,4 +67,36 @@ func TestGroupFilterEncodesEmojiAsStored(t *testing.T) {
 	BatchListGroups(b, &GroupListOptions{Filter: GroupFilter{FieldName.Eq("🚀")}})
 	require.NoError(t, c.RunBatch(context.Background(), b))
 	assert.Contains(t, sent, "FILTER[NAME]=%3Af09f9a80%3A")
+}
+
+// Call and BatchCall encode a typed filter through its EncodeValues, which
+// refuses what ListGroups refuses: a raw Call must not send an operator the
+// method drops silently.
+func TestCallRefusesDroppedFilterOperators(t *testing.T) {
+	c, mt := newMockClient(t)
+	ctx := context.Background()
+	bad := &GroupListOptions{Filter: GroupFilter{Where("=%NAME", "%Alpha%")}}
+	_, err := c.Call(ctx, "sonet_group.get", bad, nil, Idempotent())
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.ErrorIs(t, err, ErrValidation)
+	assert.Equal(t, "FILTER", ve.Field)
+	assert.Contains(t, ve.Reason, `drops the operator "=%"`)
+
+	_, err = c.Call(ctx, "sonet_group.get", map[string]any{"FILTER": GroupFilter{Where("><ID", "1", "5")}}, nil, Idempotent())
+	assert.ErrorIs(t, err, ErrValidation)
+
+	_, err = c.Call(ctx, "socialnetwork.api.workgroup.list", map[string]any{"filter": WorkgroupFilter{Where("?NAME", "a")}}, nil, Idempotent())
+	assert.ErrorIs(t, err, ErrValidation)
+
+	b := NewBatch()
+	h := BatchCall[json.RawMessage](b, "sonet_group.get", bad)
+	assert.ErrorIs(t, h.Err(), ErrValidation)
+	assert.Zero(t, mt.GetTotalCallCount())
+
+	// The loudly named escape hatch still sends.
+	mt.RegisterResponder(http.MethodPost, testEndpoint+"sonet_group.get", httpmock.NewStringResponder(200, `{"result":[],"total":0}`))
+	_, err = c.Call(ctx, "sonet_group.get", &GroupListOptions{Filter: GroupFilter{WhereUnchecked("=%NAME", "x")}}, nil, Idempotent())
+	require.NoError(t, err)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
 }
