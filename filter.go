@@ -123,6 +123,9 @@ type filterRules struct {
 	fields       map[string]bool
 	// split cuts a key into operator and field the way the method does.
 	split func(key string) (op, field string)
+	// check, if set, explains a known operator on a known field that the
+	// method still misreads ("" if it reads it as written).
+	check func(op, field string, c Condition) string
 }
 
 // conditions is the shared body of GroupFilter and WorkgroupFilter.
@@ -205,6 +208,11 @@ func (cs conditions) validate(field string, rules *filterRules) error {
 		}
 		if !rules.fields[name] {
 			return &ValidationError{Field: field, Reason: fmt.Sprintf("%s does not filter on %q (filter key %q would be ignored and return every row); field names are upper case; use WhereUnchecked to send it anyway", rules.method, name, c.key)}
+		}
+		if rules.check != nil {
+			if why := rules.check(op, name, c); why != "" {
+				return &ValidationError{Field: field, Reason: fmt.Sprintf("%s %s (filter key %q); use WhereUnchecked to send it anyway", rules.method, why, c.key)}
+			}
 		}
 	}
 	return nil

@@ -1,6 +1,9 @@
 package sonet
 
-import "net/url"
+import (
+	"fmt"
+	"net/url"
+)
 
 // GroupFilterItem is an entry of a GroupFilter: a Condition (both list
 // methods honour it), a GroupCondition or a raw Where. A WorkgroupCondition
@@ -110,6 +113,33 @@ var groupRules = &filterRules{
 		"OWNER_NAME", "OWNER_LAST_NAME", "OWNER_LOGIN", "OWNER_EMAIL", "PROJECT",
 		"PROJECT_DATE_START", "PROJECT_DATE_FINISH", "SITE_ID", "IS_EXTRANET"),
 	split: leadingNonLetters,
+	check: groupCheck,
+}
+
+// groupNonText are GetList's number and date fields: CSqlUtil compares them
+// with "=" whatever "%" or "?" asked for.
+var groupNonText = setOf("ID", "SUBJECT_ID", "OWNER_ID", "IMAGE_ID", "NUMBER_OF_MEMBERS",
+	"NUMBER_OF_MODERATORS", "DATE_CREATE", "DATE_UPDATE", "DATE_ACTIVITY",
+	"PROJECT_DATE_START", "PROJECT_DATE_FINISH")
+
+// groupCheck explains what sonet_group.get misreads although it keeps the
+// operator and knows the field.
+func groupCheck(op, field string, c Condition) string {
+	switch {
+	case field == "IS_EXTRANET":
+		// The REST layer turns it into a site condition from the value
+		// alone: the operator is ignored ("!" would select the extranet
+		// groups), and any value but exactly Y or N adds no condition.
+		if op != "" {
+			return fmt.Sprintf("ignores the operator %q on IS_EXTRANET and reads it as equal", op)
+		}
+		if c.list || len(c.values) != 1 || c.values[0] != "Y" && c.values[0] != "N" {
+			return "reads IS_EXTRANET only as the single value Y or N and ignores anything else (every row)"
+		}
+	case (op == "%" || op == "?") && groupNonText[field]:
+		return fmt.Sprintf("compares the number or date field %s with = when asked for %q", field, op)
+	}
+	return ""
 }
 
 // groupSortFields are the ORDER keys sonet_group.get sorts by; any other key
@@ -117,12 +147,26 @@ var groupRules = &filterRules{
 var groupSortFields = func() map[string]bool {
 	m := setOf()
 	for k := range groupRules.fields {
-		if k != "IS_EXTRANET" {
+		if k != "IS_EXTRANET" && groupSortReasons[k] == "" {
 			m[k] = true
 		}
 	}
 	return m
 }()
+
+// groupSortReasons are the GetList fields sonet_group.get does not sort by
+// as asked. Unless an administrator sends IS_ADMIN=Y, GetList reads the
+// rows the caller may see as a UNION and strips the table prefixes " G.",
+// " UG." and " S." from its ORDER BY: SUBJECT_NAME (S.NAME) becomes NAME,
+// the group's name, and the owner fields (U.*) are left naming a table the
+// UNION's ORDER BY cannot see, an SQL error.
+var groupSortReasons = map[string]string{
+	"SUBJECT_NAME":    "sorts by the group's NAME instead when permissions are checked (its UNION strips the S. prefix)",
+	"OWNER_NAME":      "fails with an SQL error when permissions are checked (its UNION cannot sort by the joined user table)",
+	"OWNER_LAST_NAME": "fails with an SQL error when permissions are checked (its UNION cannot sort by the joined user table)",
+	"OWNER_LOGIN":     "fails with an SQL error when permissions are checked (its UNION cannot sort by the joined user table)",
+	"OWNER_EMAIL":     "fails with an SQL error when permissions are checked (its UNION cannot sort by the joined user table)",
+}
 
 func gc(op, field string, values ...string) GroupCondition {
 	return GroupCondition{cond(op, field, values...)}

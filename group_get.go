@@ -32,6 +32,11 @@ func (o *GroupListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
+	for _, ob := range o.Order {
+		if why := groupSortReasons[ob.Field]; why != "" {
+			return &ValidationError{Field: "ORDER", Reason: fmt.Sprintf("sonet_group.get %s: sort by %s is refused", why, ob.Field)}
+		}
+	}
 	if err := o.Order.validate("ORDER", groupRules.method, groupSortFields); err != nil {
 		return err
 	}

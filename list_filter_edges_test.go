@@ -100,3 +100,37 @@ func TestCallRefusesDroppedFilterOperators(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, mt.GetTotalCallCount())
 }
+
+// What sonet_group.get keeps but misreads is refused before sending: an
+// operator on IS_EXTRANET (the REST layer reads only the value, so "!"
+// selects the extranet groups), a value other than Y or N (no condition:
+// every row), "%" or "?" on a number or date (CSqlUtil compares with =), and
+// sorting by SUBJECT_NAME or an owner field (the permission UNION sorts by
+// the group's NAME, or fails).
+func TestGroupFilterRefusesWhatThePortalMisreads(t *testing.T) {
+	for _, f := range []GroupFilterItem{
+		Where("!IS_EXTRANET", "Y"), Where("!=IS_EXTRANET", "N"), Where("IS_EXTRANET", "yes"),
+		Where("IS_EXTRANET", "Y", "N"), Where("%ID", "5"), Where("?OWNER_ID", "1"),
+		Where("%DATE_CREATE", "2026-01-01"), Where("?NUMBER_OF_MEMBERS", "3"),
+	} {
+		_, err := (&GroupListOptions{Filter: GroupFilter{f}}).Encode()
+		assert.ErrorIs(t, err, ErrValidation, f)
+	}
+	_, err := (&GroupListOptions{Filter: GroupFilter{Where("!IS_EXTRANET", "Y")}}).Encode()
+	assert.EqualError(t, err, `sonet: invalid FILTER: sonet_group.get ignores the operator "!" on IS_EXTRANET and reads it as equal (filter key "!IS_EXTRANET"); use WhereUnchecked to send it anyway`)
+	body, err := (&GroupListOptions{Filter: GroupFilter{FieldIsExtranet.Eq(true), Where("%NAME", "5"), FieldKeywords.Search("a|b")}}).Encode()
+	require.NoError(t, err)
+	assert.Equal(t, "FILTER[IS_EXTRANET]=Y&FILTER[%25NAME]=5&FILTER[%3FKEYWORDS]=a%7Cb", body)
+
+	for _, ob := range []OrderBy{FieldSubjectName.Asc(), FieldOwnerName.Desc(), FieldOwnerLastName.Asc(), FieldOwnerLogin.Asc(), FieldOwnerEmail.Asc()} {
+		_, err := (&GroupListOptions{Order: Order{ob}}).Encode()
+		assert.ErrorIs(t, err, ErrValidation, ob.Field)
+	}
+	_, err = (&GroupListOptions{Order: Order{FieldSubjectName.Asc()}}).Encode()
+	assert.EqualError(t, err, `sonet: invalid ORDER: sonet_group.get sorts by the group's NAME instead when permissions are checked (its UNION strips the S. prefix): sort by SUBJECT_NAME is refused`)
+	// Scans and FindGroupsByName build their filters through the same check.
+	var scan GroupScanOptions
+	scan.Filter = GroupFilter{Where("!IS_EXTRANET", "Y")}
+	_, _, err = scan.batch(0, 1, true)
+	assert.ErrorIs(t, err, ErrValidation)
+}

@@ -85,6 +85,10 @@ func TestWhereAcceptsWhatTheMethodHonours(t *testing.T) {
 	for _, op := range []string{"", "!", "=", "!=", "<", "<=", ">", ">=", "%", "?"} {
 		for _, f := range []string{"ID", "DESCRIPTION", "SUBJECT_NAME", "INITIATE_PERMS", "NUMBER_OF_MEMBERS", "PROJECT_DATE_START"} {
 			_, err := (&GroupListOptions{Filter: GroupFilter{Where(op+f, "1")}}).Encode()
+			if (op == "%" || op == "?") && (f == "ID" || f == "NUMBER_OF_MEMBERS" || f == "PROJECT_DATE_START") {
+				assert.ErrorIs(t, err, ErrValidation, "CSqlUtil reads %s as =", op+f)
+				continue
+			}
 			assert.NoError(t, err, op+f)
 		}
 	}
@@ -119,10 +123,10 @@ func TestGroupOnlyFieldsEncode(t *testing.T) {
 			FieldSpamPerms.NotEq(RoleAll), FieldIsExtranet.Eq(false), FieldProject.Eq(true), FieldSubjectID.NotIn(4, 5),
 			FieldSiteID.Eq("s1"), FieldOwnerLogin.NotEq("bot"), FieldImageID.GT(0),
 		},
-		Order: Order{FieldNumberOfMembers.Desc(), FieldSubjectName.Asc(), FieldInitiatePerms.Asc()},
+		Order: Order{FieldNumberOfMembers.Desc(), FieldKeywords.Asc(), FieldInitiatePerms.Asc()},
 	}).Encode()
 	require.NoError(t, err)
-	assert.Equal(t, "ORDER[NUMBER_OF_MEMBERS]=DESC&ORDER[SUBJECT_NAME]=ASC&ORDER[INITIATE_PERMS]=ASC"+
+	assert.Equal(t, "ORDER[NUMBER_OF_MEMBERS]=DESC&ORDER[KEYWORDS]=ASC&ORDER[INITIATE_PERMS]=ASC"+
 		"&FILTER[%25DESCRIPTION]=launch&FILTER[%3FKEYWORDS]=web%7Cmobile&FILTER[SUBJECT_NAME]=Workgroups"+
 		"&FILTER[%3E%3DNUMBER_OF_MEMBERS]=5&FILTER[%3C%3DNUMBER_OF_MODERATORS]=3"+
 		"&FILTER[INITIATE_PERMS][0]=A&FILTER[INITIATE_PERMS][1]=E&FILTER[%21%3DSPAM_PERMS]=N&FILTER[IS_EXTRANET]=N"+

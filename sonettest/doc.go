@@ -100,6 +100,11 @@
 //     cased; any direction but ASC sorts descending; unknown keys are
 //     skipped, and with none left there is no ORDER BY: rows come in ID
 //     order.
+//   - Unless an administrator sends IS_ADMIN=Y, GetList reads the rows as a
+//     UNION (visible groups, then the caller's hidden ones) and strips
+//     " G.", " UG." and " S." from the ORDER BY: ORDER[SUBJECT_NAME] then
+//     sorts by the group's NAME. (The owner fields, U.*, make that UNION
+//     fail with an SQL error on a real portal; here they sort as asked.)
 //   - Paging: start is PHP's intval (a JSON true is 1, "75.9" is 75, 1e2
 //     is 100); the page read is floor(start/50)+1, and a page past the last
 //     one reads page 1 again, with next=50 when there is more than one

@@ -286,6 +286,15 @@ func groupGet(c *call) (any, *page, *apiError) {
 	adminMode := leafStr(c.p.get("IS_ADMIN")) == "Y"
 	conds, or := groupGetFilter(c.p.get("FILTER"), c.p.get("GROUP_ID"))
 	order := groupGetOrder(c.p.get("ORDER"))
+	if !(adminMode && c.admin) {
+		// GetList reads a caller's groups as a UNION and strips " S."
+		// from its ORDER BY: SUBJECT_NAME (S.NAME) sorts by NAME.
+		for i := range order {
+			if order[i].field == "SUBJECT_NAME" {
+				order[i].field = "NAME"
+			}
+		}
+	}
 	start := phpIntval(leafStr(c.p.get("start")))
 	if n := c.p.get("start"); n != nil && n.isArr && len(n.keys) > 0 {
 		start = 1 // PHP's intval of a non-empty array

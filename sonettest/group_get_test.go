@@ -160,7 +160,7 @@ func TestGroupGetOrderDirectionsAndUnknownKeys(t *testing.T) {
 		"ORDER[BOGUS]=ASC&ORDER[X]=DESC":      "1,2,3,4,5",
 		"ORDER=NAME":                          "5,4,3,2,1",
 		"ORDER[BOGUS]=DESC&ORDER[NAME]=ASC":   "2,4,5,3,1",
-		"ORDER[SUBJECT_NAME]=ASC&ORDER[ID]=x": "5,4,3,2,1",
+		"ORDER[SUBJECT_NAME]=ASC&ORDER[ID]=x": "2,4,5,3,1", // the permission UNION sorts by NAME
 	} {
 		_, body := callForm(t, s, "sonet_group.get", q)
 		if got := ids(t, body); got != want {
@@ -317,5 +317,23 @@ func TestGroupGetEmojiStoredEncoded(t *testing.T) {
 	_, body := callJSON(t, s, "sonet_group.get", `{"GROUP_ID":1}`)
 	if !strings.Contains(body, `"NAME":"🚀 Launch"`) && !strings.Contains(body, `"NAME":"\ud83d\ude80 Launch"`) {
 		t.Errorf("row name not decoded: %s", body)
+	}
+}
+
+// The permission UNION's ORDER BY loses the subject table's prefix:
+// SUBJECT_NAME sorts by NAME for everyone but an administrator in admin
+// mode.
+func TestGroupGetOrderBySubjectNameIsNameUnderPermissions(t *testing.T) {
+	s, _ := newTestServer(t)
+	seedSearchGroups(s)
+	// NAME ascending: Alpha draft(3), Alpha launch(1), Beta(4), Omega(2).
+	_, body := callJSON(t, s, "sonet_group.get", `{"ORDER":{"SUBJECT_NAME":"ASC"}}`)
+	if got := ids(t, body); got != "3,1,4,2" {
+		t.Errorf("as a caller: %q, want NAME order 3,1,4,2", got)
+	}
+	_, body = callJSON(t, s, "sonet_group.get", `{"ORDER":{"SUBJECT_NAME":"ASC"},"IS_ADMIN":"Y"}`)
+	// Sales (2, 3) before Workgroups (1, 4); ties keep ID order.
+	if got := ids(t, body); got != "2,3,1,4" {
+		t.Errorf("admin mode: %q, want SUBJECT_NAME order 2,3,1,4", got)
 	}
 }
