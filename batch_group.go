@@ -94,8 +94,8 @@ func BatchListGroups(b *Batch, opts *GroupListOptions, params ...BatchParam) *Ba
 		if err := decodeResult("sonet_group.get", &Response{HTTPStatus: 200, Result: raw}, &groups); err != nil {
 			return nil, err
 		}
-		r := &Response{Total: m.Total, HasTotal: m.HasTotal, Next: m.Next, HasNext: m.HasNext, Time: m.Time}
-		return listPage(r, opts.Start, []Group(groups)), nil
+		r := &Response{HTTPStatus: 200, Total: m.Total, HasTotal: m.HasTotal, Next: m.Next, HasNext: m.HasNext, Time: m.Time}
+		return listPage("sonet_group.get", r, opts.Start, []Group(groups))
 	})
 }
 

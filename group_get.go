@@ -94,7 +94,7 @@ func (c *Client) ListGroups(ctx context.Context, opts *GroupListOptions) (*Page[
 	if err != nil {
 		return nil, err
 	}
-	return listPage(r, opts.Start, []Group(groups)), nil
+	return listPage("sonet_group.get", r, opts.Start, []Group(groups))
 }
 
 // AllGroups walks every page of sonet_group.get from opts.Start on:

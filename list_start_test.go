@@ -2,7 +2,10 @@ package sonet
 
 import (
 	"context"
+	"net/http"
 	"testing"
+
+	"github.com/jarcoal/httpmock"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -112,4 +115,49 @@ func TestListWorkgroupsPastTheEndIsEmpty(t *testing.T) {
 	assert.Empty(t, p.Items)
 	assert.False(t, p.HasNext)
 	assert.Equal(t, 51, p.Total)
+}
+
+// Past the first page, an answer without "total" could be the portal's
+// first-page fallback (its rows are those of offset 0): a bad response,
+// never rows yielded as if they were at the offset asked for.
+func TestListPageWithoutTotalPastFirstPageIsBadResponse(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", func(r *http.Request) (*http.Response, error) {
+		require.NoError(t, r.ParseForm())
+		if r.PostForm.Get("start") == "" {
+			return httpmock.NewBytesResponse(200, fixture(t, "sonet_group.get/page1_of_123.json")), nil
+		}
+		return httpmock.NewBytesResponse(200, fixture(t, "sonet_group.get/page_without_total.json")), nil
+	})
+	_, err := c.ListGroups(context.Background(), &GroupListOptions{Start: 50})
+	assert.ErrorIs(t, err, ErrBadResponse)
+	assert.EqualError(t, err, "sonet: sonet_group.get: bad response (HTTP 200): page at start=50 has no total: its rows cannot be told from the portal's first-page fallback")
+
+	// The first page needs no total.
+	p, err := c.ListGroups(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Len(t, p.Items, 50)
+
+	n := 0
+	var last error
+	for _, err := range c.AllGroups(context.Background(), nil) {
+		if err != nil {
+			last = err
+			break
+		}
+		n++
+	}
+	assert.Equal(t, 50, n, "only the first page's rows")
+	assert.ErrorIs(t, last, ErrBadResponse)
+
+	mt.RegisterResponder("POST", testEndpoint+"socialnetwork.api.workgroup.list", httpmock.NewStringResponder(200, `{"result":{"workgroups":[{"id":1}]}}`))
+	_, err = c.ListWorkgroups(context.Background(), &WorkgroupListOptions{Start: 50})
+	assert.ErrorIs(t, err, ErrBadResponse)
+
+	mt.RegisterResponder("POST", testEndpoint+"batch", httpmock.NewStringResponder(200,
+		`{"result":{"result":{"c0":[{"ID":"1","NAME":"a"}]},"result_error":{},"result_total":{},"result_next":{},"result_time":{}}}`))
+	b := NewBatch()
+	h := BatchListGroups(b, &GroupListOptions{Start: 50})
+	_ = c.RunBatch(context.Background(), b)
+	assert.ErrorIs(t, h.Err(), ErrBadResponse)
 }

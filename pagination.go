@@ -29,18 +29,24 @@ func pageFrom[T any](r *Response, items []T) *Page[T] {
 	return &Page[T]{Items: items, Total: r.Total, HasTotal: r.HasTotal, Next: r.Next, HasNext: r.HasNext, Time: r.Time}
 }
 
-// listPage is pageFrom for a page asked for at start. A portal asked for a
-// page past the last one answers the FIRST page again (CDBResult::NavQuery
-// falls back to page 1), with its next; a start at or past the total is
-// therefore an empty page, whatever rows came with it, and the end of the
-// list.
-func listPage[T any](r *Response, start int, items []T) *Page[T] {
+// listPage is pageFrom for a page of method asked for at start. A portal
+// asked for a page past the last one answers the FIRST page again
+// (CDBResult::NavQuery falls back to page 1), with its next; a start at or
+// past the total is therefore an empty page, whatever rows came with it,
+// and the end of the list. Past the first page an answer without a total
+// cannot be told from that fallback, so it is a bad response rather than
+// rows that may belong to offset 0.
+func listPage[T any](method string, r *Response, start int, items []T) (*Page[T], error) {
+	if start > 0 && !r.HasTotal {
+		return nil, &ResponseError{HTTPStatus: r.HTTPStatus, Method: method,
+			Reason: fmt.Sprintf("page at start=%d has no total: its rows cannot be told from the portal's first-page fallback", start)}
+	}
 	p := pageFrom(r, items)
-	if start > 0 && r.HasTotal && start >= r.Total {
+	if start > 0 && start >= r.Total {
 		p.Items = []T{}
 		p.Next, p.HasNext = 0, false
 	}
-	return p
+	return p, nil
 }
 
 // walk yields every row of a list, page by page, following next. It stops at

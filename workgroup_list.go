@@ -280,7 +280,10 @@ func (c *Client) ListWorkgroups(ctx context.Context, opts *WorkgroupListOptions)
 		return nil, err
 	}
 	c.readPortalDates(opts.Location, rows)
-	p := listPage(r, opts.Start, []Workgroup(rows))
+	p, err := listPage(methodWorkgroupList, r, opts.Start, []Workgroup(rows))
+	if err != nil {
+		return nil, err
+	}
 	if opts.NoCount {
 		p.Total, p.HasTotal, p.Next, p.HasNext = 0, false, 0, false
 	}
