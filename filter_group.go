@@ -70,6 +70,8 @@ type GroupExtranetField string
 
 // Fields only sonet_group.get filters on (its GetList knows more fields than
 // the docs list). The fields both methods know are the Field... constants.
+// SUBJECT_NAME and the OWNER_ fields filter but do not sort: their Asc and
+// Desc are refused by ListGroups (see GroupListOptions.Order).
 const (
 	FieldDescription        GroupStringField   = "DESCRIPTION"
 	FieldKeywords           GroupStringField   = "KEYWORDS"

@@ -10,7 +10,10 @@ import (
 type GroupListOptions struct {
 	// Order sorts the list; entries are applied in the order given.
 	// Default (empty): ID descending. Only fields the portal sorts by are
-	// accepted: it skips any other silently.
+	// accepted: it skips any other silently. SUBJECT_NAME and the OWNER_
+	// fields are refused too: unless an administrator sends IS_ADMIN=Y,
+	// the portal sorts SUBJECT_NAME by the group's NAME and fails on the
+	// owner fields.
 	Order Order `url:"ORDER,omitempty"`
 	// Filter selects groups; see the Field constants and Where.
 	Filter GroupFilter `url:"FILTER,omitempty"`
