@@ -105,10 +105,13 @@ func (f StringField) LT(s string) Condition { return cond("<", string(f), s) }
 // LTE matches field <= s.
 func (f StringField) LTE(s string) Condition { return cond("<=", string(f), s) }
 
-// Search matches by the portal's search syntax (operator "?";
-// sonet_group.get only): words separated by spaces or & must all occur, |
-// separates alternatives, ~ negates a word, parentheses group:
-// "Alpha|Omega", "report ~draft".
+// Search matches by the portal's filter syntax (operator "?";
+// sonet_group.get only): words separated by spaces, + or & must all occur,
+// | separates alternatives, ~ negates a word, parentheses group, "..." or
+// '...' is one word: "Alpha|Omega", "report ~draft". Each word is a
+// substring test in which % and _ are wildcards; "and", "or" and "not" are
+// plain words. A query the portal cannot read (unbalanced parentheses,
+// words split by a tab or newline) matches nothing.
 func (f StringField) Search(query string) GroupCondition {
 	return GroupCondition{cond("?", string(f), query)}
 }

@@ -107,7 +107,7 @@ var groupRules = &filterRules{
 	},
 	emptyReasons: map[string]string{
 		"%": "the portal's SQL then tests the field as a number and matches almost nothing; leave the condition out to match every row",
-		"?": "the portal builds no search condition from it; leave the condition out to match every row",
+		"?": "the portal's search then has nothing to read and matches no row; leave the condition out to match every row",
 	},
 	fields: setOf("ID", "NAME", "DESCRIPTION", "DATE_CREATE", "DATE_UPDATE", "DATE_ACTIVITY",
 		"ACTIVE", "VISIBLE", "OPENED", "CLOSED", "SUBJECT_ID", "OWNER_ID", "KEYWORDS", "IMAGE_ID",

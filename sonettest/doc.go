@@ -81,10 +81,14 @@
 //     IS_EXTRANET=Y or N (exactly) selects extranet groups or the others,
 //     whatever its operator; CHECK_PERMISSIONS is removed.
 //   - Text compares case-insensitively (the database collation); "%" is a
-//     literal substring; an empty DESCRIPTION or KEYWORDS is NULL; "?" is
-//     Bitrix search syntax: words are substrings, a space, & or "and" is
-//     AND, | or "or" is OR, ~ or "not" negates, parentheses group, "quoted
-//     text" is one word. "%" and "?" on a number or date compare with =.
+//     literal substring; an empty DESCRIPTION or KEYWORDS is NULL. "?" is
+//     main's filter syntax (CFilterQuery, not the search module's): a
+//     space, + or & is AND, | is OR, ~ negates, parentheses group, "..."
+//     or '...' is one word; "and", "or", "not" are plain words; each word
+//     is a LIKE '%word%' in which % and _ are wildcards. A query it cannot
+//     read (unbalanced parentheses, words split by a tab or newline, an
+//     empty value) becomes the condition 0 and matches nothing. "%" and
+//     "?" on a number or date compare with =.
 //     Several values are OR-ed (AND-ed when negated); an empty list adds no
 //     condition; FILTER[LOGIC]=OR joins the conditions with OR.
 //   - Dates: DATE_* values may be ISO-8601 (the REST layer converts them),

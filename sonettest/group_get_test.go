@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -73,11 +74,17 @@ func TestGroupGetSearchSyntax(t *testing.T) {
 		"alpha launch":          "1",
 		"alpha & draft":         "3",
 		"alpha ~draft":          "1",
-		"alpha and not draft":   "1",
+		"alpha and not draft":   "", // and, not are plain words here
+		"alpha + draft":         "3",
+		"a%h":                   "3,1", // % and _ are LIKE wildcards
+		"_mega":                 "2",
+		"(alpha":                "", // unbalanced: the condition is "0"
+		"alpha\tdraft":          "", // words split by a tab: "0"
 		"(omega | beta) | xyz":  "4,2",
 		"~alpha":                "4,2",
 		`"alpha launch"|beta`:   "4,1",
-		"":                      "4,3,2,1",
+		`'alpha launch'|beta`:   "4,1",
+		"":                      "", // nothing to search: "0"
 		"launch draft":          "",
 		"launch | (draft beta)": "1",
 	} {
@@ -285,17 +292,14 @@ func FuzzSearchMatch(f *testing.F) {
 			// the oracle below would call "\xb1" a substring of "\xa3".
 			return
 		}
-		// The tokenizer splits words at space, tab, CR and LF only (a form
-		// feed belongs to the word), so the oracle does too.
-		fields := strings.FieldsFunc(query, func(r rune) bool { return strings.ContainsRune(" \t\r\n", r) })
-		if len(fields) != 1 || strings.ContainsAny(query, "&|~()\"") {
+		// One plain word: trimmed as PHP trims, no operator, quote,
+		// wildcard or inner space.
+		w := strings.Trim(query, " \t\n\r\v\f\x00")
+		if w == "" || strings.ContainsAny(w, " \t\n\r\v\f&|~()\"'+%_") || strings.ContainsFunc(w, unicode.IsSpace) ||
+			utf8.RuneCountInString(w) > 100 {
 			return
 		}
-		switch strings.ToLower(fields[0]) {
-		case "and", "or", "not":
-			return
-		}
-		if want := strings.Contains(strings.ToLower(text), strings.ToLower(fields[0])); got != want {
+		if want := strings.Contains(strings.ToLower(text), strings.ToLower(w)); got != want {
 			t.Errorf("searchMatch(%q, %q) = %v, want %v", text, query, got, want)
 		}
 	})
