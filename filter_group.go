@@ -140,6 +140,14 @@ func groupCheck(op, field string, c Condition) string {
 		}
 	case (op == "%" || op == "?") && groupNonText[field]:
 		return fmt.Sprintf("compares the number or date field %s with = when asked for %q", field, op)
+	case field == "PROJECT_DATE_START" || field == "PROJECT_DATE_FINISH":
+		// Only DATE_CREATE, DATE_UPDATE and DATE_ACTIVITY pass the REST
+		// layer's ISO conversion; SQL reads an ISO value here as NULL.
+		for _, v := range c.values {
+			if len(v) > 10 && v[10] == 'T' {
+				return fmt.Sprintf("does not convert %s from ISO-8601 (the value would match nothing); send the portal's own format, e.g. 02.01.2026 15:04:05", field)
+			}
+		}
 	}
 	return ""
 }

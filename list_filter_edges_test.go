@@ -112,15 +112,17 @@ func TestGroupFilterRefusesWhatThePortalMisreads(t *testing.T) {
 		Where("!IS_EXTRANET", "Y"), Where("!=IS_EXTRANET", "N"), Where("IS_EXTRANET", "yes"),
 		Where("IS_EXTRANET", "Y", "N"), Where("%ID", "5"), Where("?OWNER_ID", "1"),
 		Where("%DATE_CREATE", "2026-01-01"), Where("?NUMBER_OF_MEMBERS", "3"),
+		Where(">PROJECT_DATE_START", "2026-01-02T00:00:00+02:00"), Where("PROJECT_DATE_FINISH", "01.01.2026", "2026-01-01T00:00:00Z"),
 	} {
 		_, err := (&GroupListOptions{Filter: GroupFilter{f}}).Encode()
 		assert.ErrorIs(t, err, ErrValidation, f)
 	}
 	_, err := (&GroupListOptions{Filter: GroupFilter{Where("!IS_EXTRANET", "Y")}}).Encode()
 	assert.EqualError(t, err, `sonet: invalid FILTER: sonet_group.get ignores the operator "!" on IS_EXTRANET and reads it as equal (filter key "!IS_EXTRANET"); use WhereUnchecked to send it anyway`)
-	body, err := (&GroupListOptions{Filter: GroupFilter{FieldIsExtranet.Eq(true), Where("%NAME", "5"), FieldKeywords.Search("a|b")}}).Encode()
+	body, err := (&GroupListOptions{Filter: GroupFilter{FieldIsExtranet.Eq(true), Where("%NAME", "5"), FieldKeywords.Search("a|b"),
+		Where(">PROJECT_DATE_START", "02.01.2026")}}).Encode()
 	require.NoError(t, err)
-	assert.Equal(t, "FILTER[IS_EXTRANET]=Y&FILTER[%25NAME]=5&FILTER[%3FKEYWORDS]=a%7Cb", body)
+	assert.Equal(t, "FILTER[IS_EXTRANET]=Y&FILTER[%25NAME]=5&FILTER[%3FKEYWORDS]=a%7Cb&FILTER[%3EPROJECT_DATE_START]=02.01.2026", body)
 
 	for _, ob := range []OrderBy{FieldSubjectName.Asc(), FieldOwnerName.Desc(), FieldOwnerLastName.Asc(), FieldOwnerLogin.Asc(), FieldOwnerEmail.Asc()} {
 		_, err := (&GroupListOptions{Order: Order{ob}}).Encode()
