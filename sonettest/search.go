@@ -83,9 +83,6 @@ func (e *searchEval) not() bool {
 	return likeMatch(e.text, "%"+strings.ToLower(w)+"%")
 }
 
-// phpTrim is PHP's trim(): space, \t, \n, \r, \0 and \v.
-func phpTrim(s string) string { return strings.Trim(s, " \t\n\r\x00\x0b") }
-
 type searchRule struct {
 	re  *regexp.Regexp
 	rep string
