@@ -3,6 +3,8 @@ package sonet
 import (
 	"fmt"
 	"net/url"
+	"strconv"
+	"strings"
 )
 
 // GroupFilterItem is an entry of a GroupFilter: a Condition (both list
@@ -124,6 +126,13 @@ var groupNonText = setOf("ID", "SUBJECT_ID", "OWNER_ID", "IMAGE_ID", "NUMBER_OF_
 	"NUMBER_OF_MODERATORS", "DATE_CREATE", "DATE_UPDATE", "DATE_ACTIVITY",
 	"PROJECT_DATE_START", "PROJECT_DATE_FINISH")
 
+// groupIntFields are GetList's integer fields; groupFlagFields its Y/N
+// fields.
+var (
+	groupIntFields  = setOf("ID", "SUBJECT_ID", "OWNER_ID", "IMAGE_ID", "NUMBER_OF_MEMBERS", "NUMBER_OF_MODERATORS")
+	groupFlagFields = setOf("ACTIVE", "VISIBLE", "OPENED", "CLOSED", "PROJECT")
+)
+
 // groupCheck explains what sonet_group.get misreads although it keeps the
 // operator and knows the field.
 func groupCheck(op, field string, c Condition) string {
@@ -140,6 +149,21 @@ func groupCheck(op, field string, c Condition) string {
 		}
 	case (op == "%" || op == "?") && groupNonText[field]:
 		return fmt.Sprintf("compares the number or date field %s with = when asked for %q", field, op)
+	case groupIntFields[field]:
+		// CSqlUtil sends intval(value): "abc" is 0 (matches no group),
+		// "12abc" is 12. A batch reference ($result[...]) is replaced
+		// before the method runs.
+		for _, v := range c.values {
+			if _, err := strconv.Atoi(v); err != nil && !strings.HasPrefix(v, "$") {
+				return fmt.Sprintf("reads the number field %s as intval(%q), not as the value given", field, v)
+			}
+		}
+	case groupFlagFields[field] && !strings.ContainsAny(op, "<>%?"):
+		for _, v := range c.values {
+			if !strings.EqualFold(v, "Y") && !strings.EqualFold(v, "N") {
+				return fmt.Sprintf("stores %s as Y or N; %q would match no group", field, v)
+			}
+		}
 	case field == "PROJECT_DATE_START" || field == "PROJECT_DATE_FINISH":
 		// Only DATE_CREATE, DATE_UPDATE and DATE_ACTIVITY pass the REST
 		// layer's ISO conversion; SQL reads an ISO value here as NULL.

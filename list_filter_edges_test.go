@@ -113,6 +113,8 @@ func TestGroupFilterRefusesWhatThePortalMisreads(t *testing.T) {
 		Where("IS_EXTRANET", "Y", "N"), Where("%ID", "5"), Where("?OWNER_ID", "1"),
 		Where("%DATE_CREATE", "2026-01-01"), Where("?NUMBER_OF_MEMBERS", "3"),
 		Where(">PROJECT_DATE_START", "2026-01-02T00:00:00+02:00"), Where("PROJECT_DATE_FINISH", "01.01.2026", "2026-01-01T00:00:00Z"),
+		Where("ID", "abc"), Where(">OWNER_ID", "12abc"), Where("SUBJECT_ID", "1", "x"), Where("ACTIVE", "true"),
+		Where("!PROJECT", "yes"),
 	} {
 		_, err := (&GroupListOptions{Filter: GroupFilter{f}}).Encode()
 		assert.ErrorIs(t, err, ErrValidation, f)
@@ -120,9 +122,12 @@ func TestGroupFilterRefusesWhatThePortalMisreads(t *testing.T) {
 	_, err := (&GroupListOptions{Filter: GroupFilter{Where("!IS_EXTRANET", "Y")}}).Encode()
 	assert.EqualError(t, err, `sonet: invalid FILTER: sonet_group.get ignores the operator "!" on IS_EXTRANET and reads it as equal (filter key "!IS_EXTRANET"); use WhereUnchecked to send it anyway`)
 	body, err := (&GroupListOptions{Filter: GroupFilter{FieldIsExtranet.Eq(true), Where("%NAME", "5"), FieldKeywords.Search("a|b"),
-		Where(">PROJECT_DATE_START", "02.01.2026")}}).Encode()
+		Where(">PROJECT_DATE_START", "02.01.2026"), Where("ID", "-1", "7"), Where("ACTIVE", "y")}}).Encode()
 	require.NoError(t, err)
-	assert.Equal(t, "FILTER[IS_EXTRANET]=Y&FILTER[%25NAME]=5&FILTER[%3FKEYWORDS]=a%7Cb&FILTER[%3EPROJECT_DATE_START]=02.01.2026", body)
+	assert.Equal(t, "FILTER[IS_EXTRANET]=Y&FILTER[%25NAME]=5&FILTER[%3FKEYWORDS]=a%7Cb&FILTER[%3EPROJECT_DATE_START]=02.01.2026"+
+		"&FILTER[ID][0]=-1&FILTER[ID][1]=7&FILTER[ACTIVE]=y", body)
+	_, err = (&GroupListOptions{Filter: GroupFilter{Where("ID", "abc")}}).Encode()
+	assert.EqualError(t, err, `sonet: invalid FILTER: sonet_group.get reads the number field ID as intval("abc"), not as the value given (filter key "ID"); use WhereUnchecked to send it anyway`)
 
 	for _, ob := range []OrderBy{FieldSubjectName.Asc(), FieldOwnerName.Desc(), FieldOwnerLastName.Asc(), FieldOwnerLogin.Asc(), FieldOwnerEmail.Asc()} {
 		_, err := (&GroupListOptions{Order: Order{ob}}).Encode()
