@@ -177,6 +177,8 @@ func BatchCall[T any](b *Batch, method string, params any) *BatchCommand[T] {
 	form, err := encodeWire(params)
 	if err != nil {
 		err = encodeError("params", err)
+	} else if cerr := checkRawListParams(method, params); cerr != nil {
+		err = cerr
 	}
 	b.add(method, form, err, h)
 	return h

@@ -191,46 +191,6 @@ func (c *Client) redact(s string) string { return redactor(c.cred.secrets())(s) 
 
 var methodName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$`)
 
-// CallOption adjusts one Call.
-type CallOption func(*callConfig)
-
-type callConfig struct{ idempotent bool }
-
-// Idempotent marks a raw Call as safe to repeat (a read, or a write of fixed
-// values), so network failures and server faults are retried. Without it a
-// Call is treated as a write: only answers that prove the portal did not run
-// the call (QUERY_LIMIT_EXCEEDED) are retried.
-func Idempotent() CallOption { return func(c *callConfig) { c.idempotent = true } }
-
-// Call calls any REST method by name, with the client's credentials, encoding,
-// limits and errors. params may be nil, a struct with `url` tags (encoded by
-// go-querystring in PHP bracket syntax), or a map[string]any of nested
-// values. If result is not nil the answer's "result" is unmarshalled into it.
-// The returned Response carries the raw result, total, next and time.
-func (c *Client) Call(ctx context.Context, method string, params any, result any, opts ...CallOption) (*Response, error) {
-	var cfg callConfig
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-		}
-	}
-	if !methodName.MatchString(method) {
-		return nil, &ValidationError{Field: "method", Reason: fmt.Sprintf("%q is not a REST method name", method)}
-	}
-	if strings.EqualFold(transportSuffix(method), ".xml") {
-		return nil, &ValidationError{Field: "method", Reason: fmt.Sprintf("%q asks for an XML answer; the SDK reads JSON: drop the suffix", method)}
-	}
-	form, err := encodeWire(params)
-	if err != nil {
-		return nil, encodeError("params", err)
-	}
-	kind := kindWrite
-	if cfg.idempotent {
-		kind = kindRead
-	}
-	return c.call(ctx, method, kind, form, result)
-}
-
 // checkContext refuses a nil context with an error, as net/http does,
 // instead of a nil-pointer panic.
 func checkContext(ctx context.Context) error {

@@ -141,3 +141,41 @@ func TestGroupFilterRefusesWhatThePortalMisreads(t *testing.T) {
 	_, _, err = scan.batch(0, 1, true)
 	assert.ErrorIs(t, err, ErrValidation)
 }
+
+// A hand-written FILTER or ORDER map given to Call or BatchCall for a list
+// method is checked like a typed one; a GroupFilter with WhereUnchecked in
+// the map is the loud way to send a key anyway.
+func TestCallChecksHandWrittenListMaps(t *testing.T) {
+	c, mt := newMockClient(t)
+	ctx := context.Background()
+	for _, p := range []map[string]any{
+		{"FILTER": map[string]any{"=%NAME": "%Alpha%"}},
+		{"FILTER": map[string]string{"><ID": "1"}},
+		{"FILTER": map[string]any{"!IS_EXTRANET": "Y"}},
+		{"FILTER": map[string]any{"UF_X": []any{1, 2}}},
+		{"ORDER": map[string]any{"SUBJECT_NAME": "asc"}},
+		{"ORDER": map[string]string{"NAME": "up"}},
+	} {
+		_, err := c.Call(ctx, "sonet_group.get", p, nil, Idempotent())
+		assert.ErrorIs(t, err, ErrValidation, p)
+		b := NewBatch()
+		assert.ErrorIs(t, BatchCall[json.RawMessage](b, "SONET_GROUP.GET", p).Err(), ErrValidation, p)
+	}
+	_, err := c.Call(ctx, "socialnetwork.api.workgroup.list", map[string]any{"filter": map[string]any{"?NAME": "a"}}, nil, Idempotent())
+	assert.EqualError(t, err, `sonet: invalid filter: socialnetwork.api.workgroup.list drops the operator "?" of filter key "?NAME" silently (it would return every row); use WhereUnchecked to send it anyway`)
+	assert.Zero(t, mt.GetTotalCallCount())
+
+	var rec recorded
+	mt.RegisterResponder(http.MethodPost, testEndpoint+"sonet_group.get", rec.respond(200, []byte(`{"result":[],"total":0}`)))
+	_, err = c.Call(ctx, "sonet_group.get", map[string]any{
+		"FILTER": map[string]any{"%NAME": "Alpha", "ID": []any{1, 2}}, "ORDER": map[string]any{"ID": "ASC"},
+	}, nil, Idempotent())
+	require.NoError(t, err)
+	_, err = c.Call(ctx, "sonet_group.get", map[string]any{"FILTER": GroupFilter{WhereUnchecked("=%NAME", "x")}}, nil, Idempotent())
+	require.NoError(t, err)
+	// Other methods' maps are not this check's business.
+	mt.RegisterResponder(http.MethodPost, testEndpoint+"crm.deal.list", rec.respond(200, []byte(`{"result":[]}`)))
+	_, err = c.Call(ctx, "crm.deal.list", map[string]any{"FILTER": map[string]any{"=%TITLE": "x"}}, nil, Idempotent())
+	require.NoError(t, err)
+	assert.Equal(t, 3, mt.GetTotalCallCount())
+}
