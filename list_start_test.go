@@ -161,3 +161,29 @@ func TestListPageWithoutTotalPastFirstPageIsBadResponse(t *testing.T) {
 	_ = c.RunBatch(context.Background(), b)
 	assert.ErrorIs(t, h.Err(), ErrBadResponse)
 }
+
+// A next past the following page would skip rows without a word: the walk
+// stops with ErrBadResponse after the rows it has.
+func TestAllGroupsRefusesANextThatSkipsRows(t *testing.T) {
+	c, mt := newMockClient(t)
+	var starts []string
+	mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", func(r *http.Request) (*http.Response, error) {
+		require.NoError(t, r.ParseForm())
+		starts = append(starts, r.PostForm.Get("start"))
+		return httpmock.NewStringResponse(200, `{"result":[{"ID":"1"},{"ID":"2"}],"next":1000,"total":2000}`), nil
+	})
+	var ids []int
+	var errs []error
+	for g, err := range c.AllGroups(context.Background(), nil) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ids = append(ids, g.ID)
+	}
+	assert.Equal(t, []int{1, 2}, ids)
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], ErrBadResponse)
+	assert.EqualError(t, errs[0], "sonet: bad response: next=1000 after start=0 skips rows (pages are 50 rows)")
+	assert.Equal(t, []string{""}, starts)
+}

@@ -53,7 +53,8 @@ func listPage[T any](method string, r *Response, start int, items []T) (*Page[T]
 // the first error (yielding it once), stops when the caller breaks out of the
 // loop (no further request), checks the context between pages, and refuses
 // a portal that does not advance: a next that is not past the current start,
-// a page with next but no rows, or a page whose rows equal the last page's.
+// a page with next but no rows, or a page whose rows equal the last page's;
+// and a next past the following 50-row page, which would skip rows.
 func walk[T any](ctx context.Context, start int, fetch func(ctx context.Context, start int) (*Page[T], error), key func(T) int) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
@@ -83,6 +84,12 @@ func walk[T any](ctx context.Context, start int, fetch func(ctx context.Context,
 			}
 			if p.Next <= start {
 				yield(zero, fmt.Errorf("%w: next=%d after start=%d", ErrCursorStalled, p.Next, start))
+				return
+			}
+			if p.Next != start+PageSize {
+				// The portal's next is always the following 50-row page;
+				// any other would skip rows without a word.
+				yield(zero, fmt.Errorf("%w: next=%d after start=%d skips rows (pages are %d rows)", ErrBadResponse, p.Next, start, PageSize))
 				return
 			}
 			if len(p.Items) == 0 {
