@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // GroupFilterItem is an entry of a GroupFilter: a Condition (both list
@@ -133,6 +134,29 @@ var (
 	groupFlagFields = setOf("ACTIVE", "VISIBLE", "OPENED", "CLOSED", "PROJECT")
 )
 
+// Date layouts a Where value on a GetList date field may take: ISO-8601
+// (DATE_* only, converted by the REST layer) and the portal's own formats.
+var (
+	isoDateLayouts  = []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02T15:04"}
+	siteDateLayouts = []string{"02.01.2006 15:04:05", "02.01.2006 15:04", "02.01.2006", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"}
+)
+
+// readableDate reports whether v is a date in one of layouts, NOW (the
+// portal's clock) or a batch reference.
+func readableDate(v string, layouts []string) bool {
+	v = strings.TrimSpace(v)
+	if v == "" || strings.EqualFold(v, "NOW") || strings.HasPrefix(v, "$") {
+		// "" tests IS NULL (no date), as asked.
+		return true
+	}
+	for _, l := range layouts {
+		if _, err := time.Parse(l, v); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // groupCheck explains what sonet_group.get misreads although it keeps the
 // operator and knows the field.
 func groupCheck(op, field string, c Condition) string {
@@ -154,7 +178,7 @@ func groupCheck(op, field string, c Condition) string {
 		// "12abc" is 12. A batch reference ($result[...]) is replaced
 		// before the method runs.
 		for _, v := range c.values {
-			if _, err := strconv.Atoi(v); err != nil && !strings.HasPrefix(v, "$") {
+			if _, err := strconv.Atoi(v); err != nil && v != "" && !strings.HasPrefix(v, "$") {
 				return fmt.Sprintf("reads the number field %s as intval(%q), not as the value given", field, v)
 			}
 		}
@@ -170,6 +194,17 @@ func groupCheck(op, field string, c Condition) string {
 		for _, v := range c.values {
 			if len(v) > 10 && v[10] == 'T' {
 				return fmt.Sprintf("does not convert %s from ISO-8601 (the value would match nothing); send the portal's own format, e.g. 02.01.2026 15:04:05", field)
+			}
+			if !readableDate(v, siteDateLayouts) {
+				return fmt.Sprintf("reads %s %q as NULL (it matches nothing); send the portal's own format, e.g. 02.01.2026 15:04:05", field, v)
+			}
+		}
+	case field == "DATE_CREATE" || field == "DATE_UPDATE" || field == "DATE_ACTIVITY":
+		// The REST layer converts with strtotime; what it cannot read
+		// becomes false, an empty value: IS NULL (negated: every row).
+		for _, v := range c.values {
+			if !readableDate(v, append(isoDateLayouts, siteDateLayouts...)) {
+				return fmt.Sprintf("cannot read the date %q for %s and would test IS NULL instead; use the field's typed methods (ISO-8601)", v, field)
 			}
 		}
 	}

@@ -114,7 +114,8 @@ func TestGroupFilterRefusesWhatThePortalMisreads(t *testing.T) {
 		Where("%DATE_CREATE", "2026-01-01"), Where("?NUMBER_OF_MEMBERS", "3"),
 		Where(">PROJECT_DATE_START", "2026-01-02T00:00:00+02:00"), Where("PROJECT_DATE_FINISH", "01.01.2026", "2026-01-01T00:00:00Z"),
 		Where("ID", "abc"), Where(">OWNER_ID", "12abc"), Where("SUBJECT_ID", "1", "x"), Where("ACTIVE", "true"),
-		Where("!PROJECT", "yes"),
+		Where("!PROJECT", "yes"), Where("!DATE_CREATE", "not a date"), Where(">DATE_UPDATE", "yesterday"),
+		Where("<PROJECT_DATE_FINISH", "2026/01/02"),
 	} {
 		_, err := (&GroupListOptions{Filter: GroupFilter{f}}).Encode()
 		assert.ErrorIs(t, err, ErrValidation, f)
@@ -122,10 +123,12 @@ func TestGroupFilterRefusesWhatThePortalMisreads(t *testing.T) {
 	_, err := (&GroupListOptions{Filter: GroupFilter{Where("!IS_EXTRANET", "Y")}}).Encode()
 	assert.EqualError(t, err, `sonet: invalid FILTER: sonet_group.get ignores the operator "!" on IS_EXTRANET and reads it as equal (filter key "!IS_EXTRANET"); use WhereUnchecked to send it anyway`)
 	body, err := (&GroupListOptions{Filter: GroupFilter{FieldIsExtranet.Eq(true), Where("%NAME", "5"), FieldKeywords.Search("a|b"),
-		Where(">PROJECT_DATE_START", "02.01.2026"), Where("ID", "-1", "7"), Where("ACTIVE", "y")}}).Encode()
+		Where(">PROJECT_DATE_START", "02.01.2026"), Where("ID", "-1", "7"), Where("ACTIVE", "y"),
+		Where(">DATE_CREATE", "2026-01-01T00:00:00+03:00"), Where("<DATE_UPDATE", "01.02.2026 10:00:00"), Where("<=DATE_ACTIVITY", "now")}}).Encode()
 	require.NoError(t, err)
 	assert.Equal(t, "FILTER[IS_EXTRANET]=Y&FILTER[%25NAME]=5&FILTER[%3FKEYWORDS]=a%7Cb&FILTER[%3EPROJECT_DATE_START]=02.01.2026"+
-		"&FILTER[ID][0]=-1&FILTER[ID][1]=7&FILTER[ACTIVE]=y", body)
+		"&FILTER[ID][0]=-1&FILTER[ID][1]=7&FILTER[ACTIVE]=y&FILTER[%3EDATE_CREATE]=2026-01-01T00%3A00%3A00%2B03%3A00"+
+		"&FILTER[%3CDATE_UPDATE]=01.02.2026%2010%3A00%3A00&FILTER[%3C%3DDATE_ACTIVITY]=now", body)
 	_, err = (&GroupListOptions{Filter: GroupFilter{Where("ID", "abc")}}).Encode()
 	assert.EqualError(t, err, `sonet: invalid FILTER: sonet_group.get reads the number field ID as intval("abc"), not as the value given (filter key "ID"); use WhereUnchecked to send it anyway`)
 

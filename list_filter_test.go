@@ -84,7 +84,11 @@ func TestGroupFilterRefusesEmptyLikeAndSearch(t *testing.T) {
 func TestWhereAcceptsWhatTheMethodHonours(t *testing.T) {
 	for _, op := range []string{"", "!", "=", "!=", "<", "<=", ">", ">=", "%", "?"} {
 		for _, f := range []string{"ID", "DESCRIPTION", "SUBJECT_NAME", "INITIATE_PERMS", "NUMBER_OF_MEMBERS", "PROJECT_DATE_START"} {
-			_, err := (&GroupListOptions{Filter: GroupFilter{Where(op+f, "1")}}).Encode()
+			v := "1"
+			if f == "PROJECT_DATE_START" {
+				v = "02.01.2026"
+			}
+			_, err := (&GroupListOptions{Filter: GroupFilter{Where(op+f, v)}}).Encode()
 			if (op == "%" || op == "?") && (f == "ID" || f == "NUMBER_OF_MEMBERS" || f == "PROJECT_DATE_START") {
 				assert.ErrorIs(t, err, ErrValidation, "CSqlUtil reads %s as =", op+f)
 				continue

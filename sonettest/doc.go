@@ -93,8 +93,11 @@
 //     condition; FILTER[LOGIC]=OR joins the conditions with OR.
 //   - Dates: DATE_* values may be ISO-8601 (the REST layer converts them),
 //     the site format "01.01.2026 00:03:00" or "2026-01-01 00:05";
-//     PROJECT_DATE_* take only the last two. An unreadable date matches
-//     nothing; NOW is the server clock.
+//     PROJECT_DATE_* take only the last two. A DATE_* value the REST
+//     layer's strtotime cannot read becomes false, which the SQL layer
+//     reads as empty (IS NULL: nothing matches; negated, every group); an
+//     unreadable PROJECT_DATE_* value is NULL in SQL (nothing matches;
+//     negated, the groups without that date). NOW is the server clock.
 //   - GROUP_ID whose intval is above 0 replaces the "ID" key of the filter
 //     (other ID keys stay); 0, negative or non-numeric is ignored.
 //   - IS_ADMIN must be exactly the string "Y" (the current code compares

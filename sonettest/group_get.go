@@ -194,6 +194,12 @@ func (c gcond) match(s *Server, st *gstate) bool {
 			if strings.EqualFold(strings.TrimSpace(val), "NOW") {
 				want, ok = s.cfg.now(), true
 			}
+			if !ok && c.iso {
+				// The REST layer's strtotime gave false, which the SQL
+				// layer reads as an empty value: "IS NULL", negated
+				// "NOT (IS NULL)".
+				return c.neg != t.IsZero()
+			}
 			if t.IsZero() || !ok {
 				// NULL compared to anything is not true, and neither is
 				// its negation; an unreadable date is NULL in SQL.

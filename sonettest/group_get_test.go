@@ -145,7 +145,7 @@ func TestGroupGetDateFormats(t *testing.T) {
 		`{"DATE_CREATE":"2026-01-01T00:06:00"}`:               "4",
 		`{"%DATE_CREATE":"01.01.2026 00:06:00"}`:              "4", // LIKE on a date is =
 		`{">DATE_CREATE":"not a date"}`:                       "",
-		`{"!DATE_CREATE":"not a date"}`:                       "",
+		`{"!DATE_CREATE":"not a date"}`:                       "4,3,2,1", // strtotime's false is "": NOT (IS NULL)
 		`{">PROJECT_DATE_START":"02.01.2026"}`:                "2",
 		`{">PROJECT_DATE_START":"2026-01-02T00:00:00+02:00"}`: "", // no ISO conversion for this field
 		`{"PROJECT_DATE_START":""}`:                           "4,3,1",
