@@ -90,7 +90,10 @@
 //     empty value) becomes the condition 0 and matches nothing. "%" and
 //     "?" on a number or date compare with =.
 //     Several values are OR-ed (AND-ed when negated); an empty list adds no
-//     condition; FILTER[LOGIC]=OR joins the conditions with OR.
+//     condition; FILTER[LOGIC]=OR joins the conditions with OR. (Not
+//     modelled: on a real portal GetList then writes "G.VISIBLE = 'Y' AND
+//     (a) OR (b)", so a caller also sees hidden groups matching a later
+//     condition; here the permission check always holds.)
 //   - Dates: DATE_* values may be ISO-8601 (the REST layer converts them),
 //     the site format "01.01.2026 00:03:00" or "2026-01-01 00:05";
 //     PROJECT_DATE_* take only the last two. A DATE_* value the REST
