@@ -37,6 +37,12 @@ func TestE2EEmojiNameLookUp(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, p.Items, 1)
 	assert.Equal(t, id, p.Items[0].ID)
+
+	w, err := c.ListWorkgroups(ctx, &WorkgroupListOptions{Filter: WorkgroupFilter{FieldName.Eq("🚀 Launch")},
+		Select: []WorkgroupField{WorkgroupFieldName}})
+	require.NoError(t, err)
+	require.Len(t, w.Items, 1)
+	assert.Equal(t, "🚀 Launch", w.Items[0].Name)
 }
 
 func TestGroupFilterEncodesEmojiAsStored(t *testing.T) {
@@ -49,11 +55,12 @@ func TestGroupFilterEncodesEmojiAsStored(t *testing.T) {
 	// The condition itself still reports what the caller asked for.
 	assert.Equal(t, []string{"🚀 Launch"}, FieldName.Eq("🚀 Launch").Values())
 
-	// socialnetwork.api.workgroup.list is not changed.
-	w := &WorkgroupListOptions{Filter: WorkgroupFilter{FieldName.Eq("🚀")}}
+	// socialnetwork.api.workgroup.list reads the same column (WorkgroupTable
+	// encodes on save, decodes on fetch, filters on the stored text).
+	w := &WorkgroupListOptions{Filter: WorkgroupFilter{FieldName.Eq("🚀"), FieldName.LikePattern("%🎉%")}}
 	body, err = w.Encode()
 	require.NoError(t, err)
-	assert.Equal(t, "filter[NAME]=%F0%9F%9A%80", body)
+	assert.Equal(t, "filter[NAME]=%3Af09f9a80%3A&filter[%3D%25NAME]=%25%3Af09f8e89%3A%25", body)
 
 	// Batch pages encode the same way.
 	c, mt := newMockClient(t)

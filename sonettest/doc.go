@@ -130,7 +130,9 @@
 //     (CSocNetGroup::CheckFields runs Emoji::encode). sonet_group.get
 //     decodes the rows it returns, but its FILTER compares with the stored
 //     form: FILTER[NAME]="🚀 Launch" matches nothing, ":f09f9a80: Launch"
-//     matches. The SDK's GroupFilter sends the stored form.
+//     matches. socialnetwork.api.workgroup.list reads the same column the
+//     same way (WorkgroupTable's Emoji modifiers apply on save and fetch,
+//     not to filter values). The SDK's filters send the stored form.
 //   - Any answer that would contain a string that is not valid UTF-8 (a
 //     group name stored with bad bytes, on a sonet_group.get page, in a
 //     batch...) is replaced as a whole by

@@ -80,8 +80,9 @@ func cutAtNUL(s string) string {
 // emojiEncoded is a NAME or DESCRIPTION as the group table holds it:
 // CSocNetGroup::CheckFields runs Bitrix\Main\Text\Emoji::encode, which
 // writes every 4-byte UTF-8 character (emoji, planes 1-16) as ":" + the
-// lower-case hex of its bytes + ":". sonet_group.get decodes it on the way
-// out (Emoji::decode), but its filter compares with the stored form.
+// lower-case hex of its bytes + ":". Both lists decode it on the way out
+// (Emoji::decode; WorkgroupTable's fetch modifier), but their filters
+// compare with the stored form.
 func emojiEncoded(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {

@@ -141,8 +141,6 @@ func splitLeading(key string) (string, string) {
 func (s *Server) groupGetValue(st *gstate, field string) any {
 	g := &st.g
 	switch field {
-	case "NAME", "DESCRIPTION":
-		return emojiEncoded(fieldValue(st, field).(string))
 	case "IMAGE_ID":
 		return g.ImageFileID
 	case "NUMBER_OF_MODERATORS":
