@@ -162,7 +162,7 @@ func (cs conditions) stored() conditions {
 		if _, field := leadingNonLetters(c.key); field == "NAME" || field == "DESCRIPTION" {
 			vals := make([]string, len(c.values))
 			for j, v := range c.values {
-				vals[j] = emojiEncoded(v)
+				vals[j] = portalForm(v)
 			}
 			out[i].values = vals
 		}

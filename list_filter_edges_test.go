@@ -31,7 +31,7 @@ func TestE2EEmojiNameLookUp(t *testing.T) {
 	found, err := c.FindGroupsByName(ctx, "🚀 Launch")
 	require.NoError(t, err)
 	require.Len(t, found, 1)
-	assert.Equal(t, "🚀 Launch", found[0].Name)
+	assert.Equal(t, id, found[0].ID)
 
 	p, err := c.ListGroups(ctx, &GroupListOptions{Filter: GroupFilter{FieldName.Like("🚀")}})
 	require.NoError(t, err)
@@ -42,7 +42,7 @@ func TestE2EEmojiNameLookUp(t *testing.T) {
 		Select: []WorkgroupField{WorkgroupFieldName}})
 	require.NoError(t, err)
 	require.Len(t, w.Items, 1)
-	assert.Equal(t, "🚀 Launch", w.Items[0].Name)
+	assert.Equal(t, id, w.Items[0].ID)
 }
 
 func TestGroupFilterEncodesEmojiAsStored(t *testing.T) {

@@ -125,14 +125,11 @@
 //
 //   - NAME, DESCRIPTION and KEYWORDS are stored cut at their first NUL byte
 //     (sonet_group.create and update).
-//   - NAME and DESCRIPTION are stored with every 4-byte UTF-8 character
-//     (emoji) written as ":" + the lower-case hex of its bytes + ":"
-//     (CSocNetGroup::CheckFields runs Emoji::encode). sonet_group.get
-//     decodes the rows it returns, but its FILTER compares with the stored
-//     form: FILTER[NAME]="🚀 Launch" matches nothing, ":f09f9a80: Launch"
-//     matches. socialnetwork.api.workgroup.list reads the same column the
-//     same way (WorkgroupTable's Emoji modifiers apply on save and fetch,
-//     not to filter values). The SDK's filters send the stored form.
+//   - Filters compare NAME and DESCRIPTION with their stored, emoji-encoded
+//     form (see Emoji below), on sonet_group.get and on
+//     socialnetwork.api.workgroup.list alike (WorkgroupTable's Emoji
+//     modifiers apply on save and fetch, not to filter values):
+//     FILTER[NAME]="🚀 Launch" matches nothing, ":f09f9a80: Launch" matches.
 //   - Any answer that would contain a string that is not valid UTF-8 (a
 //     group name stored with bad bytes, on a sonet_group.get page, in a
 //     batch...) is replaced as a whole by

@@ -1,10 +1,8 @@
 package sonettest
 
 import (
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -75,24 +73,4 @@ func cutAtNUL(s string) string {
 		}
 	}
 	return s
-}
-
-// emojiEncoded is a NAME or DESCRIPTION as the group table holds it:
-// CSocNetGroup::CheckFields runs Bitrix\Main\Text\Emoji::encode, which
-// writes every 4-byte UTF-8 character (emoji, planes 1-16) as ":" + the
-// lower-case hex of its bytes + ":". Both lists decode it on the way out
-// (Emoji::decode; WorkgroupTable's fetch modifier), but their filters
-// compare with the stored form.
-func emojiEncoded(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r >= 0x10000 {
-			b.WriteString(":" + hex.EncodeToString([]byte(s[i:i+n])) + ":")
-		} else {
-			b.WriteString(s[i : i+n]) // invalid bytes stay as they are
-		}
-		i += n
-	}
-	return b.String()
 }
