@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -177,12 +178,28 @@ func (v *verifier) operators() {
 	}
 	for _, tc := range cases {
 		name := "filter operator " + tc.key
-		rows, _, err := v.list(map[string]any{"ORDER": asc, "FILTER": map[string]any{tc.key: tc.value}, "IS_ADMIN": "Y"})
+		// WhereUnchecked: the SDK refuses these keys before sending, and
+		// the probe is to see what the portal does with them.
+		rows, _, err := v.list(map[string]any{"ORDER": asc, "FILTER": uncheckedFilter(tc.key, tc.value), "IS_ADMIN": "Y"})
 		if err != nil {
 			v.fail(name, tc.want, err)
 			continue
 		}
 		v.add(name, tc.want, "rows "+idList(rows, 4), tc.ok(rows))
+	}
+}
+
+// uncheckedFilter is the one-key filter key=value sent as given.
+func uncheckedFilter(key string, value any) sonet.GroupFilter {
+	switch x := value.(type) {
+	case []int:
+		vals := make([]string, len(x))
+		for i, n := range x {
+			vals[i] = strconv.Itoa(n)
+		}
+		return sonet.GroupFilter{sonet.WhereUnchecked(key, vals...)}
+	default:
+		return sonet.GroupFilter{sonet.WhereUnchecked(key, fmt.Sprint(x))}
 	}
 }
 
