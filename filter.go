@@ -149,27 +149,6 @@ func (cs conditions) encode(key string, v *url.Values) error {
 	return nil
 }
 
-// stored returns the conditions with NAME and DESCRIPTION values in the
-// form the portal stores those fields: CSocNetGroup::CheckFields writes
-// every 4-byte UTF-8 character (emoji) as ":" + the hex of its bytes + ":"
-// (Bitrix\Main\Text\Emoji::encode). Both lists decode rows on the way out
-// but compare the filter with the stored text: sent as typed, a name with
-// an emoji would match nothing (and EnsureGroup would create the group
-// again).
-func (cs conditions) stored() conditions {
-	out := append(conditions(nil), cs...)
-	for i, c := range out {
-		if _, field := leadingNonLetters(c.key); field == "NAME" || field == "DESCRIPTION" {
-			vals := make([]string, len(c.values))
-			for j, v := range c.values {
-				vals[j] = portalForm(v)
-			}
-			out[i].values = vals
-		}
-	}
-	return out
-}
-
 func (cs conditions) keyOrder(key string) []string {
 	var keys []string
 	for _, c := range cs {

@@ -15,8 +15,7 @@ type WorkgroupFilterItem interface {
 // "!", "!=", "<", "<=", ">", ">=", "%", "!%", "=%", "%=", "!=%", "!%=".
 // The portal adds a permission check and a site condition of its own, and
 // ignores SITE_ID and IS_EXTRANET from the caller, so those fields are
-// refused too. NAME and DESCRIPTION values are sent as the portal stores
-// those fields (see GroupFilter).
+// refused too.
 type WorkgroupFilter []WorkgroupFilterItem
 
 func (f WorkgroupFilter) conds() conditions {
@@ -35,7 +34,7 @@ func (f WorkgroupFilter) encodeValues(key string, v *url.Values) error {
 	if err := f.validate(key); err != nil {
 		return err
 	}
-	return f.conds().stored().encode(key, v)
+	return f.conds().encode(key, v)
 }
 
 func (f WorkgroupFilter) keyOrder(key string) []string { return f.conds().keyOrder(key) }

@@ -45,37 +45,6 @@ func TestE2EEmojiNameLookUp(t *testing.T) {
 	assert.Equal(t, id, w.Items[0].ID)
 }
 
-func TestGroupFilterEncodesEmojiAsStored(t *testing.T) {
-	o := &GroupListOptions{Filter: GroupFilter{
-		FieldName.Eq("🚀 Launch"), FieldDescription.Like("go 🎉"), FieldKeywords.Like("🎉"),
-	}}
-	body, err := o.Encode()
-	require.NoError(t, err)
-	assert.Equal(t, "FILTER[NAME]=%3Af09f9a80%3A%20Launch&FILTER[%25DESCRIPTION]=go%20%3Af09f8e89%3A&FILTER[%25KEYWORDS]=%F0%9F%8E%89", body)
-	// The condition itself still reports what the caller asked for.
-	assert.Equal(t, []string{"🚀 Launch"}, FieldName.Eq("🚀 Launch").Values())
-
-	// socialnetwork.api.workgroup.list reads the same column (WorkgroupTable
-	// encodes on save, decodes on fetch, filters on the stored text).
-	w := &WorkgroupListOptions{Filter: WorkgroupFilter{FieldName.Eq("🚀"), FieldName.LikePattern("%🎉%")}}
-	body, err = w.Encode()
-	require.NoError(t, err)
-	assert.Equal(t, "filter[NAME]=%3Af09f9a80%3A&filter[%3D%25NAME]=%25%3Af09f8e89%3A%25", body)
-
-	// Batch pages encode the same way.
-	c, mt := newMockClient(t)
-	var sent string
-	mt.RegisterResponder(http.MethodPost, testEndpoint+"batch", func(r *http.Request) (*http.Response, error) {
-		require.NoError(t, r.ParseForm())
-		sent = r.PostForm.Get("cmd[c0]")
-		return httpmock.NewStringResponse(200, `{"result":{"result":{"c0":[]},"result_error":{},"result_total":{"c0":0},"result_next":{},"result_time":{}}}`), nil
-	})
-	b := NewBatch()
-	BatchListGroups(b, &GroupListOptions{Filter: GroupFilter{FieldName.Eq("🚀")}})
-	require.NoError(t, c.RunBatch(context.Background(), b))
-	assert.Contains(t, sent, "FILTER[NAME]=%3Af09f9a80%3A")
-}
-
 // Call and BatchCall encode a typed filter through its EncodeValues, which
 // refuses what ListGroups refuses: a raw Call must not send an operator the
 // method drops silently.
@@ -148,7 +117,7 @@ func TestGroupFilterRefusesWhatThePortalMisreads(t *testing.T) {
 	// Scans and FindGroupsByName build their filters through the same check.
 	var scan GroupScanOptions
 	scan.Filter = GroupFilter{Where("!IS_EXTRANET", "Y")}
-	_, _, err = scan.batch(0, 1, true)
+	_, err = scan.page("0", 0, true, false)
 	assert.ErrorIs(t, err, ErrValidation)
 }
 
