@@ -114,7 +114,13 @@ its own filter type holding only what that method honours (GroupFilter for
 sonet_group.get, WorkgroupFilter for socialnetwork.api.workgroup.list);
 operators are methods of the field constants (Eq, In, GT, Like, ...), so a
 condition the method would drop does not compile. Where is the raw escape
-hatch, checked like the typed conditions; WhereUnchecked sends anything.
+hatch, checked like the typed conditions (also against what
+sonet_group.get keeps but misreads: an operator on IS_EXTRANET, % and ? on
+numbers and dates, a value its SQL would read as another); WhereUnchecked
+sends anything. A typed filter given to Call or BatchCall, and a
+hand-written FILTER map for either list method, are checked the same way.
+sonet_group.get does not sort by SUBJECT_NAME or the owner fields for a
+caller whose permissions it checks: such an Order is refused.
 
 Call sends any REST method with the same auth, encoding, limits and errors:
 
@@ -142,9 +148,11 @@ matches "Alpha". AllGroups and AllWorkgroups walk every page:
 Start is an offset on the portal's 50-row pages and must be a multiple of
 50 (the portal would silently round it down). Asked for a page past the
 last, the portal answers its first page again; the SDK returns an empty
-last page instead. Breaking out of the loop sends no further request; a
-portal that does not advance gives ErrCursorStalled rather than an endless
-loop. For whole
+last page instead, and past the first page an answer without a total (which
+could be that fallback) is an ErrBadResponse. Breaking out of the loop sends
+no further request; a portal that does not advance gives ErrCursorStalled
+rather than an endless loop, and a next past the following page (it would
+skip rows) is an ErrBadResponse. For whole
 exports ScanGroups and ScanWorkgroups walk by ID cursor with up to 50 chained
 pages per batch request (100,000 groups in 41 requests), the same rows in ID
 order, requests sized from the server time the portal reports and paced by
