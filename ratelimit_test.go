@@ -91,12 +91,13 @@ func TestClientCancelStopsARateLimitWaitAtOnce(t *testing.T) {
 
 func TestGoroutinesShareOneBudgetAtTheFakePortal(t *testing.T) {
 	// The client keeps headroom below the portal's figures (45/s and 3
-	// against 50/s and 5): with equal figures the portal's bucket, which
-	// starts draining when the first request arrives (after the connection
-	// is set up), can overflow by a fraction of a request when requests
-	// reach it with uneven delays (seen under -race).
-	const rate, burst, workers, each = 45, 3, 8, 10
-	srv := sonettest.NewServer(sonettest.WithRateLimit(50, 5))
+	// against 50/s and 15): requests leave the shared bucket paced but, on
+	// a loaded machine (-race, parallel packages, other builds), can reach
+	// the portal bunched after a scheduling stall; the portal's larger
+	// burst absorbs such bunches. Eight goroutines pacing themselves
+	// separately would still send 8 × 45/s and draw dozens of refusals.
+	const rate, burst, workers, each, portalBurst = 45, 3, 8, 10, 15
+	srv := sonettest.NewServer(sonettest.WithRateLimit(50, portalBurst))
 	defer srv.Close()
 	c, err := NewWebhookClient(srv.WebhookURL(), WithRateLimit(rate, burst))
 	require.NoError(t, err)
@@ -124,11 +125,9 @@ func TestGoroutinesShareOneBudgetAtTheFakePortal(t *testing.T) {
 		statuses[r.HTTPStatus]++
 	}
 	assert.Equal(t, workers*each, statuses[200])
-	// Under heavy load (-race, parallel packages, other builds on the
-	// machine) requests leave paced but can reach the portal bunched, so a
-	// few refusals can slip through; they are retried. Without a shared
+	// A refusal that slips through anyway is retried; without a shared
 	// budget 8 goroutines draw dozens, which is what this guards against.
-	assert.LessOrEqual(t, statuses[503], 5, "QUERY_LIMIT_EXCEEDED at the portal")
+	assert.LessOrEqual(t, statuses[503], 2, "QUERY_LIMIT_EXCEEDED at the portal")
 	ideal := time.Duration(workers*each-burst) * time.Second / rate
 	assert.GreaterOrEqual(t, elapsed, ideal)
 	assert.Less(t, elapsed, ideal+5*time.Second)
@@ -145,6 +144,6 @@ func TestGoroutinesShareOneBudgetAtTheFakePortal(t *testing.T) {
 		for j := i; j < len(reqs) && reqs[j].Time.Sub(reqs[i].Time) < time.Second; j++ {
 			n++
 		}
-		require.LessOrEqual(t, n, 5+50)
+		require.LessOrEqual(t, n, portalBurst+50)
 	}
 }
