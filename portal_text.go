@@ -39,6 +39,16 @@ func portalForm(s string) string {
 
 func isEmoji(r rune) bool { return r > 0xFFFF }
 
+// StoredForm returns a NAME or DESCRIPTION value as the portal stores it
+// and as its list filters compare it: every emoji (any character outside
+// the Basic Multilingual Plane) written as ":" + its UTF-8 bytes in
+// lower-case hex + ":", as Bitrix\Main\Text\Emoji::encode does. Typed
+// FieldName and FieldDescription conditions send this form already; use
+// StoredForm for a value given to Where, and to compare names the way the
+// portal does: StoredForm("🚀") and StoredForm(":f09f9a80:") are equal, and
+// the portal cannot tell the two apart either.
+func StoredForm(s string) string { return portalForm(s) }
+
 // storedRunes and storedBytes count s as the portal stores it: an emoji
 // takes emojiSize characters, or bytes, instead of one character or four
 // bytes.

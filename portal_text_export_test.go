@@ -1,0 +1,15 @@
+package sonet_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/b24kit/sonet"
+)
+
+func TestStoredFormEncodesEmojiOnly(t *testing.T) {
+	assert.Equal(t, ":f09f9a80: Launch é ✓", sonet.StoredForm("🚀 Launch é ✓"))
+	assert.Equal(t, ":f09f9a80:", sonet.StoredForm(":f09f9a80:"))
+	assert.Equal(t, "a\xffb", sonet.StoredForm("a\xffb"))
+}
