@@ -152,8 +152,14 @@ func parseFilters(list []string) (sonet.GroupFilter, error) {
 		if i <= 0 {
 			return nil, usageError{fmt.Errorf("--filter %q: want KEY=VALUE, e.g. PROJECT=Y or %%NAME=Sales", s)}
 		}
-		key := s[:ops+i]
-		c := sonet.Where(key, s[ops+i+1:])
+		key, value := s[:ops+i], s[ops+i+1:]
+		// The portal stores NAME and DESCRIPTION with emoji encoded and
+		// its filters compare that form: "--filter %NAME=🚀" sent as typed
+		// would find nothing (an empty export, an empty --prune scope).
+		if f := key[ops:]; f == "NAME" || f == "DESCRIPTION" {
+			value = sonet.StoredForm(value)
+		}
+		c := sonet.Where(key, value)
 		// Checked here, before credentials are read, so a bad filter is a
 		// usage error that names the flag and not the SDK's Go API.
 		if _, err := (&sonet.GroupListOptions{Filter: sonet.GroupFilter{c}}).Encode(); err != nil {
