@@ -5,6 +5,8 @@ import (
 	"html"
 	"sort"
 	"strings"
+
+	"github.com/b24kit/sonet"
 )
 
 // foldName is a group name as the portal's own look-ups compare it: the
@@ -13,8 +15,11 @@ import (
 // too: whether a portal hands back "A &amp; B" for "A & B" is not known
 // (spec §12), and if it did, an exact match would fail on every run and
 // each run would create the group again; refusing is the safe side.
+// Emoji compare in the form the portal stores (sonet.StoredForm): a file
+// name ":f09f9a80: Ops" is the portal's "🚀 Ops" once stored, so creating
+// it would make a second "🚀 Ops" (and --prune would delete the first).
 func foldName(name string) string {
-	return strings.ToLower(strings.Join(strings.Fields(html.UnescapeString(name)), " "))
+	return strings.ToLower(strings.Join(strings.Fields(sonet.StoredForm(html.UnescapeString(name))), " "))
 }
 
 // checkNearNames refuses, before anything is sent, a create whose name
