@@ -210,10 +210,18 @@ func (c *Client) FindGroupsByName(ctx context.Context, name string) ([]Group, er
 // duplicate.
 func (c *Client) eachNamed(ctx context.Context, name string, fn func(*Group)) (Timing, error) {
 	// The portal stores and filters a name with its emoji encoded
-	// (portalForm; FieldName.Eq sends that form): compare in that form too,
-	// so typed hex and the emoji it spells match as on the portal.
-	want := portalForm(strings.TrimSpace(name))
-	opts := GroupListOptions{Filter: GroupFilter{FieldName.Eq(want)}, IsAdmin: Yes}
+	// (portalForm; FieldName sends that form) and reads it back decoded,
+	// hex digits of either case (fromPortal). Compare what the portal shows
+	// in the stored form, so typed hex (":F09F9A80:" too) and the emoji it
+	// spells match; ask the filter for the name as typed and in that form,
+	// since they are different stored text when the hex is upper-case.
+	typed := portalForm(strings.TrimSpace(name))
+	want := shownStored(typed)
+	byName := FieldName.Eq(want)
+	if typed != want {
+		byName = FieldName.In(want, typed)
+	}
+	opts := GroupListOptions{Filter: GroupFilter{byName}, IsAdmin: Yes}
 	var first Timing
 	seen := map[int]bool{}
 	for page := 0; ; page++ {
@@ -225,7 +233,7 @@ func (c *Client) eachNamed(ctx context.Context, name string, fn func(*Group)) (T
 			first = p.Time
 		}
 		for i := range p.Items {
-			if portalForm(strings.TrimSpace(p.Items[i].Name)) == want && !seen[p.Items[i].ID] {
+			if shownStored(portalForm(strings.TrimSpace(p.Items[i].Name))) == want && !seen[p.Items[i].ID] {
 				seen[p.Items[i].ID] = true
 				fn(&p.Items[i])
 			}

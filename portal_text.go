@@ -49,6 +49,11 @@ func isEmoji(r rune) bool { return r > 0xFFFF }
 // the portal cannot tell the two apart either.
 func StoredForm(s string) string { return portalForm(s) }
 
+// shownStored is stored text as the portal shows it (decoded), stored
+// again: the one spelling of every text the portal reads back alike
+// (":F09F9A80:", ":f09f9a80:" and "🚀" all give ":f09f9a80:").
+func shownStored(stored string) string { return portalForm(fromPortal(stored)) }
+
 // storedRunes and storedBytes count s as the portal stores it: an emoji
 // takes emojiSize characters, or bytes, instead of one character or four
 // bytes.
