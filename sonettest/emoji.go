@@ -11,8 +11,8 @@ import (
 // stored: each byte run matching its pattern (F0 90-BF 80-BF 80-BF,
 // F1-F3 80-BF 80-BF 80-BF, F4 80-8F 80-BF 80-BF: a character outside the
 // Basic Multilingual Plane) becomes ":" + bin2hex of the run + ":".
-// sonet_group.get reads the column without decoding, so it answers and
-// filters on this form. Other bytes, invalid ones included, stay.
+// The list filters compare this stored form; the read methods answer it
+// decoded (shown). Other bytes, invalid ones included, stay.
 func emojiEncode(s string) string {
 	var b strings.Builder
 	last := 0

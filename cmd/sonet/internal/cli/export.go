@@ -156,7 +156,7 @@ func parseFilters(list []string) (sonet.GroupFilter, error) {
 		// The portal stores NAME and DESCRIPTION with emoji encoded and
 		// its filters compare that form: "--filter %NAME=🚀" sent as typed
 		// would find nothing (an empty export, an empty --prune scope).
-		if f := key[ops:]; f == "NAME" || f == "DESCRIPTION" {
+		if f := strings.ToUpper(key[ops:]); f == "NAME" || f == "DESCRIPTION" {
 			value = sonet.StoredForm(value)
 		}
 		c := sonet.Where(key, value)
