@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/b24kit/sonet"
+	"github.com/b24kit/sonet/internal/simclock"
 	"github.com/b24kit/sonet/sonettest"
 )
 
@@ -46,10 +47,10 @@ func main() {
 		serveFake(*serve)
 		return
 	}
-	var clk clock = realClock{}
+	var clk clock = simclock.Real{}
 	mode := "real time"
 	if !*realtime {
-		clk = &simClock{}
+		clk = &simclock.Skipping{}
 		mode = "simulated waits (real work, rate-limit waits skipped and added to the clock)"
 	}
 	fmt.Printf("Clock: %s. Portal: sonettest, Go %s, %s/%s, %d CPU.\n\n", mode, runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
@@ -76,34 +77,6 @@ func main() {
 
 type clock interface {
 	sonet.Clock
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// simClock is the real clock plus the sum of all waits, which return at once.
-type simClock struct{ skipped atomic.Int64 }
-
-func (s *simClock) Now() time.Time { return time.Now().Add(time.Duration(s.skipped.Load())) }
-func (s *simClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if d > 0 {
-		s.skipped.Add(int64(d))
-	}
-	return nil
 }
 
 func row(name string, reqs, fails int, d time.Duration, target string, ok bool) {
@@ -268,7 +241,7 @@ func memoryCase(n, parallel int) {
 // serveFake runs a fake portal with the standard plan's limits until stdin
 // closes.
 func serveFake(n int) {
-	srv := newPortal(realClock{}, n, sonettest.WithRateLimit(sonet.StandardPlan.PerSecond, sonet.StandardPlan.Burst))
+	srv := newPortal(simclock.Real{}, n, sonettest.WithRateLimit(sonet.StandardPlan.PerSecond, sonet.StandardPlan.Burst))
 	defer srv.Close()
 	fmt.Println(srv.WebhookURL())
 	_, _ = io.Copy(io.Discard, os.Stdin)

@@ -7,11 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/b24kit/sonet"
+	"github.com/b24kit/sonet/internal/simclock"
 	"github.com/b24kit/sonet/sonettest"
 	"github.com/stretchr/testify/require"
 )
@@ -91,26 +91,10 @@ func seed(srv *sonettest.Server, n int) {
 	}
 }
 
-// simClock is the real clock plus every wait, which returns at once; the
-// client and a rate-limited portal share it, so limits hold without waiting.
-type simClock struct{ skipped atomic.Int64 }
-
-func (s *simClock) Now() time.Time { return time.Now().Add(time.Duration(s.skipped.Load())) }
-
-func (s *simClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if d > 0 {
-		s.skipped.Add(int64(d))
-	}
-	return nil
-}
-
 // newLimitedPortal is a portal with the standard plan's limits on, sharing
 // a simulated clock with the client options it returns.
 func newLimitedPortal(t *testing.T, opts ...sonettest.Option) (*sonettest.Server, []sonet.Option) {
-	clk := &simClock{}
+	clk := &simclock.Skipping{}
 	srv := newPortal(t, append(opts, sonettest.WithClock(clk.Now),
 		sonettest.WithRateLimit(sonet.StandardPlan.PerSecond, sonet.StandardPlan.Burst))...)
 	return srv, []sonet.Option{sonet.WithClock(clk), fastRetries}

@@ -21,43 +21,16 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/b24kit/sonet"
 	"github.com/b24kit/sonet/cmd/sonet/internal/cli"
+	"github.com/b24kit/sonet/internal/simclock"
 	"github.com/b24kit/sonet/sonettest"
 )
 
 type clock interface {
 	sonet.Clock
-}
-
-type simClock struct{ skipped atomic.Int64 }
-
-func (s *simClock) Now() time.Time { return time.Now().Add(time.Duration(s.skipped.Load())) }
-func (s *simClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if d > 0 {
-		s.skipped.Add(int64(d))
-	}
-	return nil
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 func main() {
@@ -77,9 +50,9 @@ func main() {
 		if err != nil || n <= 0 {
 			fail(fmt.Errorf("-groups: %q", s))
 		}
-		var clk clock = &simClock{}
+		var clk clock = &simclock.Skipping{}
 		if *realtime {
-			clk = realClock{}
+			clk = simclock.Real{}
 		}
 		measure(clk, n)
 	}

@@ -1,0 +1,46 @@
+// Package simclock holds the two clocks the benchmarks and the command's
+// tests hand to both the client (sonet.WithClock) and the fake portal
+// (sonettest), so that rate limits hold on both sides without waiting.
+package simclock
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+)
+
+// Skipping is the real clock plus the sum of every wait asked of it; a wait
+// returns at once (after checking the context) and moves the clock on.
+type Skipping struct{ skipped atomic.Int64 }
+
+// Now returns the real time plus every wait skipped so far.
+func (s *Skipping) Now() time.Time { return time.Now().Add(time.Duration(s.skipped.Load())) }
+
+// Sleep adds d to the clock and returns at once, or the context's error.
+func (s *Skipping) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d > 0 {
+		s.skipped.Add(int64(d))
+	}
+	return nil
+}
+
+// Real is the wall clock; Sleep waits for real.
+type Real struct{}
+
+// Now returns time.Now().
+func (Real) Now() time.Time { return time.Now() }
+
+// Sleep waits d or until the context ends.
+func (Real) Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,30 @@
+package simclock
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSkippingMovesTheClockInsteadOfWaiting(t *testing.T) {
+	var c Skipping
+	before := c.Now()
+	require.NoError(t, c.Sleep(context.Background(), time.Hour))
+	require.NoError(t, c.Sleep(context.Background(), -time.Minute)) // a negative wait adds nothing
+	after := c.Now()
+	assert.GreaterOrEqual(t, after.Sub(before), time.Hour)
+	assert.Less(t, after.Sub(before), time.Hour+time.Minute, "the hour was skipped, not waited")
+}
+
+func TestSkippingAndRealEndWithTheContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var c Skipping
+	before := c.Now()
+	assert.ErrorIs(t, c.Sleep(ctx, time.Hour), context.Canceled)
+	assert.Less(t, c.Now().Sub(before), time.Minute, "a cancelled wait does not move the clock")
+	assert.ErrorIs(t, Real{}.Sleep(ctx, time.Hour), context.Canceled)
+}
