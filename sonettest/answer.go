@@ -8,7 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/b24kit/sonet/internal/phpjson"
 )
 
 // obj is a JSON object that keeps its key order.
@@ -99,9 +100,9 @@ func appendJSON(b []byte, v any) []byte {
 	case bool:
 		return strconv.AppendBool(b, x)
 	case string:
-		return appendString(b, x)
+		return phpjson.AppendString(b, x)
 	case Role:
-		return appendString(b, string(x))
+		return phpjson.AppendString(b, string(x))
 	case int:
 		return strconv.AppendInt(b, int64(x), 10)
 	case int64:
@@ -119,7 +120,7 @@ func appendJSON(b []byte, v any) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, e.k)
+			b = phpjson.AppendString(b, e.k)
 			b = append(b, ':')
 			b = appendJSON(b, e.v)
 		}
@@ -180,54 +181,4 @@ func appendJSON(b []byte, v any) []byte {
 		return appendJSON(b, o)
 	}
 	panic(fmt.Sprintf("sonettest: cannot encode %T", v))
-}
-
-const hexDigits = "0123456789abcdef"
-
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch c {
-			case '"', '\\', '/':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			default:
-				if c < 0x20 {
-					b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-				} else {
-					b = append(b, c)
-				}
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		if r == utf8.RuneError && size == 1 {
-			r = 0xfffd
-		}
-		if r >= 0x10000 {
-			r -= 0x10000
-			b = appendU(b, 0xd800+(r>>10))
-			b = appendU(b, 0xdc00+(r&0x3ff))
-		} else {
-			b = appendU(b, r)
-		}
-	}
-	return append(b, '"')
-}
-
-func appendU(b []byte, r rune) []byte {
-	return append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
 }

@@ -44,19 +44,64 @@ func Rewrite(b []byte) []byte {
 		default:
 			r, size := utf8.DecodeRune(b[i:])
 			i += size
-			if r == utf8.RuneError && size == 1 {
-				r = 0xfffd
-			}
-			if r >= 0x10000 {
-				r -= 0x10000
-				out = appendU(out, 0xd800+(r>>10))
-				out = appendU(out, 0xdc00+(r&0x3ff))
-			} else {
-				out = appendU(out, r)
-			}
+			out = appendRune(out, r, size)
 		}
 	}
 	return out
+}
+
+// AppendString appends s as PHP's json_encode writes a string: quoted, with
+// ", \\ and / escaped, control characters as \\n, \\t ... or \\u00XX, and every
+// non-ASCII character as \\uXXXX (a surrogate pair above U+FFFF; an invalid
+// byte as U+FFFD). sonettest writes its answers with it and sonetmock
+// through Marshal, so the two stay byte-identical.
+func AppendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			b = appendRune(b, r, size)
+			continue
+		}
+		i++
+		switch c {
+		case '"', '\\', '/':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\b':
+			b = append(b, '\\', 'b')
+		case '\f':
+			b = append(b, '\\', 'f')
+		default:
+			if c < 0x20 {
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			} else {
+				b = append(b, c)
+			}
+		}
+	}
+	return append(b, '"')
+}
+
+// appendRune writes a non-ASCII rune decoded from size bytes as \\uXXXX, a
+// surrogate pair above U+FFFF, or U+FFFD for an invalid byte.
+func appendRune(b []byte, r rune, size int) []byte {
+	if r == utf8.RuneError && size == 1 {
+		r = 0xfffd
+	}
+	if r >= 0x10000 {
+		r -= 0x10000
+		b = appendU(b, 0xd800+(r>>10))
+		return appendU(b, 0xdc00+(r&0x3ff))
+	}
+	return appendU(b, r)
 }
 
 func appendU(b []byte, r rune) []byte {
