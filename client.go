@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/b24kit/sonet/internal/simclock"
 	"github.com/b24kit/sonet/internal/wire"
 )
 
@@ -111,7 +112,7 @@ func newClient(opts []Option) (*Client, error) {
 		log:       slog.New(discardHandler{}),
 		maxBody:   DefaultMaxResponseBytes,
 		retry:     DefaultRetryPolicy(),
-		clock:     realClock{},
+		clock:     simclock.Real{},
 		ops:       newOperatingState(),
 		dates:     &portalDates{},
 	}

@@ -154,24 +154,6 @@ func WithClock(clk Clock) Option {
 	}
 }
 
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // OperatingLimitMode says what a call does when its method is blocked for
 // operating time (HTTP 429 OPERATION_TIME_LIMIT).
 type OperatingLimitMode uint8

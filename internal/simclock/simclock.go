@@ -1,6 +1,7 @@
-// Package simclock holds the two clocks the benchmarks and the command's
-// tests hand to both the client (sonet.WithClock) and the fake portal
-// (sonettest), so that rate limits hold on both sides without waiting.
+// Package simclock holds the client's wall clock (Real, the default of
+// sonet.WithClock) and the skipping clock the benchmarks and the command's
+// tests hand to both the client and the fake portal (sonettest), so that
+// rate limits hold on both sides without waiting.
 package simclock
 
 import (
@@ -33,8 +34,12 @@ type Real struct{}
 // Now returns time.Now().
 func (Real) Now() time.Time { return time.Now() }
 
-// Sleep waits d or until the context ends.
+// Sleep waits d or until the context ends; a wait of zero or less returns
+// the context's error at once.
 func (Real) Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

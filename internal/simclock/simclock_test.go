@@ -27,4 +27,6 @@ func TestSkippingAndRealEndWithTheContext(t *testing.T) {
 	assert.ErrorIs(t, c.Sleep(ctx, time.Hour), context.Canceled)
 	assert.Less(t, c.Now().Sub(before), time.Minute, "a cancelled wait does not move the clock")
 	assert.ErrorIs(t, Real{}.Sleep(ctx, time.Hour), context.Canceled)
+	assert.ErrorIs(t, Real{}.Sleep(ctx, 0), context.Canceled, "no wait still reports the cancelled context")
+	assert.NoError(t, Real{}.Sleep(context.Background(), 0))
 }
