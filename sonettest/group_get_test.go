@@ -292,9 +292,9 @@ func FuzzSearchMatch(f *testing.F) {
 			// the oracle below would call "\xb1" a substring of "\xa3".
 			return
 		}
-		// One plain word: trimmed as PHP trims, no operator, quote,
-		// wildcard or inner space.
-		w := strings.Trim(query, " \t\n\r\v\f\x00")
+		// One plain word: trimmed as PHP's trim trims (not a form feed),
+		// no operator, quote, wildcard or inner space.
+		w := phpTrim(query)
 		if w == "" || strings.ContainsAny(w, " \t\n\r\v\f&|~()\"'+%_") || strings.ContainsFunc(w, unicode.IsSpace) ||
 			utf8.RuneCountInString(w) > 100 {
 			return
