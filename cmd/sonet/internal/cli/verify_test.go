@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/b24kit/sonet"
@@ -38,16 +39,25 @@ const dropConnection = -1
 func startProxy(t *testing.T, srv *sonettest.Server, rw rewriter) string {
 	t.Helper()
 	target, _ := url.Parse(srv.URL())
+	// The command sends some requests at once (reconciling reads, member
+	// calls): the callbacks run one at a time, so their captured state
+	// needs no lock of its own.
+	var mu sync.Mutex
 	px := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		form, _ := url.ParseQuery(string(body))
 		method := strings.TrimSuffix(r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:], ".json")
 		if rw.request != nil {
+			mu.Lock()
 			rw.request(method, form)
+			mu.Unlock()
 			body = []byte(form.Encode())
 		}
 		if rw.before != nil {
-			if st := rw.before(method, form); st != 0 {
+			mu.Lock()
+			st := rw.before(method, form)
+			mu.Unlock()
+			if st != 0 {
 				w.WriteHeader(st) // answered without reaching the portal
 				w.Write([]byte("<html><body>502 Bad Gateway</body></html>"))
 				return
@@ -64,7 +74,9 @@ func startProxy(t *testing.T, srv *sonettest.Server, rw rewriter) string {
 		out, _ := io.ReadAll(resp.Body)
 		status := resp.StatusCode
 		if rw.response != nil {
+			mu.Lock()
 			status, out = rw.response(method, form, status, out)
+			mu.Unlock()
 		}
 		if status == dropConnection {
 			panic(http.ErrAbortHandler) // the call ran; its answer is lost
