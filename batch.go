@@ -158,14 +158,14 @@ func newHandle[T any](b *Batch, method string, decode func(json.RawMessage, Batc
 // BatchCall adds a command calling any method by name; params are encoded
 // as Client.Call encodes them (a struct with url tags, a map[string]any, or
 // nil) and the result is unmarshalled into T. Like Call without Idempotent
-// it is taken for a write: a result that does not decode into T matches
-// ErrOutcomeUnknown as well as ErrBadResponse.
+// it is taken for a write: a result that does not decode into T, or a null
+// result, matches ErrOutcomeUnknown as well as ErrBadResponse.
 //
 // Docs: https://apidocs.bitrix24.com/settings/how-to-call-rest-api/batch.html
 func BatchCall[T any](b *Batch, method string, params any) *BatchCommand[T] {
 	h := newHandle(b, method, func(raw json.RawMessage, _ BatchMeta) (T, error) {
 		var v T
-		if err := decodeResult(method, &Response{HTTPStatus: 200, Result: raw}, &v); err != nil {
+		if err := decodeWriteResult(method, &Response{HTTPStatus: 200, Result: raw}, &v); err != nil {
 			return v, outcomeUnknown(method, err)
 		}
 		return v, nil

@@ -23,6 +23,11 @@ func Idempotent() CallOption { return func(c *callConfig) { c.idempotent = true 
 // values. If result is not nil the answer's "result" is unmarshalled into it.
 // The returned Response carries the raw result, total, next and time.
 //
+// A Call without Idempotent is a write: a result that does not decode into
+// result, or a null result when result is not nil, is an error matching
+// both ErrBadResponse and ErrOutcomeUnknown (the portal may have run it).
+// For a method whose success is null, pass a nil result.
+//
 // For sonet_group.get and socialnetwork.api.workgroup.list, a filter given
 // as a nested map, a GroupFilter, a WorkgroupFilter or in the list options
 // is checked as ListGroups checks it (and sonet_group.get's ORDER, which

@@ -261,7 +261,11 @@ func (c *Client) attempts(ctx context.Context, tr *callTrace, method string, kin
 		tr.attempt(method, attempt, resp, err, c.clock.Now().Sub(sendStart))
 		if err == nil {
 			c.ops.observe(method, resp.Time)
-			if err := c.decodeResult(method, resp, out); err != nil {
+			decode := c.decodeResult
+			if kind == kindWrite {
+				decode = c.decodeWriteResult
+			}
+			if err := decode(method, resp, out); err != nil {
 				if kind == kindWrite {
 					// Answered, but not with a result we can read: the
 					// write may have run.
@@ -357,6 +361,11 @@ func neverSent(err error) bool {
 
 func (c *Client) decodeResult(method string, r *Response, out any) error {
 	return finishResponseError(decodeResult(method, r, out), c.redact)
+}
+
+// decodeWriteResult is decodeResult for a write (see decodeWriteResult).
+func (c *Client) decodeWriteResult(method string, r *Response, out any) error {
+	return finishResponseError(decodeWriteResult(method, r, out), c.redact)
 }
 
 type discardHandler struct{}

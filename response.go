@@ -217,6 +217,24 @@ func decodeResult(method string, r *Response, out any) error {
 	return nil
 }
 
+// decodeWriteResult is decodeResult for a write: besides a result of the
+// wrong shape, a null result is refused when the caller asked for a value.
+// encoding/json reads null into any Go value as "leave it alone", so a
+// write answered {"result":null} would otherwise look like a success that
+// returned 0 (or "", or false); the portal may have run it all the same.
+func decodeWriteResult(method string, r *Response, out any) error {
+	if out != nil && isJSONNull(r.Result) {
+		return &ResponseError{HTTPStatus: r.HTTPStatus, Method: method, Reason: "the result is null: no value says what the write did"}
+	}
+	return decodeResult(method, r, out)
+}
+
+// isJSONNull reports whether raw is the JSON null (or absent).
+func isJSONNull(raw json.RawMessage) bool {
+	t := bytes.TrimSpace(raw)
+	return len(t) == 0 || string(t) == "null"
+}
+
 // unusableWrite is the error of a write answered with a result that is not
 // its documented success (null, 0, false, text, an object): the portal may
 // well have run the write, so the error matches ErrOutcomeUnknown as well as

@@ -126,3 +126,54 @@ func TestMemberWriteRefusesAUserItWasNotAskedFor(t *testing.T) {
 		`bad response (HTTP 200): user 6 in the result was not in the request; body starts "[\"5\",\"6\"]"`)
 	assert.Equal(t, 1, mt.GetTotalCallCount())
 }
+
+// The rule holds for raw writes too: Call (without Idempotent) and
+// BatchCall answered {"result":null} when a value was asked for report an
+// unknown outcome, never a zero value; a caller who wants no value (a nil
+// result) or marks the call Idempotent gets the null as it is.
+func TestRawWritesTreatANullResultAsOutcomeUnknown(t *testing.T) {
+	for _, result := range []string{`null`, ` null `} {
+		t.Run("Call "+result, func(t *testing.T) {
+			c, mt := newMockClient(t)
+			mt.RegisterResponder("POST", testEndpoint+"sonet_group.create", httpmock.NewStringResponder(200, `{"result":`+result+`}`))
+			id := -1
+			_, err := c.Call(context.Background(), "sonet_group.create", map[string]any{"NAME": "x"}, &id)
+			assert.ErrorIs(t, err, ErrOutcomeUnknown)
+			assert.ErrorIs(t, err, ErrBadResponse)
+			assert.EqualError(t, err, `sonet: sonet_group.create: outcome unknown, not retried (the write may have been applied): `+
+				`bad response (HTTP 200): the result is null: no value says what the write did`)
+			assert.Equal(t, -1, id, "the target is left alone")
+			assert.Equal(t, 1, mt.GetTotalCallCount(), "never repeated")
+		})
+	}
+	t.Run("Call with no result target", func(t *testing.T) {
+		c, mt := newMockClient(t)
+		mt.RegisterResponder("POST", testEndpoint+"event.unbind", httpmock.NewStringResponder(200, `{"result":null}`))
+		resp, err := c.Call(context.Background(), "event.unbind", map[string]any{"event": "ONSONETGROUPADD"}, nil)
+		require.NoError(t, err)
+		assert.Equal(t, "null", string(resp.Result))
+	})
+	t.Run("Idempotent Call", func(t *testing.T) {
+		c, mt := newMockClient(t)
+		mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", httpmock.NewStringResponder(200, `{"result":null}`))
+		var rows []map[string]any
+		_, err := c.Call(context.Background(), "sonet_group.get", nil, &rows, Idempotent())
+		require.NoError(t, err)
+		assert.Nil(t, rows)
+	})
+	t.Run("BatchCall", func(t *testing.T) {
+		c, mt := newMockClient(t)
+		mt.RegisterResponder("POST", testEndpoint+"batch", httpmock.NewStringResponder(200,
+			`{"result":{"result":{"c0":null,"c1":5},"result_error":[],"result_total":[],"result_next":[],"result_time":[]}}`))
+		b := NewBatch()
+		lost := BatchCall[int](b, "sonet_group.create", map[string]any{"NAME": "x"})
+		ok := BatchCall[int](b, "sonet_group.create", map[string]any{"NAME": "y"})
+		require.Error(t, c.RunBatch(context.Background(), b))
+		assert.ErrorIs(t, lost.Err(), ErrOutcomeUnknown)
+		assert.ErrorIs(t, lost.Err(), ErrBadResponse)
+		assert.ErrorContains(t, lost.Err(), "the result is null")
+		require.NoError(t, ok.Err())
+		v, _ := ok.Result()
+		assert.Equal(t, 5, v)
+	})
+}
