@@ -288,7 +288,7 @@ func TestFindGroupsByNameComparesExactly(t *testing.T) {
 // as an import would, settles it.
 func TestEnsureGroupE2EUnderFaultsNeverDuplicates(t *testing.T) {
 	srv := sonettest.NewServer(sonettest.WithFaults(sonettest.Faults{
-		Seed: 9, InternalBefore: 0.1, InternalAfter: 0.1, HTMLBadGateway: 0.1, Truncated: 0.1, Drop: 0.1,
+		Seed: 9, InternalBefore: 0.1, InternalAfter: 0.1, HTMLBadGateway: 0.1, QueryLimit: 0.1, Truncated: 0.1, Drop: 0.1,
 	}))
 	defer srv.Close()
 	c, err := NewWebhookClient(srv.WebhookURL(), WithoutRateLimit(), WithRetryPolicy(RetryPolicy{MaxAttempts: 20}))
