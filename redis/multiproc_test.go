@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"os"
 	"os/exec"
@@ -139,16 +140,22 @@ func runWorker() int {
 
 // multiResult holds the figures of one run.
 type multiResult struct {
-	Procs          int
-	Limiter        string
-	Requests       int // REST requests on the wire
-	QueryLimit     int // 503 QUERY_LIMIT_EXCEEDED answers
-	Expired        int // 401 answers (calls made with the expired token)
-	TokenRequests  int // requests to the token endpoint
-	Expiries       int
-	Rate           float64 // steady-state successful requests per second
-	Share          float64 // Rate / the plan's rate
-	Window         time.Duration
+	Procs         int
+	Limiter       string
+	Requests      int // REST requests on the wire
+	QueryLimit    int // 503 QUERY_LIMIT_EXCEEDED answers
+	Expired       int // 401 answers (calls made with the expired token)
+	TokenRequests int // requests to the token endpoint
+	Expiries      int
+	Rate          float64 // steady-state successful requests per second
+	Share         float64 // Rate / the plan's rate
+	Window        time.Duration
+	// Excess is how far, in requests, the REST requests that reached the
+	// portal ran ahead of a leaky bucket of the plan's burst and rate
+	// started at the first one: at most 0 for a limiter that keeps the
+	// plan, whatever the delays between the grant and the arrival (a
+	// delay only makes a request later).
+	Excess         float64
 	WorkerErrors   map[string]int
 	WorkerOK       int
 	TokenSucceeded int
@@ -273,8 +280,11 @@ func runMulti(t *testing.T, procs int, limiter string, steadyFor time.Duration) 
 	ask("stats", &recs)
 	_, _ = io.WriteString(stdin, "quit\n")
 
-	var okTimes []int64
+	var okTimes, allTimes []int64
 	for _, r := range recs {
+		if r.Method != "oauth/token" {
+			allTimes = append(allTimes, r.At)
+		}
 		if r.Method == "oauth/token" {
 			res.TokenRequests++
 			if r.Status == 200 {
@@ -298,6 +308,8 @@ func runMulti(t *testing.T, procs int, limiter string, steadyFor time.Duration) 
 	// expiry. The rate is the least-squares slope of the successful
 	// requests' times, so one request a little late or early at either end
 	// of the window (a loaded machine) does not move it.
+	sort.Slice(allTimes, func(i, j int) bool { return allTimes[i] < allTimes[j] })
+	res.Excess = bucketExcess(allTimes, sonet.StandardPlan.Burst, sonet.StandardPlan.PerSecond)
 	sort.Slice(okTimes, func(i, j int) bool { return okTimes[i] < okTimes[j] })
 	if len(okTimes) > from+2 {
 		w := okTimes[from:]
@@ -306,6 +318,19 @@ func runMulti(t *testing.T, procs int, limiter string, steadyFor time.Duration) 
 		res.Share = res.Rate / sonet.StandardPlan.PerSecond
 	}
 	return res
+}
+
+// bucketExcess returns the most the requests at times (unix nanoseconds,
+// sorted) ran ahead of a leaky bucket of burst requests draining at rate
+// per second from the first of them: max over k of k+1 - burst - rate*(t_k
+// - t_0). The requests never let the bucket run empty here (the workers
+// call without pause), so this is the level the portal's own bucket saw.
+func bucketExcess(times []int64, burst int, rate float64) float64 {
+	excess := math.Inf(-1)
+	for k, at := range times {
+		excess = max(excess, float64(k+1-burst)-rate*float64(at-times[0])/1e9)
+	}
+	return excess
 }
 
 // secondsPerRequest fits times (unix nanoseconds, sorted) against their
@@ -348,9 +373,16 @@ func TestFourProcessesShareOneBudgetAndOneGrant(t *testing.T) {
 	r := runMulti(t, 4, "redis", 6*time.Second)
 	t.Log("| processes | limiter | steady rate / allowed | 503 on the wire | refreshes | failed calls |")
 	t.Log(r.row())
+	t.Logf("ahead of the plan's bucket by at most %.2f requests", r.Excess)
 	assert.Zero(t, r.QueryLimit, "QUERY_LIMIT_EXCEEDED on the wire")
 	assert.GreaterOrEqual(t, r.Share, 0.95, "steady-state rate %.3f/s over %s", r.Rate, r.Window)
-	assert.LessOrEqual(t, r.Share, 1.02, "faster than the portal allows")
+	// Not faster than the plan: a fitted slope over a dozen arrivals moves
+	// by a few percent when a loaded machine delays one of them (a run
+	// measured 104%), so the bound is the bucket itself, which delays
+	// cannot raise. One request of slack covers the first arrival being
+	// later than its grant; a limiter 10% fast, or one request over the
+	// burst, exceeds it.
+	assert.LessOrEqual(t, r.Excess, 1.0, "ran ahead of the plan's bucket (burst %d, %.0f/s)", sonet.StandardPlan.Burst, sonet.StandardPlan.PerSecond)
 	assert.GreaterOrEqual(t, r.Window, 5*time.Second)
 	assert.Equal(t, 2, r.TokenRequests, "one refresh per expiry across four processes")
 	assert.Equal(t, 2, r.TokenSucceeded)
