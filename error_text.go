@@ -20,6 +20,26 @@ func detail(err error, method string) string {
 	return s
 }
 
+// walkError is an error of a list walk, read as one sentence that names
+// the method: "sonet: sonet_group.get: list walk stalled: the portal did
+// not advance: next=0 after start=50". It matches kind (ErrCursorStalled
+// or ErrBadResponse).
+type walkError struct {
+	method string
+	kind   error
+	detail string
+}
+
+func walkErr(method string, kind error, format string, args ...any) error {
+	return &walkError{method: method, kind: kind, detail: fmt.Sprintf(format, args...)}
+}
+
+func (e *walkError) Error() string {
+	return "sonet: " + e.method + ": " + detail(e.kind, "") + ": " + e.detail
+}
+
+func (e *walkError) Unwrap() error { return e.kind }
+
 // groupNotFoundError is the answer of GetGroup and BatchGetGroup when the
 // portal's list holds no group with the ID: the group does not exist or
 // the caller may not see it. It matches ErrGroupNotFound and ErrNotFound.

@@ -69,6 +69,10 @@ func errorTexts(t *testing.T) map[string]struct {
 	_, err = c.CanAccessFeature(ctx, 7, FeatureTasks, OperationView)
 	add("transport", err, `sonet: sonet_group.feature.access: transport: Post "https://portal.example/rest/1/[REDACTED]/sonet_group.feature.access": connection reset`)
 
+	answer("sonet_group.user.get", 200, js, `{"result":[{"USER_ID":"5","ROLE":"K"}],"next":0}`)
+	_, err = c.ListGroupMembers(ctx, 7)
+	add("list walk", err, "sonet: sonet_group.user.get: list walk stalled: the portal did not advance: next=0 after start=0")
+
 	answer("batch", 200, js, `{"result":{"result":[],"result_error":{"c0":{"error":"","error_description":"Cannot delete group"}},`+
 		`"result_total":[],"result_next":[],"result_time":[]}}`)
 	b := NewBatch()
@@ -101,6 +105,7 @@ func TestErrorTextsKeepTheirMatches(t *testing.T) {
 	var te *TransportError
 	assert.ErrorAs(t, errs["transport"].err, &te)
 	assert.ErrorIs(t, errs["batch command not run"].err, ErrNotRun)
+	assert.ErrorIs(t, errs["list walk"].err, ErrCursorStalled)
 }
 
 func TestBatchErrorQuotesItsCommandsWithoutTheirPrefix(t *testing.T) {

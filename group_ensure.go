@@ -242,7 +242,7 @@ func (c *Client) eachNamed(ctx context.Context, name string, fn func(*Group)) (T
 			return first, nil
 		}
 		if p.Next <= opts.Start {
-			return first, fmt.Errorf("%w: next=%d after start=%d", ErrCursorStalled, p.Next, opts.Start)
+			return first, walkErr("sonet_group.get", ErrCursorStalled, "next=%d after start=%d", p.Next, opts.Start)
 		}
 		opts.Start = p.Next
 	}

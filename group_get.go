@@ -123,7 +123,7 @@ func (c *Client) AllGroups(ctx context.Context, opts *GroupListOptions) iter.Seq
 		o.Start = start
 		return c.ListGroups(ctx, &o)
 	}
-	return walk(ctx, base.Start, fetch, func(g Group) int { return g.ID })
+	return walk(ctx, "sonet_group.get", base.Start, fetch, func(g Group) int { return g.ID })
 }
 
 // GetGroup returns one group by ID (sonet_group.get with GROUP_ID). A group

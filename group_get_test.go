@@ -175,11 +175,11 @@ func TestAllGroupsEarlyBreakSendsNoFurtherRequest(t *testing.T) {
 
 func TestAllGroupsRefusesAPortalThatDoesNotAdvance(t *testing.T) {
 	cases := map[string][]string{
-		"sonet: list walk stalled: the portal did not advance: next=0 after start=0":                    {`{"result":[{"ID":"1"}],"next":0}`},
-		"sonet: list walk stalled: the portal did not advance: empty page at start=0 announces next=50": {`{"result":[],"next":50}`},
-		"sonet: list walk stalled: the portal did not advance: page at start=50 repeats the previous page": {
+		"sonet: sonet_group.get: list walk stalled: the portal did not advance: next=0 after start=0":                    {`{"result":[{"ID":"1"}],"next":0}`},
+		"sonet: sonet_group.get: list walk stalled: the portal did not advance: empty page at start=0 announces next=50": {`{"result":[],"next":50}`},
+		"sonet: sonet_group.get: list walk stalled: the portal did not advance: page at start=50 repeats the previous page": {
 			`{"result":[{"ID":"1"},{"ID":"2"}],"next":50,"total":200}`, `{"result":[{"ID":"1"},{"ID":"2"}],"next":100,"total":200}`},
-		"sonet: list walk stalled: the portal did not advance: next=50 after start=50": {
+		"sonet: sonet_group.get: list walk stalled: the portal did not advance: next=50 after start=50": {
 			`{"result":[{"ID":"1"}],"next":50,"total":200}`, `{"result":[{"ID":"3"}],"next":50,"total":200}`},
 	}
 	for msg, pages := range cases {

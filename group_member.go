@@ -62,7 +62,7 @@ func (c *Client) ListGroupMembers(ctx context.Context, groupID int) ([]Member, e
 	fetch := func(ctx context.Context, start int) (*Page[Member], error) {
 		return readPage[Member](ctx, c, "sonet_group.user.get", memberListParams{ID: groupID, Start: start})
 	}
-	return readAll(ctx, fetch, func(m Member) int { return m.UserID })
+	return readAll(ctx, "sonet_group.user.get", fetch, func(m Member) int { return m.UserID })
 }
 
 type memberListParams struct {
@@ -86,9 +86,9 @@ func readPage[T any](ctx context.Context, c *Client, method string, params any) 
 
 // readAll collects every row of a list, following next when the portal
 // sends it. The result is never nil.
-func readAll[T any](ctx context.Context, fetch func(context.Context, int) (*Page[T], error), key func(T) int) ([]T, error) {
+func readAll[T any](ctx context.Context, method string, fetch func(context.Context, int) (*Page[T], error), key func(T) int) ([]T, error) {
 	out := []T{}
-	for it, err := range walk(ctx, 0, fetch, key) {
+	for it, err := range walk(ctx, method, 0, fetch, key) {
 		if err != nil {
 			return nil, err
 		}

@@ -145,7 +145,7 @@ func TestScanGroupsRefusesACursorThatDoesNotAdvance(t *testing.T) {
 	assert.Equal(t, 0, n, "a page is checked whole before its rows are yielded")
 	require.Len(t, errs, 1)
 	assert.ErrorIs(t, errs[0], ErrCursorStalled)
-	assert.EqualError(t, errs[0], "sonet: list walk stalled: the portal did not advance: group 77 came after cursor 77")
+	assert.EqualError(t, errs[0], "sonet: sonet_group.get: list walk stalled: the portal did not advance: group 77 came after cursor 77")
 }
 
 func TestScanGroupsValidatesOptionsAndYieldsCommandErrors(t *testing.T) {

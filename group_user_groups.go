@@ -76,7 +76,7 @@ func (c *Client) ListMyGroups(ctx context.Context) ([]UserGroup, error) {
 	fetch := func(ctx context.Context, start int) (*Page[UserGroup], error) {
 		return readPage[UserGroup](ctx, c, "sonet_group.user.groups", startParams{Start: start})
 	}
-	return readAll(ctx, fetch, func(g UserGroup) int { return g.GroupID })
+	return readAll(ctx, "sonet_group.user.groups", fetch, func(g UserGroup) int { return g.GroupID })
 }
 
 // startParams carries only the offset of a follow-up page; the first page

@@ -184,6 +184,6 @@ func TestAllGroupsRefusesANextThatSkipsRows(t *testing.T) {
 	assert.Equal(t, []int{1, 2}, ids)
 	require.Len(t, errs, 1)
 	assert.ErrorIs(t, errs[0], ErrBadResponse)
-	assert.EqualError(t, errs[0], "sonet: bad response: next=1000 after start=0 skips rows (pages are 50 rows)")
+	assert.EqualError(t, errs[0], "sonet: sonet_group.get: bad response: next=1000 after start=0 skips rows (pages are 50 rows)")
 	assert.Equal(t, []string{""}, starts)
 }

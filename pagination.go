@@ -55,7 +55,7 @@ func listPage[T any](method string, r *Response, start int, items []T) (*Page[T]
 // a portal that does not advance: a next that is not past the current start,
 // a page with next but no rows, or a page whose rows equal the last page's;
 // and a next past the following 50-row page, which would skip rows.
-func walk[T any](ctx context.Context, start int, fetch func(ctx context.Context, start int) (*Page[T], error), key func(T) int) iter.Seq2[T, error] {
+func walk[T any](ctx context.Context, method string, start int, fetch func(ctx context.Context, start int) (*Page[T], error), key func(T) int) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		var prevFirst, prevLast, prevLen int
@@ -71,7 +71,7 @@ func walk[T any](ctx context.Context, start int, fetch func(ctx context.Context,
 			}
 			if page > 0 && len(p.Items) > 0 && len(p.Items) == prevLen &&
 				key(p.Items[0]) == prevFirst && key(p.Items[len(p.Items)-1]) == prevLast {
-				yield(zero, fmt.Errorf("%w: page at start=%d repeats the previous page", ErrCursorStalled, start))
+				yield(zero, walkErr(method, ErrCursorStalled, "page at start=%d repeats the previous page", start))
 				return
 			}
 			for _, it := range p.Items {
@@ -83,17 +83,17 @@ func walk[T any](ctx context.Context, start int, fetch func(ctx context.Context,
 				return
 			}
 			if p.Next <= start {
-				yield(zero, fmt.Errorf("%w: next=%d after start=%d", ErrCursorStalled, p.Next, start))
+				yield(zero, walkErr(method, ErrCursorStalled, "next=%d after start=%d", p.Next, start))
 				return
 			}
 			if p.Next != start+PageSize {
 				// The portal's next is always the following 50-row page;
 				// any other would skip rows without a word.
-				yield(zero, fmt.Errorf("%w: next=%d after start=%d skips rows (pages are %d rows)", ErrBadResponse, p.Next, start, PageSize))
+				yield(zero, walkErr(method, ErrBadResponse, "next=%d after start=%d skips rows (pages are %d rows)", p.Next, start, PageSize))
 				return
 			}
 			if len(p.Items) == 0 {
-				yield(zero, fmt.Errorf("%w: empty page at start=%d announces next=%d", ErrCursorStalled, start, p.Next))
+				yield(zero, walkErr(method, ErrCursorStalled, "empty page at start=%d announces next=%d", start, p.Next))
 				return
 			}
 			prevFirst, prevLast, prevLen = key(p.Items[0]), key(p.Items[len(p.Items)-1]), len(p.Items)

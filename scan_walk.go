@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/b24kit/sonet/internal/wire"
@@ -104,7 +103,7 @@ func (s *scanner[T]) advance(w *idWalk, rows []T) error {
 	for _, r := range rows {
 		id := s.spec.id(r)
 		if id <= w.cursor || (w.upTo > 0 && id > w.upTo) {
-			return fmt.Errorf("%w: %s %d came after cursor %d", ErrCursorStalled, s.spec.what, id, w.cursor)
+			return walkErr(s.spec.method, ErrCursorStalled, "%s %d came after cursor %d", s.spec.what, id, w.cursor)
 		}
 		w.cursor = id
 	}

@@ -320,7 +320,7 @@ func (c *Client) AllWorkgroups(ctx context.Context, opts *WorkgroupListOptions) 
 		o.Start = start
 		return c.ListWorkgroups(ctx, &o)
 	}
-	return walk(ctx, base.Start, fetch, func(w Workgroup) int { return w.ID })
+	return walk(ctx, methodWorkgroupList, base.Start, fetch, func(w Workgroup) int { return w.ID })
 }
 
 func (c *Client) allWorkgroupsByID(ctx context.Context, base WorkgroupListOptions) iter.Seq2[Workgroup, error] {
@@ -347,7 +347,7 @@ func (c *Client) allWorkgroupsByID(ctx context.Context, base WorkgroupListOption
 			}
 			for _, w := range p.Items {
 				if w.ID <= last {
-					yield(Workgroup{}, fmt.Errorf("%w: row ID %d after ID %d in an ID-ascending walk", ErrCursorStalled, w.ID, last))
+					yield(Workgroup{}, walkErr(methodWorkgroupList, ErrCursorStalled, "row ID %d after ID %d in an ID-ascending walk", w.ID, last))
 					return
 				}
 				last = w.ID

@@ -188,7 +188,7 @@ func TestScanWorkgroupsRefusesACursorThatDoesNotAdvance(t *testing.T) {
 			assert.Equal(t, tc.yielded, ids)
 			require.Len(t, errs, 1)
 			assert.ErrorIs(t, errs[0], ErrCursorStalled)
-			assert.EqualError(t, errs[0], "sonet: list walk stalled: the portal did not advance: "+tc.wantError)
+			assert.EqualError(t, errs[0], "sonet: socialnetwork.api.workgroup.list: list walk stalled: the portal did not advance: "+tc.wantError)
 			assert.Equal(t, 1+len(tc.yielded)/PageSize, mt.GetTotalCallCount())
 		})
 	}
