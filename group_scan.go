@@ -37,8 +37,11 @@ type GroupScanOptions struct {
 //
 // The first request is one counted command (start=0): the first page and
 // the number of groups left, which sizes every later request so that no
-// command runs after the last page. For N groups a walk sends at most
-// ceil(N/50)+1 commands in ceil(N/2500)+1 requests (100,000 groups: 41).
+// command runs after the last page. For N groups a single walk (Parallel
+// 0 or 1) whose requests are not cut shorter by server time sends at most
+// ceil(N/50)+1 commands in ceil(N/2500)+1 requests (100,000 groups: 41);
+// with Parallel, at most ceil(N/50)+R+2 commands in 2+2R requests for R
+// ranges (the span and count requests, and a partial page per range).
 // Each request is also sized from the server time earlier commands took so
 // that it stays within MaxRequestTime (20 s by default, a third of the
 // portal's 60-second cut-off); a request that gets no usable answer (cut

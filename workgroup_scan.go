@@ -53,8 +53,9 @@ var workgroupLastIDPath = []any{"workgroups", PageSize - 1, "id"}
 //
 // Requests are sized, paced and resent smaller exactly as in ScanGroups:
 // the first request is one counted command (the first page and the number
-// of rows left), so for N workgroups a walk sends at most ceil(N/50)+1
-// commands in ceil(N/2500)+1 requests; requests stay within MaxRequestTime
+// of rows left), so for N workgroups a single walk sends at most
+// ceil(N/50)+1 commands in ceil(N/2500)+1 requests (as in ScanGroups,
+// ranges and server time may add some); requests stay within MaxRequestTime
 // of server time and the commands within the operating budget; with
 // ScanTuning.Parallel, ranges of IDs are walked at once.
 //
