@@ -78,8 +78,10 @@ func WithLogger(l *slog.Logger) Option {
 // WithMaxResponseBytes caps the size of an answer body (default
 // DefaultMaxResponseBytes, 64 MiB, chosen from the largest answer the SDK
 // asks for; see there). A larger body is an error, not an out-of-memory, and
-// is not read further: a call holds at most the cap in memory while reading,
-// however long the body runs. Such an answer is not retried.
+// is not read further: reading a body that runs past the cap costs at most
+// the cap, however long the body runs. A body within the cap read without
+// a Content-Length is joined into one slice at the end, so for a moment it
+// is held twice. Such an answer is not retried.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *Client) error {
 		if n < 1024 {
