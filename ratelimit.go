@@ -143,7 +143,13 @@ type Clock interface {
 	Sleep(ctx context.Context, d time.Duration) error
 }
 
-// WithClock sets the clock.
+// WithClock replaces the wall clock the client reads and sleeps on: the
+// rate limiter, retry backoff, operating-limit waits and scan pacing all
+// go through it. It exists for simulated time: a test or benchmark gives
+// a fake Clock whose Sleep advances its Now at once, so hours of pacing
+// run in milliseconds and every wait can be asserted exactly (the
+// benchmarks in bench/ and the otel module's tests do this). Production
+// code leaves it alone.
 func WithClock(clk Clock) Option {
 	return func(c *Client) error {
 		if clk == nil {
