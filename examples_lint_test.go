@@ -84,7 +84,7 @@ func TestExamplesUseNoHelperOfTheirTestPackage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if examples < 45 {
+	if examples < 65 {
 		t.Errorf("only %d examples found", examples)
 	}
 }
