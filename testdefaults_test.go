@@ -24,39 +24,63 @@ func badGatewayTransport() *httpmock.MockTransport {
 	return mt
 }
 
-// A read that keeps failing returns at least 20 times sooner with the test
-// preset than with the defaults. The default's cost is its real time plus
-// the backoff its (fake) clock was asked to sleep, so the test itself stays
-// fast; the preset runs on the real clock. A ratio, not an absolute time,
-// so a slow shared machine does not make it flaky.
-func TestWithTestDefaultsFailingReadIsFastComparedToDefault(t *testing.T) {
+// failingReadTransport answers every sonet_group.get with a gateway error
+// page, 503 and 502 in turn, so each attempt is a retryable failure.
+func failingReadTransport() *httpmock.MockTransport {
+	mt := httpmock.NewMockTransport()
+	n := 0
+	mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", func(*http.Request) (*http.Response, error) {
+		n++
+		status, page := http.StatusBadGateway, badGatewayPage
+		if n%2 == 1 {
+			status, page = http.StatusServiceUnavailable, "<html><head><title>503 Service Temporarily Unavailable</title></head><body>nginx</body></html>"
+		}
+		r := httpmock.NewStringResponse(status, page)
+		r.Header.Set("Content-Type", "text/html")
+		return r, nil
+	})
+	return mt
+}
+
+// The preset's promise, proven on a fake clock rather than by timing: a
+// failing read is retried, and between its attempts the client asks its
+// clock for no wait at all (the retry loop hands the clock a zero wait,
+// which must stay zero), while the defaults ask for the backoff their
+// policy names. Only options before WithClock differ between the two
+// clients.
+func TestWithTestDefaultsRetriesAFailingReadWithoutWaiting(t *testing.T) {
 	ctx := context.Background()
 
-	clk := newFakeClock()
-	mtDefault := badGatewayTransport()
-	def, err := NewWebhookClient(testWebhook, WithTransport(mtDefault), WithClock(clk))
+	presetClock := newFakeClock()
+	before := presetClock.Now()
+	mtPreset := failingReadTransport()
+	preset, err := NewWebhookClient(testWebhook, WithTransport(mtPreset), WithTestDefaults(), WithClock(presetClock))
 	require.NoError(t, err)
-	start := time.Now()
-	_, errDefault := def.GetGroup(ctx, 1)
-	var waited time.Duration
-	for _, d := range clk.Sleeps() {
-		waited += d
+	_, err = preset.GetGroup(ctx, 1)
+	require.ErrorIs(t, err, ErrBadResponse)
+	assert.Equal(t, 3, mtPreset.GetTotalCallCount(), "the preset still retries")
+	for i, d := range presetClock.Sleeps() {
+		assert.Zero(t, d, "wait %d of the preset", i+1)
 	}
-	defaultElapsed := time.Since(start) + waited
+	assert.Equal(t, before, presetClock.Now(), "the preset's clock never moved")
 
-	mtPreset := badGatewayTransport()
-	preset, err := NewWebhookClient(testWebhook, WithTransport(mtPreset), WithTestDefaults())
+	defaultClock := newFakeClock()
+	mtDefault := failingReadTransport()
+	def, err := NewWebhookClient(testWebhook, WithTransport(mtDefault), WithClock(defaultClock))
 	require.NoError(t, err)
-	start = time.Now()
-	_, errPreset := preset.GetGroup(ctx, 1)
-	presetElapsed := time.Since(start)
-
-	require.ErrorIs(t, errDefault, ErrBadResponse)
-	require.ErrorIs(t, errPreset, ErrBadResponse)
+	_, err = def.GetGroup(ctx, 1)
+	require.ErrorIs(t, err, ErrBadResponse)
 	assert.Equal(t, 5, mtDefault.GetTotalCallCount(), "the default policy tries five times")
-	assert.Equal(t, 3, mtPreset.GetTotalCallCount(), "the preset still retries, without waiting")
-	assert.Greater(t, waited, 3*time.Second, "the default backs off for seconds")
-	assert.Less(t, presetElapsed, defaultElapsed/20, "preset %v, default %v", presetElapsed, defaultElapsed)
+	// DefaultRetryPolicy: 500 ms doubling, jitter 0.5, so the wait before
+	// attempt n+1 lies in [base*2^(n-1)/2, base*2^(n-1)].
+	sleeps := defaultClock.Sleeps()
+	require.Len(t, sleeps, 4, "one backoff before each retry, no other wait: %v", sleeps)
+	full := 500 * time.Millisecond
+	for i, d := range sleeps {
+		assert.GreaterOrEqual(t, d, full/2, "backoff %d", i+1)
+		assert.LessOrEqual(t, d, full, "backoff %d", i+1)
+		full *= 2
+	}
 }
 
 // The preset never asks its clock to wait: not between retries, not for the
