@@ -86,6 +86,7 @@ func TestSeedAnswersRoundTrip(t *testing.T) {
 		{"sonet_group.setowner/ok.json", sonetmock.OK()},
 		{"sonet_group.user.get/error_group_not_found.json", sonetmock.SonetError(string(sonet.ErrGroupNotFound))},
 		{"sonet_group.update/seed002_wrong_group_id.json", sonetmock.SonetError("Wrong group ID")},
+		{"sonet_group.create/seed000_cannot_create.json", sonetmock.SonetError(string(sonet.ErrCannotCreateGroup))},
 	} {
 		doc := readFixture(t, c.file)
 		var w, g map[string]any
@@ -94,5 +95,18 @@ func TestSeedAnswersRoundTrip(t *testing.T) {
 		delete(w, "time")
 		delete(g, "time")
 		assert.Equal(t, w, g, c.file)
+	}
+
+	// Seed 000's one documented failure decodes the same from its page's
+	// bytes (sent with the 400 the portal uses) as from sonetmock's answer.
+	for _, a := range []sonetmock.Answer{
+		{Status: 400, Body: readFixture(t, "sonet_group.create/seed000_cannot_create.json")},
+		sonetmock.SonetError(string(sonet.ErrCannotCreateGroup)),
+	} {
+		p := sonetmock.New(t)
+		p.On("sonet_group.create", a)
+		_, err := p.Client.CreateGroup(ctx, &sonet.GroupCreateRequest{Name: "x"})
+		assert.ErrorIs(t, err, sonet.ErrCannotCreateGroup)
+		assert.EqualError(t, err, "sonet: sonet_group.create: Cannot create group (HTTP 400)")
 	}
 }
