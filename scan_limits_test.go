@@ -19,7 +19,7 @@ import (
 // portals) from 2 to 2*n, less a deleted block of IDs.
 func holeyPortal(t *testing.T, n int, deleted [2]int, opts ...sonettest.Option) (*sonettest.Server, []int) {
 	t.Helper()
-	srv := sonettest.NewServer(opts...)
+	srv := sonettest.NewServer(append([]sonettest.Option{sonettest.WithClock(wholeSecondClock)}, opts...)...)
 	t.Cleanup(srv.Close)
 	var ids []int
 	for i := 1; i <= n; i++ {
