@@ -211,12 +211,15 @@ func TestCancelledContextReturnsContextErrorAndSendsNothing(t *testing.T) {
 
 func TestDeadlineDuringRequestReturnsDeadlineExceeded(t *testing.T) {
 	c, mt := newMockClient(t)
+	// The deadline passes while the request is out (a 20 ms timer could
+	// pass before the request left, on a loaded machine: then nothing
+	// was sent).
+	ctx := newCueDeadline()
 	mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", func(r *http.Request) (*http.Response, error) {
+		ctx.pass()
 		<-r.Context().Done()
 		return nil, r.Context().Err()
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
 	_, err := c.ListGroups(ctx, nil)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Equal(t, 1, mt.GetTotalCallCount(), "no retry after the deadline")

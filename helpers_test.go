@@ -114,3 +114,31 @@ func (f *fakeClock) Sleeps() []time.Duration {
 	defer f.mu.Unlock()
 	return append([]time.Duration(nil), f.sleeps...)
 }
+
+// cueDeadline is a context whose deadline passes when the test says so
+// (pass), not on a timer: a test about a deadline that ends a call at a
+// given step cues it at that step. A short context.WithTimeout could
+// expire on a loaded machine before the call got there.
+type cueDeadline struct {
+	context.Context
+	done chan struct{}
+	once sync.Once
+}
+
+func newCueDeadline() *cueDeadline {
+	return &cueDeadline{Context: context.Background(), done: make(chan struct{})}
+}
+
+// pass makes the deadline pass: Done closes and Err is DeadlineExceeded.
+func (c *cueDeadline) pass() { c.once.Do(func() { close(c.done) }) }
+
+func (c *cueDeadline) Done() <-chan struct{} { return c.done }
+
+func (c *cueDeadline) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}

@@ -384,9 +384,11 @@ func TestOAuthRefreshOutlivesTheCallerThatStartedIt(t *testing.T) {
 	var tc tokenCalls
 	release := make(chan struct{})
 	mt.RegisterResponder("POST", testPortalREST+featureMethod, expiringPortal(t, &rec, fixture(t, "sonet_group.feature.access/ok_true.json"), oldAccess))
-	mt.RegisterResponder("GET", testTokenURL, tc.respond(200, fixture(t, "oauth/refresh_full.json"), func() { <-release }))
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
+	// The caller's deadline passes while the refresh is out (a 50 ms
+	// timer could pass before the call reached the refresh, on a loaded
+	// machine: then no refresh had started to outlive it).
+	ctx := newCueDeadline()
+	mt.RegisterResponder("GET", testTokenURL, tc.respond(200, fixture(t, "oauth/refresh_full.json"), func() { ctx.pass(); <-release }))
 	_, err := c.CanAccessFeature(ctx, 77, FeatureBlog, OperationWritePost)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	close(release)
