@@ -27,11 +27,15 @@ func newLimiter(t *testing.T, scope sonetredis.Scope, plan sonet.Plan, opts ...s
 	return l
 }
 
-// near asserts got is want less at most slack (time passes in Redis between
-// two reservations, which shortens later waits a little).
-func near(t *testing.T, want, got time.Duration) {
+// near asserts got is want less at most slack: time passes in Redis between
+// the reservation (or block) a wait is counted from and the one that got
+// it, which shortens the later wait. from is a host time taken before that
+// first reservation: the Redis time passed since is at most the host time
+// passed since (same machine), so the slack is that, and never below 200
+// ms. A fixed 200 ms failed when a loaded machine stalled the test longer.
+func near(t *testing.T, from time.Time, want, got time.Duration) {
 	t.Helper()
-	const slack = 200 * time.Millisecond
+	slack := max(200*time.Millisecond, time.Since(from)+5*time.Millisecond)
 	assert.True(t, got <= want && got > want-slack, "want %s (less at most %s), got %s", want, slack, got)
 }
 
@@ -39,6 +43,7 @@ func TestLimiterMirrorsThePortalBucket(t *testing.T) {
 	ctx := context.Background()
 	l := newLimiter(t, sonetredis.WebhookScope(portal, 1), sonet.Plan{PerSecond: 2, Burst: 4})
 	var waits []time.Duration
+	from := time.Now()
 	for range 6 {
 		w, blocked, err := l.ReserveFor(ctx, "sonet_group.get")
 		require.NoError(t, err)
@@ -47,9 +52,9 @@ func TestLimiterMirrorsThePortalBucket(t *testing.T) {
 	}
 	// Burst 4 less one request of headroom at once, then one every 500 ms.
 	assert.Equal(t, []time.Duration{0, 0, 0}, waits[:3])
-	near(t, 500*time.Millisecond, waits[3])
-	near(t, time.Second, waits[4])
-	near(t, 1500*time.Millisecond, waits[5])
+	near(t, from, 500*time.Millisecond, waits[3])
+	near(t, from, time.Second, waits[4])
+	near(t, from, 1500*time.Millisecond, waits[5])
 }
 
 // The host's clock plays no part: a Reserve told it is an hour later (a
@@ -59,11 +64,12 @@ func TestLimiterTakesTimeFromRedisNotTheHost(t *testing.T) {
 	l := newLimiter(t, sonetredis.WebhookScope(portal, 1), sonet.Plan{PerSecond: 2, Burst: 4})
 	ahead := time.Now().Add(time.Hour)
 	var waits []time.Duration
+	from := time.Now()
 	for range 4 {
 		waits = append(waits, l.Reserve(ahead))
 	}
 	assert.Equal(t, []time.Duration{0, 0, 0}, waits[:3])
-	near(t, 500*time.Millisecond, waits[3])
+	near(t, from, 500*time.Millisecond, waits[3])
 
 	local := sonet.NewRateLimiter(2, 4)
 	for range 3 {
@@ -87,13 +93,26 @@ func TestLimiterSurvivesTheRedisClockSteppingBack(t *testing.T) {
 	// The bucket as the old clock, an hour ahead, left it: full to the limit.
 	ahead := time.Now().Add(time.Hour).UnixMicro()
 	require.NoError(t, rdb.HSet(ctx, prefix+":{portal.example}:bucket", "level", "49", "at", strconv.FormatInt(ahead, 10)).Err())
-	w, _, err := l.ReserveFor(ctx, "sonet_group.get")
+	before1 := time.Now()
+	w1, _, err := l.ReserveFor(ctx, "sonet_group.get")
+	after1 := time.Now()
 	require.NoError(t, err)
-	near(t, 500*time.Millisecond, w)
+	near(t, before1, 500*time.Millisecond, w1)
 	time.Sleep(600 * time.Millisecond)
-	w, _, err = l.ReserveFor(ctx, "sonet_group.get")
+	before2 := time.Now()
+	w2, _, err := l.ReserveFor(ctx, "sonet_group.get")
+	passed := time.Since(before1)
 	require.NoError(t, err)
-	near(t, 400*time.Millisecond, w) // drained 1.2 requests meanwhile
+	// The bucket drained from the first reservation on: the second waits
+	// one more request (500 ms) less the time between the two in Redis,
+	// which is at least the host's before2-after1 (600 ms, more on a
+	// loaded machine) and at most passed. (A bucket that stopped draining
+	// would answer w1+500ms, a second.)
+	most := w1 + 500*time.Millisecond - before2.Sub(after1)
+	least := w1 + 500*time.Millisecond - passed
+	assert.True(t, w2 <= most+5*time.Millisecond && w2 >= least-5*time.Millisecond,
+		"want %s..%s (drained from the first reservation on), got %s", least, most, w2)
+	assert.LessOrEqual(t, w2, 400*time.Millisecond, "drained 1.2 requests or more meanwhile")
 }
 
 func TestLimiterThrottledFillsTheSharedBucket(t *testing.T) {
@@ -105,13 +124,14 @@ func TestLimiterThrottledFillsTheSharedBucket(t *testing.T) {
 	require.NoError(t, err)
 	b, err := sonetredis.NewLimiter(rdb, scope, sonet.StandardPlan)
 	require.NoError(t, err)
+	from := time.Now()
 	w, _, err := b.ReserveFor(ctx, "sonet_group.get")
 	require.NoError(t, err)
 	assert.Zero(t, w)
 	require.NoError(t, a.ThrottledContext(ctx)) // process a met QUERY_LIMIT_EXCEEDED
 	w, _, err = b.ReserveFor(ctx, "sonet_group.get")
 	require.NoError(t, err)
-	near(t, 500*time.Millisecond, w) // process b now waits too
+	near(t, from, 500*time.Millisecond, w) // process b now waits too
 }
 
 func TestLimiterSharesOperatingBlocksPerCredentialAndMethod(t *testing.T) {
@@ -125,13 +145,14 @@ func TestLimiterSharesOperatingBlocksPerCredentialAndMethod(t *testing.T) {
 	}
 	a, b := mk(sonetredis.WebhookScope(portal, 1)), mk(sonetredis.WebhookScope(portal, 1))
 	other := mk(sonetredis.WebhookScope(portal, 2))
-	require.NoError(t, a.BlockMethod(ctx, "sonet_group.get", time.Now().Add(3*time.Second)))
+	from := time.Now()
+	require.NoError(t, a.BlockMethod(ctx, "sonet_group.get", from.Add(3*time.Second)))
 	// An earlier block never shortens a later one.
 	require.NoError(t, a.BlockMethod(ctx, "sonet_group.get", time.Now().Add(time.Second)))
 	w, blocked, err := b.ReserveFor(ctx, "SONET_GROUP.GET")
 	require.NoError(t, err)
 	assert.Zero(t, w)
-	near(t, 3*time.Second, blocked)
+	near(t, from, 3*time.Second, blocked)
 	for _, tc := range []struct {
 		l      *sonetredis.Limiter
 		method string
@@ -153,10 +174,11 @@ func TestLimiterSharesOperatingBlocksPerCredentialAndMethod(t *testing.T) {
 func TestLimiterBlockIsBoundedByTheOperatingWindow(t *testing.T) {
 	ctx := context.Background()
 	l := newLimiter(t, sonetredis.WebhookScope(portal, 1), sonet.StandardPlan)
-	require.NoError(t, l.BlockMethod(ctx, "sonet_group.get", time.Now().Add(24*time.Hour)))
+	from := time.Now()
+	require.NoError(t, l.BlockMethod(ctx, "sonet_group.get", from.Add(24*time.Hour)))
 	_, blocked, err := l.ReserveFor(ctx, "sonet_group.get")
 	require.NoError(t, err)
-	near(t, 11*time.Minute, blocked)
+	near(t, from, 11*time.Minute, blocked)
 }
 
 // Many goroutines over several Limiter values (as in several processes)
