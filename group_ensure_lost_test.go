@@ -99,8 +99,9 @@ func TestEnsureGroupE2ECreatesThatCommitAfterTheTimeoutNeverDuplicate(t *testing
 	defer srv.Close()
 	// The timeout is far below lateBy and far above a normal answer, so a
 	// loaded machine does not change which creates commit late.
+	ct := &countingTransport{}
 	c, err := NewWebhookClient(srv.WebhookURL(), WithoutRateLimit(),
-		WithHTTPClient(&http.Client{Timeout: 300 * time.Millisecond}), WithRetryPolicy(RetryPolicy{MaxAttempts: 3}))
+		WithHTTPClient(&http.Client{Transport: ct, Timeout: 300 * time.Millisecond}), WithRetryPolicy(RetryPolicy{MaxAttempts: 3}))
 	require.NoError(t, err)
 	const calls = 20
 	ids := make([]int, calls)
@@ -116,8 +117,20 @@ func TestEnsureGroupE2ECreatesThatCommitAfterTheTimeoutNeverDuplicate(t *testing
 	assert.Greater(t, unknown, 0, "some creates ran late and their calls said outcome unknown")
 	// Run the failed names again, as an import would, once the late
 	// creates have committed.
-	for round := 0; round < 5; round++ {
+	// The portal records a request once it has run and answered (a late
+	// one too, client gone or not): past lateBy, wait until it has
+	// recorded every request sent, or for ten seconds more (a request cut
+	// off before it reached the portal is never recorded). A fixed pause
+	// alone let a late create that a loaded machine held up commit after
+	// the next look-up, which then created the group a second time.
+	caughtUp := func() {
 		time.Sleep(lateBy + 500*time.Millisecond)
+		for deadline := time.Now().Add(10 * time.Second); int64(len(srv.Requests())) < ct.n.Load() && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	for round := 0; round < 5; round++ {
+		caughtUp()
 		again := false
 		for i := range calls {
 			if errs[i] != nil {
