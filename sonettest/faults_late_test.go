@@ -10,7 +10,10 @@ import (
 // Late: the client gives up before the call has run; the portal runs it
 // all the same, DelayFor after it arrived, and the group appears then.
 func TestFaultLateRunsTheCallAfterTheClientLeft(t *testing.T) {
-	s, _ := newTestServer(t, WithFaults(Faults{Late: 1, DelayFor: 500 * time.Millisecond}))
+	// The group must still be missing when the client's 50 ms timeout
+	// has returned: DelayFor leaves a loaded machine two seconds for
+	// that (500 ms was one scheduling stall away from a false failure).
+	s, _ := newTestServer(t, WithFaults(Faults{Late: 1, DelayFor: 2 * time.Second}))
 	hc := &http.Client{Timeout: 50 * time.Millisecond}
 	_, err := hc.Post(s.WebhookURL()+"sonet_group.create", "application/json", strings.NewReader(`{"NAME":"late"}`))
 	if err == nil {
