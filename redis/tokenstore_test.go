@@ -156,7 +156,11 @@ func TestTokenStoreCompareAndSwap(t *testing.T) {
 
 func TestTokenStoreRefreshLockExcludesAndExpires(t *testing.T) {
 	ctx := context.Background()
-	s, _, _ := newStore(t, sonetredis.WithLockTTL(300*time.Millisecond))
+	// A TTL of a second: the live holders here extend their lock every
+	// third of it, and a loaded machine can hold an extension up longer
+	// than the 200 ms a 300 ms TTL left (the lock then expired under a
+	// live holder and the test failed for nothing).
+	s, _, _ := newStore(t, sonetredis.WithLockTTL(time.Second))
 	unlock, err := s.LockRefresh(ctx)
 	require.NoError(t, err)
 	// A second locker waits while the first holds the lock.
@@ -187,10 +191,12 @@ func TestTokenStoreRefreshLockExcludesAndExpires(t *testing.T) {
 // spending the same refresh token.
 func TestTokenStoreRefreshLockOutlivesItsTTLWhileHeld(t *testing.T) {
 	ctx := context.Background()
-	s, rdb, key := newStore(t, sonetredis.WithLockTTL(300*time.Millisecond))
+	// A TTL of a second, held for two and a half (see
+	// TestTokenStoreRefreshLockExcludesAndExpires for why not 300 ms).
+	s, rdb, key := newStore(t, sonetredis.WithLockTTL(time.Second))
 	unlock, err := s.LockRefresh(ctx)
 	require.NoError(t, err)
-	time.Sleep(time.Second)
+	time.Sleep(2500 * time.Millisecond)
 	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	_, err = s.LockRefresh(short)
 	cancel()
