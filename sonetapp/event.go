@@ -254,13 +254,18 @@ func readGroupEvent(form url.Values) (*GroupEvent, error) {
 		return nil, err
 	}
 	ev.Auth.ExpiresIn = time.Duration(exp) * time.Second
-	for key, dst := range map[string]*string{
-		"auth[domain]": &ev.Auth.Domain, "auth[member_id]": &ev.Auth.MemberID,
-		"auth[application_token]": &ev.Auth.ApplicationToken, "auth[access_token]": &ev.Auth.AccessToken,
-		"auth[refresh_token]": &ev.Auth.RefreshToken, "auth[scope]": &ev.Auth.Scope, "auth[status]": &ev.Auth.Status,
-		"auth[server_endpoint]": &ev.Auth.ServerEndpoint, "auth[client_endpoint]": &ev.Auth.ClientEndpoint,
+	// In a fixed order (not a map's): with several bad fields the error
+	// names the same one every time.
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{
+		{"auth[domain]", &ev.Auth.Domain}, {"auth[member_id]", &ev.Auth.MemberID},
+		{"auth[application_token]", &ev.Auth.ApplicationToken}, {"auth[access_token]", &ev.Auth.AccessToken},
+		{"auth[refresh_token]", &ev.Auth.RefreshToken}, {"auth[scope]", &ev.Auth.Scope}, {"auth[status]", &ev.Auth.Status},
+		{"auth[server_endpoint]", &ev.Auth.ServerEndpoint}, {"auth[client_endpoint]", &ev.Auth.ClientEndpoint},
 	} {
-		if *dst, err = field(key); err != nil {
+		if *f.dst, err = field(f.key); err != nil {
 			return nil, err
 		}
 	}

@@ -134,6 +134,19 @@ func TestParseGroupEventRejectsBadPayloads(t *testing.T) {
 	}
 }
 
+// Several bad auth fields: the error names the first in the form's
+// documented order, every time (the fields were read in a map's random
+// order, so the message changed from run to run).
+func TestParseGroupEventNamesTheSameBadFieldEveryTime(t *testing.T) {
+	body := eventFixture(t, "ONSONETGROUPADD") + "&auth%5Bstatus%5D=F&auth%5Bscope%5D=x&auth%5Bdomain%5D=evil.example"
+	for range 50 {
+		ev, err := ParseGroupEvent(eventRequest(t, body), docAppToken)
+		require.Nil(t, ev)
+		require.ErrorIs(t, err, ErrBadEvent)
+		require.Contains(t, err.Error(), "auth[domain] sent 2 times")
+	}
+}
+
 func TestParseGroupEventNilRequest(t *testing.T) {
 	ev, err := ParseGroupEvent(nil, docAppToken)
 	assert.Nil(t, ev)
