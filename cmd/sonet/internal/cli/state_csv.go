@@ -106,22 +106,30 @@ func csvGroup(file string, line int, col map[string]int, rec []string) (groupSpe
 	if v, ok := cell("keywords"); ok {
 		s.Keywords = &v
 	}
-	for name, dst := range map[string]**bool{"visible": &s.Visible, "opened": &s.Opened, "closed": &s.Closed, "project": &s.Project} {
-		if v, ok := cell(name); ok && v != "" {
+	// Columns in the export's order (not a map's): with several bad cells
+	// the error names the leftmost every time.
+	for _, f := range []struct {
+		name string
+		dst  **bool
+	}{{"visible", &s.Visible}, {"opened", &s.Opened}, {"closed", &s.Closed}, {"project", &s.Project}} {
+		if v, ok := cell(f.name); ok && v != "" {
 			b, err := strconv.ParseBool(v)
 			if err != nil {
-				return s, bad(name, fmt.Sprintf("want true or false, got %q", v))
+				return s, bad(f.name, fmt.Sprintf("want true or false, got %q", v))
 			}
-			*dst = &b
+			*f.dst = &b
 		}
 	}
-	for name, dst := range map[string]**int{"owner_id": &s.OwnerID, "subject_id": &s.SubjectID} {
-		if v, ok := cell(name); ok && v != "" {
+	for _, f := range []struct {
+		name string
+		dst  **int
+	}{{"subject_id", &s.SubjectID}, {"owner_id", &s.OwnerID}} {
+		if v, ok := cell(f.name); ok && v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n <= 0 {
-				return s, bad(name, fmt.Sprintf("want a positive integer ID, got %q", v))
+				return s, bad(f.name, fmt.Sprintf("want a positive integer ID, got %q", v))
 			}
-			*dst = &n
+			*f.dst = &n
 		}
 	}
 	if v, ok := cell("members"); ok && strings.TrimSpace(v) != "" {

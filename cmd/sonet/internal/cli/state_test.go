@@ -70,6 +70,20 @@ func TestApplyWithABadFileSendsNothing(t *testing.T) {
 	assert.Empty(t, srv.Requests())
 }
 
+// Several bad cells on a CSV line: the error names the leftmost column of
+// the export's layout, every time (the cells were read in a map's random
+// order, so the message changed from run to run).
+func TestParseStateCSVNamesTheSameBadCellEveryTime(t *testing.T) {
+	flags := []byte("id,name,visible,opened,closed,project,subject_id,owner_id\n1,A,maybe,perhaps,no way,sure,-1,x\n")
+	ids := []byte("id,name,visible,opened,closed,project,subject_id,owner_id\n2,B,true,true,false,false,-1,x\n")
+	for range 50 {
+		_, err := parseState("f.csv", flags)
+		require.EqualError(t, err, `f.csv:2: group "A": field "visible": want true or false, got "maybe"`)
+		_, err = parseState("f.csv", ids)
+		require.EqualError(t, err, `f.csv:2: group "B": field "subject_id": want a positive integer ID, got "-1"`)
+	}
+}
+
 func TestParseStateCSVErrors(t *testing.T) {
 	_, err := parseState("f.csv", []byte("id,name,description\n1,A,x\n2,B\n"))
 	assert.EqualError(t, err, "f.csv:3: record on line 3: wrong number of fields")
