@@ -3,6 +3,8 @@ package sonet
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -89,7 +91,10 @@ func checkRawListParams(method string, params any) error {
 	}
 	if f, ok := rawEntries(m[filterKey]); ok {
 		var cs conditions
-		for k, v := range f {
+		// In key order (not a map's): with several bad keys the error
+		// names the same one every time.
+		for _, k := range slices.Sorted(maps.Keys(f)) {
+			v := f[k]
 			c := Condition{key: k, list: true}
 			switch x := v.(type) {
 			case []string:
@@ -108,8 +113,8 @@ func checkRawListParams(method string, params any) error {
 		}
 	}
 	if o, ok := rawEntries(m[orderKey]); ok && orderKey != "" {
-		for k, v := range o {
-			dir := Direction(strings.ToUpper(fmt.Sprint(v)))
+		for _, k := range slices.Sorted(maps.Keys(o)) {
+			dir := Direction(strings.ToUpper(fmt.Sprint(o[k])))
 			if why := groupSortReasons[k]; why != "" {
 				return &ValidationError{Field: orderKey, Reason: fmt.Sprintf("sonet_group.get %s: sort by %s is refused", why, k)}
 			}

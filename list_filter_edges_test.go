@@ -158,3 +158,26 @@ func TestCallChecksHandWrittenListMaps(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3, mt.GetTotalCallCount())
 }
+
+// Several bad keys in a hand-written FILTER or ORDER map: the error names
+// the first in key order, every time (the map's random order named a
+// different key from run to run).
+func TestCallNamesTheSameBadListKeyEveryTime(t *testing.T) {
+	c, _ := newMockClient(t)
+	filter := map[string]any{"FILTER": map[string]any{"=%NAME": "x", "><ID": "1", "?NAME": "y", "!IS_EXTRANET": "Y"}}
+	order := map[string]any{"ORDER": map[string]any{"SUBJECT_NAME": "asc", "OWNER_NAME": "asc", "NAME": "up"}}
+	var first [2]string
+	for i := range 50 {
+		for k, p := range []map[string]any{filter, order} {
+			_, err := c.Call(context.Background(), "sonet_group.get", p, nil, Idempotent())
+			require.ErrorIs(t, err, ErrValidation)
+			if i == 0 {
+				first[k] = err.Error()
+			}
+			require.Equal(t, first[k], err.Error())
+		}
+	}
+	assert.Contains(t, first[0], `filter key "!IS_EXTRANET"`)
+	assert.Contains(t, first[1], "NAME")
+	assert.NotContains(t, first[1], "OWNER_NAME")
+}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -83,9 +85,11 @@ func (w *Workgroup) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("workgroup: %w", err)
 	}
 	v := Workgroup{Raw: append(json.RawMessage(nil), bytes.TrimSpace(b)...)}
-	for k, raw := range m {
+	// In key order (not a map's): with several bad values the error
+	// names the same key every time.
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if set := workgroupKeys[k]; set != nil {
-			if err := set(&v, raw); err != nil {
+			if err := set(&v, m[k]); err != nil {
 				return fmt.Errorf("workgroup: %s: %w", k, err)
 			}
 		}

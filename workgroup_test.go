@@ -266,3 +266,15 @@ func TestParsePortalTime(t *testing.T) {
 		assert.Equal(t, tc.want, got, tc.text)
 	}
 }
+
+// Several values of the wrong type: the error names the first key in key
+// order, every time (the map's random order named a different key from run
+// to run).
+func TestWorkgroupDecodeNamesTheSameBadKeyEveryTime(t *testing.T) {
+	for range 50 {
+		var w Workgroup
+		err := json.Unmarshal([]byte(`{"ID":"8","OPENED":[],"NUMBER_OF_MEMBERS":{},"ACTIVE":{}}`), &w)
+		require.Error(t, err)
+		require.Regexp(t, `^workgroup: ACTIVE: `, err.Error())
+	}
+}
