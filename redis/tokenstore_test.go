@@ -156,11 +156,12 @@ func TestTokenStoreCompareAndSwap(t *testing.T) {
 
 func TestTokenStoreRefreshLockExcludesAndExpires(t *testing.T) {
 	ctx := context.Background()
-	// A TTL of a second: the live holders here extend their lock every
-	// third of it, and a loaded machine can hold an extension up longer
-	// than the 200 ms a 300 ms TTL left (the lock then expired under a
-	// live holder and the test failed for nothing).
-	s, _, _ := newStore(t, sonetredis.WithLockTTL(time.Second))
+	// A TTL of two seconds: the live holders here extend their lock every
+	// third of it, and a loaded machine can hold the extensions up longer
+	// than a short TTL leaves (the lock then expired under a live holder
+	// and the test failed for nothing: at 300 ms, and once at 1 s in a
+	// loaded -race run).
+	s, _, _ := newStore(t, sonetredis.WithLockTTL(2*time.Second))
 	unlock, err := s.LockRefresh(ctx)
 	require.NoError(t, err)
 	// A second locker waits while the first holds the lock.
@@ -191,12 +192,12 @@ func TestTokenStoreRefreshLockExcludesAndExpires(t *testing.T) {
 // spending the same refresh token.
 func TestTokenStoreRefreshLockOutlivesItsTTLWhileHeld(t *testing.T) {
 	ctx := context.Background()
-	// A TTL of a second, held for two and a half (see
-	// TestTokenStoreRefreshLockExcludesAndExpires for why not 300 ms).
-	s, rdb, key := newStore(t, sonetredis.WithLockTTL(time.Second))
+	// A TTL of two seconds, held for five (see
+	// TestTokenStoreRefreshLockExcludesAndExpires for why not shorter).
+	s, rdb, key := newStore(t, sonetredis.WithLockTTL(2*time.Second))
 	unlock, err := s.LockRefresh(ctx)
 	require.NoError(t, err)
-	time.Sleep(2500 * time.Millisecond)
+	time.Sleep(5 * time.Second)
 	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	_, err = s.LockRefresh(short)
 	cancel()
