@@ -159,7 +159,8 @@ func newHandle[T any](b *Batch, method string, decode func(json.RawMessage, Batc
 // as Client.Call encodes them (a struct with url tags, a map[string]any, or
 // nil) and the result is unmarshalled into T. Like Call without Idempotent
 // it is taken for a write: a result that does not decode into T, or a null
-// result, matches ErrOutcomeUnknown as well as ErrBadResponse.
+// result when T cannot hold null (T is not json.RawMessage, an interface or
+// a pointer), matches ErrOutcomeUnknown as well as ErrBadResponse.
 //
 // Docs: https://apidocs.bitrix24.com/settings/how-to-call-rest-api/batch.html
 func BatchCall[T any](b *Batch, method string, params any) *BatchCommand[T] {

@@ -26,9 +26,11 @@ func Idempotent() CallOption { return func(c *callConfig) { c.idempotent = true 
 // The returned Response carries the raw result, total, next and time.
 //
 // A Call without Idempotent is a write: a result that does not decode into
-// result, or a null result when result is not nil, is an error matching
-// both ErrBadResponse and ErrOutcomeUnknown (the portal may have run it).
-// For a method whose success is null, pass a nil result.
+// result, or a null result that result cannot hold (anything but a
+// *json.RawMessage, a pointer to an interface or a pointer to a pointer),
+// is an error matching both ErrBadResponse and ErrOutcomeUnknown (the
+// portal may have run it). For a method whose success may be null, pass a
+// nil result or one of those.
 //
 // For sonet_group.get and socialnetwork.api.workgroup.list, a filter given
 // as a nested map, a GroupFilter, a WorkgroupFilter or in the list options

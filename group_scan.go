@@ -40,8 +40,9 @@ type GroupScanOptions struct {
 // command runs after the last page. For N groups a single walk (Parallel
 // 0 or 1) whose requests are not cut shorter by server time sends at most
 // ceil(N/50)+1 commands in ceil(N/2500)+1 requests (100,000 groups: 41);
-// with Parallel, at most ceil(N/50)+R+2 commands in 2+2R requests for R
-// ranges (the span and count requests, and a partial page per range).
+// with Parallel, at most ceil(N/50)+R+2 commands in 2+2R requests, where R
+// is the number of ranges, about (N-50)/2500, one request of rows each
+// (the span and count requests, and a partial page per range).
 // Each request is also sized from the server time earlier commands took so
 // that it stays within MaxRequestTime (20 s by default, a third of the
 // portal's 60-second cut-off); a request that gets no usable answer (cut

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"reflect"
 	"strings"
 	"time"
 
@@ -218,16 +219,33 @@ func decodeResult(method string, r *Response, out any) error {
 }
 
 // decodeWriteResult is decodeResult for a write: besides a result of the
-// wrong shape, a null result is refused when the caller asked for a value.
-// encoding/json reads null into any Go value as "leave it alone", so a
-// write answered {"result":null} would otherwise look like a success that
+// wrong shape, a null result is refused when the caller asked for a value
+// that cannot hold null. encoding/json reads null into an int, a string, a
+// bool, a struct, a slice or a map as "leave it alone", so a write
+// answered {"result":null} would otherwise look like a success that
 // returned 0 (or "", or false); the portal may have run it all the same.
+// A target that can hold null (json.RawMessage, an interface, a pointer)
+// receives it as it is: the caller sees the null.
 func decodeWriteResult(method string, r *Response, out any) error {
-	if out != nil && isJSONNull(r.Result) {
+	if out != nil && isJSONNull(r.Result) && !holdsNull(out) {
 		return &ResponseError{HTTPStatus: r.HTTPStatus, Method: method, Reason: "the result is null: no value says what the write did"}
 	}
 	return decodeResult(method, r, out)
 }
+
+// holdsNull reports whether the value out points to can tell a JSON null
+// from a value: json.RawMessage keeps the bytes, an interface becomes nil,
+// a pointer stays nil.
+func holdsNull(out any) bool {
+	t := reflect.TypeOf(out)
+	if t.Kind() != reflect.Pointer {
+		return false // json.Unmarshal refuses it anyway
+	}
+	e := t.Elem()
+	return e == rawMessageType || e.Kind() == reflect.Interface || e.Kind() == reflect.Pointer
+}
+
+var rawMessageType = reflect.TypeOf(json.RawMessage(nil))
 
 // isJSONNull reports whether raw is the JSON null (or absent).
 func isJSONNull(raw json.RawMessage) bool {

@@ -2,6 +2,7 @@ package sonet
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
@@ -153,6 +154,22 @@ func TestRawWritesTreatANullResultAsOutcomeUnknown(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "null", string(resp.Result))
 	})
+	t.Run("Call into targets that hold null", func(t *testing.T) {
+		c, mt := newMockClient(t)
+		mt.RegisterResponder("POST", testEndpoint+"app.option.set", httpmock.NewStringResponder(200, `{"result":null}`))
+		var raw json.RawMessage
+		_, err := c.Call(context.Background(), "app.option.set", nil, &raw)
+		require.NoError(t, err)
+		assert.Equal(t, "null", string(raw))
+		v := any("unset")
+		_, err = c.Call(context.Background(), "app.option.set", nil, &v)
+		require.NoError(t, err)
+		assert.Nil(t, v)
+		p := new(int)
+		_, err = c.Call(context.Background(), "app.option.set", nil, &p)
+		require.NoError(t, err)
+		assert.Nil(t, p)
+	})
 	t.Run("Idempotent Call", func(t *testing.T) {
 		c, mt := newMockClient(t)
 		mt.RegisterResponder("POST", testEndpoint+"sonet_group.get", httpmock.NewStringResponder(200, `{"result":null}`))
@@ -169,6 +186,7 @@ func TestRawWritesTreatANullResultAsOutcomeUnknown(t *testing.T) {
 		lost := BatchCall[int](b, "sonet_group.create", map[string]any{"NAME": "x"})
 		ok := BatchCall[int](b, "sonet_group.create", map[string]any{"NAME": "y"})
 		require.Error(t, c.RunBatch(context.Background(), b))
+		assert.Equal(t, 1, mt.GetTotalCallCount(), "never repeated")
 		assert.ErrorIs(t, lost.Err(), ErrOutcomeUnknown)
 		assert.ErrorIs(t, lost.Err(), ErrBadResponse)
 		assert.ErrorContains(t, lost.Err(), "the result is null")
@@ -176,4 +194,40 @@ func TestRawWritesTreatANullResultAsOutcomeUnknown(t *testing.T) {
 		v, _ := ok.Result()
 		assert.Equal(t, 5, v)
 	})
+}
+
+// BatchCall into a target that holds null gets the null: app.option.get
+// answers null for an option never set.
+func TestBatchCallIntoATargetThatHoldsNullGetsTheNull(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", testEndpoint+"batch", httpmock.NewStringResponder(200,
+		`{"result":{"result":{"c0":null,"c1":null},"result_error":[],"result_total":[],"result_next":[],"result_time":[]}}`))
+	b := NewBatch()
+	raw := BatchCall[json.RawMessage](b, "app.option.get", map[string]any{"option": "a"})
+	v := BatchCall[any](b, "app.option.get", map[string]any{"option": "b"})
+	require.NoError(t, c.RunBatch(context.Background(), b))
+	got, err := raw.Result()
+	require.NoError(t, err)
+	assert.Equal(t, "null", string(got))
+	gotV, err := v.Result()
+	require.NoError(t, err)
+	assert.Nil(t, gotV)
+}
+
+// A scan page answered null is a bad response of a read, not the unknown
+// outcome of a write.
+func TestScanGroupsPageAnsweredNullIsABadResponse(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", testEndpoint+"batch", httpmock.NewStringResponder(200,
+		`{"result":{"result":{"c0":null},"result_error":[],"result_total":{"c0":0},"result_next":[],"result_time":[]}}`))
+	var errs []error
+	for _, err := range c.ScanGroups(context.Background(), nil) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], ErrBadResponse)
+	assert.NotErrorIs(t, errs[0], ErrOutcomeUnknown)
+	assert.ErrorContains(t, errs[0], "want a JSON list of groups")
 }

@@ -12,9 +12,10 @@
 // flags, null for empty text, ISO-8601 dates with an offset, the time
 // block, PHP's JSON escaping, empty-code sonet errors, an HTML 502. They
 // are tested against the fake portal in package sonettest (for the same
-// state, group pages, members, writes and errors are the same bytes, time
-// block aside; batch answers and workgroups decode to the same values) and
-// against the documentation's example answers.
+// state, group pages, members, writes and the sonet errors are the same
+// bytes, time block aside; batch answers, workgroups and the other errors
+// decode to the same values) and against the documentation's example
+// answers.
 //
 // # A mock portal
 //

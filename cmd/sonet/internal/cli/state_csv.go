@@ -106,8 +106,9 @@ func csvGroup(file string, line int, col map[string]int, rec []string) (groupSpe
 	if v, ok := cell("keywords"); ok {
 		s.Keywords = &v
 	}
-	// Columns in the export's order (not a map's): with several bad cells
-	// the error names the leftmost every time.
+	// A fixed order (the export's column order, not a map's): with several
+	// bad cells the error names the same one every time, whatever order
+	// the file's own columns are in.
 	for _, f := range []struct {
 		name string
 		dst  **bool
