@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -113,4 +114,70 @@ func TestVerifyNoAnswerIsAnErrorNotADifference(t *testing.T) {
 	assert.Equal(t, verdictError, verdicts["start=-1 skips the count"], r.stdout)
 	assert.Equal(t, "sonet: 1 checks got no answer to judge (see ERROR above); run verify again\n", r.stderr)
 	allOK(t, verdicts, "")
+}
+
+// tempGroupAnswer lets fn change the temporary group (named sonet-verify-…)
+// in every sonet_group.get answer that lists it; the seeded groups pass
+// as they are, so only the write checks can see the change.
+func tempGroupAnswer(t *testing.T, fn func(g map[string]any)) rewriter {
+	return rewriter{response: func(method string, _ url.Values, st int, b []byte) (int, []byte) {
+		if method != "sonet_group.get" {
+			return st, b
+		}
+		return st, editJSON(t, b, func(m map[string]any) {
+			list, _ := m["result"].([]any)
+			for _, item := range list {
+				if g, _ := item.(map[string]any); g != nil && strings.HasPrefix(fmt.Sprint(g["NAME"]), "sonet-verify-") {
+					fn(g)
+				}
+			}
+		})
+	}}
+}
+
+// The portal stores the group other than it was created: the read-back
+// check sees each field that differs from what was sent.
+func TestVerifyWriteReadBackFlips(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(g map[string]any)
+	}{
+		{"visible", func(g map[string]any) { g["VISIBLE"] = "Y" }},
+		{"description altered", func(g map[string]any) {
+			if d, _ := g["DESCRIPTION"].(string); d != "" { // the read after the clear is left alone
+				g["DESCRIPTION"] = "temporary group of sonet verify"
+			}
+		}},
+		{"description dropped", func(g map[string]any) { g["DESCRIPTION"] = "" }},
+		{"name", func(g map[string]any) { g["NAME"] = fmt.Sprint(g["NAME"], " (2)") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, opts := newLimitedPortal(t)
+			seed(srv, 3)
+			verdicts, r := runVerifyThrough(t, srv, opts, tempGroupAnswer(t, tc.edit), "--write")
+			assert.Equal(t, exitDiffers, r.code, r.stdout+r.stderr)
+			assert.Equal(t, verdictDiffers, verdicts["write: read back"], r.stdout)
+			allOK(t, verdicts, "write: read back")
+			assert.Len(t, srv.Groups(), 3, "the temporary group is gone")
+		})
+	}
+}
+
+// The update does not clear the description (the proxy drops DESCRIPTION
+// from it, so the portal changes nothing): the next read shows the old
+// description and the check says DIFFERS.
+func TestVerifyWriteClearDescriptionFlips(t *testing.T) {
+	srv, opts := newLimitedPortal(t)
+	seed(srv, 3)
+	keep := rewriter{request: func(method string, f url.Values) {
+		if method == "sonet_group.update" {
+			f.Del("DESCRIPTION")
+		}
+	}}
+	verdicts, r := runVerifyThrough(t, srv, opts, keep, "--write")
+	assert.Equal(t, exitDiffers, r.code, r.stdout+r.stderr)
+	assert.Equal(t, verdictDiffers, verdicts["write: clear description"], r.stdout)
+	assert.Contains(t, r.stdout, `| write: clear description | "" | "temporary group of sonet verify; safe to delete" | DIFFERS |`)
+	allOK(t, verdicts, "write: clear description")
+	assert.Len(t, srv.Groups(), 3, "the temporary group is gone")
 }
