@@ -24,9 +24,9 @@ import (
 	"time"
 
 	"github.com/b24kit/sonet"
+	"github.com/b24kit/sonet/cmd/sonet/internal/bigportal"
 	"github.com/b24kit/sonet/cmd/sonet/internal/cli"
 	"github.com/b24kit/sonet/internal/simclock"
-	"github.com/b24kit/sonet/sonettest"
 )
 
 type clock interface {
@@ -67,17 +67,8 @@ func fail(err error) {
 // --members, apply of that export (no changes), apply after changing 1% of
 // the groups (a description and a new moderator each).
 func measure(clk clock, n int) {
-	srv := sonettest.NewServer(sonettest.WithClock(clk.Now),
-		sonettest.WithRateLimit(sonet.StandardPlan.PerSecond, sonet.StandardPlan.Burst))
+	srv := bigportal.New(clk.Now, n)
 	defer srv.Close()
-	for u := 2; u <= 10; u++ {
-		srv.AddUser(sonettest.User{ID: u})
-	}
-	for i := 1; i <= n; i++ {
-		g := sonettest.NewGroup(fmt.Sprint("Group ", i))
-		g.Members = map[int]sonettest.Role{1: sonettest.RoleOwner, 2 + i%4: sonettest.RoleModerator, 6 + i%4: sonettest.RoleMember}
-		srv.AddGroup(g)
-	}
 	dir, err := os.MkdirTemp("", "clibench")
 	if err != nil {
 		fail(err)
