@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/b24kit/sonet/internal/simclock"
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/require"
 )
@@ -80,39 +81,10 @@ func (r *recorded) respond(status int, body []byte) httpmock.Responder {
 }
 
 // fakeClock is a Clock whose Sleep advances time at once and records waits.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	sleeps []time.Duration
-}
+type fakeClock = simclock.Manual
 
 func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 3, 19, 15, 0, 0, 0, time.UTC)}
-}
-
-func (f *fakeClock) Now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.now
-}
-
-func (f *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.sleeps = append(f.sleeps, d)
-	if d > 0 {
-		f.now = f.now.Add(d)
-	}
-	return nil
-}
-
-func (f *fakeClock) Sleeps() []time.Duration {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]time.Duration(nil), f.sleeps...)
+	return simclock.NewManual(time.Date(2026, 3, 19, 15, 0, 0, 0, time.UTC))
 }
 
 // cueDeadline is a context whose deadline passes when the test says so

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/b24kit/sonet"
+	"github.com/b24kit/sonet/internal/simclock"
 	sonetotel "github.com/b24kit/sonet/otel"
 	"github.com/b24kit/sonet/sonettest"
 	"github.com/stretchr/testify/assert"
@@ -21,25 +22,6 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 )
-
-// fakeClock advances only when slept on, so durations are exact.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (f *fakeClock) Now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.now
-}
-
-func (f *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.now = f.now.Add(d)
-	return ctx.Err()
-}
 
 type rig struct {
 	spans  *tracetest.SpanRecorder
@@ -111,7 +93,7 @@ const (
 func TestSpanAndMetricsOfACallThroughQueryLimit(t *testing.T) {
 	r := newRig(t)
 	srv := scripted(t, [2]any{503, qle}, [2]any{200, opOK})
-	clk := &fakeClock{now: time.Unix(1773932400, 0)}
+	clk := simclock.NewManual(time.Unix(1773932400, 0))
 	c, err := sonet.NewWebhookClient(srv.URL+"/rest/1/c0de/", sonet.WithObserver(r.obs), sonet.WithClock(clk), sonet.WithoutRateLimit(),
 		sonet.WithRetryPolicy(sonet.RetryPolicy{MaxAttempts: 3, BaseDelay: 250 * time.Millisecond, MaxDelay: time.Second}))
 	require.NoError(t, err)
@@ -226,7 +208,7 @@ func TestBatchCommandsAreCounted(t *testing.T) {
 func TestRateLimitWaitsAreRecorded(t *testing.T) {
 	r := newRig(t)
 	srv := scripted(t, [2]any{200, opOK})
-	clk := &fakeClock{now: time.Unix(1773932400, 0)}
+	clk := simclock.NewManual(time.Unix(1773932400, 0))
 	c, err := sonet.NewWebhookClient(srv.URL+"/rest/1/c0de/", sonet.WithObserver(r.obs), sonet.WithClock(clk), sonet.WithRateLimit(2, 2))
 	require.NoError(t, err)
 	for range 3 {
@@ -264,7 +246,7 @@ func TestHTTPRequestsCarryTheCallSpan(t *testing.T) {
 	srv := scripted(t, [2]any{503, qle}, [2]any{200, opOK})
 	seer := &spanSeer{}
 	c, err := sonet.NewWebhookClient(srv.URL+"/rest/1/c0de/", sonet.WithObserver(r.obs), sonet.WithoutRateLimit(),
-		sonet.WithHTTPClient(&http.Client{Transport: seer}), sonet.WithClock(&fakeClock{now: time.Unix(1773932400, 0)}))
+		sonet.WithHTTPClient(&http.Client{Transport: seer}), sonet.WithClock(simclock.NewManual(time.Unix(1773932400, 0))))
 	require.NoError(t, err)
 	_, err = c.ListGroups(context.Background(), nil)
 	require.NoError(t, err)

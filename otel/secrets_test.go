@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/b24kit/sonet"
+	"github.com/b24kit/sonet/internal/simclock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -67,7 +68,7 @@ func TestNoWebhookCodeInSpansOrMetrics(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := newRig(t)
 			c, err := sonet.NewWebhookClient(base+"/rest/7/"+sentinelCode+"/", sonet.WithObserver(r.obs), sonet.WithoutRateLimit(),
-				sonet.WithClock(&fakeClock{now: time.Unix(1773932400, 0)}),
+				sonet.WithClock(simclock.NewManual(time.Unix(1773932400, 0))),
 				sonet.WithRetryPolicy(sonet.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
 			require.NoError(t, err)
 			_, err = c.ListGroups(context.Background(), nil)

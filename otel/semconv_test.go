@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/b24kit/sonet"
+	"github.com/b24kit/sonet/internal/simclock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -29,7 +30,7 @@ func TestAttributesFollowSemanticConventions(t *testing.T) {
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
 	bad, err := sonet.NewWebhookClient(closed.URL+"/rest/1/c0de/", sonet.WithObserver(r.obs), sonet.WithoutRateLimit(),
-		sonet.WithClock(&fakeClock{now: time.Unix(1773932400, 0)}), sonet.WithRetryPolicy(sonet.RetryPolicy{MaxAttempts: 1}))
+		sonet.WithClock(simclock.NewManual(time.Unix(1773932400, 0))), sonet.WithRetryPolicy(sonet.RetryPolicy{MaxAttempts: 1}))
 	require.NoError(t, err)
 	_, err = bad.ListGroups(context.Background(), nil)
 	require.Error(t, err)
